@@ -1,0 +1,41 @@
+# The README's commands. Each sets up what it needs: the virtual environment, the Python
+# packages and a Chromium (found or installed by `sesag browser`).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: guide test check portal demo bench setup browser clean
+
+guide: setup            ## regenerate the illustrated vejledning into screenshots/
+	$(BIN)/sesag guide
+
+test: setup             ## run every test: unit, portal and end-to-end
+	$(BIN)/pytest
+
+check: setup            ## compare a fresh guide with the committed screenshots
+	$(BIN)/sesag guide --check
+
+portal: setup           ## serve the mock portal on http://127.0.0.1:5000
+	$(BIN)/sesag portal
+
+demo: setup             ## captioned walkthrough of Trin 1-5 into demo/
+	$(BIN)/sesag demo --out demo
+
+bench: setup            ## speed figures of the flows and the guide
+	$(BIN)/python bench/bulk.py
+	$(BIN)/python bench/guide.py
+
+setup: $(STAMP) browser
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,video]'
+	touch $(STAMP)
+
+browser: $(STAMP)
+	$(BIN)/sesag browser
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

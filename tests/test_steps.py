@@ -1,0 +1,75 @@
+"""The step catalogue: complete, in order, and word for word the official guide."""
+import re
+from pathlib import Path
+
+import pytest
+
+from flows import steps
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "vejledning-se-sag.txt"
+
+
+def test_five_steps_in_order():
+    assert [step.number for step in steps.catalogue()] == [1, 2, 3, 4, 5]
+    assert steps.catalogue()[0].title("da") == "Trin 1"
+    assert steps.catalogue()[4].title("en") == "Step 5"
+
+
+def test_every_scene_has_exactly_one_action():
+    scene_ids = [scene.id for step in steps.catalogue() for scene in step.scenes]
+    assert len(scene_ids) == len(set(scene_ids))
+    assert sorted(scene_ids) == sorted(steps.ACTIONS)
+
+
+def test_every_step_and_scene_speaks_both_languages():
+    for step in steps.catalogue():
+        assert len(step.bullets["da"]) == len(step.bullets["en"]) > 0
+        for scene in step.scenes:
+            assert scene.caption["da"] and scene.caption["en"]
+    assert steps.guide_text("da").keys() == steps.guide_text("en").keys()
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="shared/seed is not beside this checkout")
+def test_danish_text_is_the_official_guide_verbatim():
+    seed = re.sub(r"<(https?://[^>]+)>", r"\1", SEED.read_text(encoding="utf-8"))
+    seed = " ".join(seed.split())
+    texts = [steps.guide_text("da")["title"], steps.guide_text("da")["rule"], *steps.guide_text("da")["intro"]]
+    texts += [right["who"]["da"] for right in steps.rights()]
+    texts += [bullet for step in steps.catalogue() for bullet in step.bullets["da"]]
+    missing = [text for text in texts if " ".join(text.split()) not in seed]
+    assert missing == []
+
+
+def test_right_labels_and_unknown_right():
+    assert steps.right_label("sagsbehandler") == "Sagsbehandler"
+    assert steps.right_label("kommunal-sagsbehandler") == "Kommunal sagsbehandler"
+    assert tuple(r["key"] for r in steps.rights()) == steps.RIGHT_KEYS
+    with pytest.raises(ValueError, match="unknown right 'admin'"):
+        steps.right_label("admin")
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="unknown language"):
+        steps.guide_text("de")
+
+
+def test_run_procedure_prepares_shows_then_acts_each_scene_in_order():
+    log = []
+
+    walk = object.__new__(steps.Walk)  # no browser: actions are swapped for recorders below
+    original = dict(steps.ACTIONS)
+    try:
+        for scene_id in original:
+            steps.ACTIONS[scene_id] = steps.Action(
+                prepare=lambda w, s=scene_id: log.append(("prepare", s)),
+                targets=lambda w: [],
+                act=lambda w, s=scene_id: log.append(("act", s)),
+            )
+        steps.catalogue.cache_clear()
+        steps.run_procedure(walk, lambda step, scene, w: log.append(("shown", scene.id)))
+    finally:
+        steps.ACTIONS.update(original)
+        steps.catalogue.cache_clear()
+    ids = [scene.id for step in steps.catalogue() for scene in step.scenes]
+    expected = [(kind, scene_id) for scene_id in ids for kind in ("prepare", "shown", "act")]
+    assert log == expected
