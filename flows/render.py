@@ -1,0 +1,358 @@
+"""Render the captured screenshots as the illustrated vejledning: HTML, PDF and Markdown.
+
+One set of Jinja2 templates (``flows/templates/``) is fed by the step catalogue
+(``flows.steps``): every word comes from ``vejledning.toml``, the templates hold only layout.
+``vejledning.html`` is self-contained (screenshots as data URIs) and prints on A4;
+``vejledning.pdf`` is that same page printed by Chromium with "Side N af M" footers;
+``vejledning.md`` links the PNGs beside it so the guide reads on a code host.
+The output depends only on the capture: the same shots and generation time give the same bytes
+(apart from the PDF's own creation date, which Chromium writes).
+"""
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterator
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+from PIL import Image
+
+from flows import steps
+
+FORMATS = ("html", "pdf", "md")
+BASENAME = "vejledning"
+TIMEZONE = ZoneInfo("Europe/Copenhagen")
+
+# Print geometry shared by the page's CSS (@page) and Chromium's PDF call, so the HTML printed
+# from a browser and the PDF lay out alike; the bottom margin leaves room for the page footer.
+MARGIN = {"top": "16mm", "right": "16mm", "bottom": "18mm", "left": "16mm"}
+# Screenshots go into the PDF as JPEG of this quality with full colour resolution: at print size
+# indistinguishable from the PNG, and Chromium embeds a JPEG as it is (see print_pdf).
+PDF_IMAGE_QUALITY = 92
+
+# Dates are locale formatting, not guide text: month names and the clock style per language.
+_MONTHS = {
+    "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+           "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+}
+
+# A web address, or a 'quoted' portal label (a quote not inside a word, so "administrator's"
+# is left alone). Portal labels are set in bold as the official guides do.
+_TOKENS = re.compile(
+    r"(?P<url>https?://[^\s<>'\"]*[^\s<>'\".,;:!?)])"
+    r"|(?<!\w)'(?P<label>[^'\n]+?)'(?!\w)"
+)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+@dataclass
+class Capture:
+    """One run of the procedure: what it ran against and one PNG per scene."""
+
+    lang: str
+    portal_url: str
+    generated_at: datetime
+    right: str
+    employee: str
+    shots: dict[str, Path] = field(default_factory=dict)
+
+
+def format_time(moment: datetime, lang: str = "da") -> str:
+    """``moment`` in Copenhagen time, written as ``lang`` writes dates."""
+    if moment.tzinfo is None:
+        raise ValueError("generated_at must be timezone-aware (e.g. datetime.now(ZoneInfo('Europe/Copenhagen')))")
+    local = moment.astimezone(TIMEZONE)
+    month = _MONTHS[lang][local.month - 1]
+    if lang == "da":
+        return f"{local.day}. {month} {local.year} kl. {local:%H.%M}"
+    return f"{local.day} {month} {local.year}, {local:%H:%M} ({local.tzname()})"
+
+
+def _segments(text: str) -> Iterator[tuple[str, str]]:
+    """Split ``text`` into ("text" | "url" | "label", value) pieces."""
+    position = 0
+    for match in _TOKENS.finditer(text):
+        if match.start() > position:
+            yield "text", text[position:match.start()]
+        kind = "url" if match.group("url") else "label"
+        yield kind, match.group(kind)
+        position = match.end()
+    if position < len(text):
+        yield "text", text[position:]
+
+
+def rich_html(text: str) -> Markup:
+    """Escaped ``text`` with web addresses linked and 'portal labels' in bold."""
+    parts = []
+    for kind, value in _segments(text):
+        if kind == "url":
+            parts.append(Markup('<a href="{0}">{0}</a>').format(value))
+        elif kind == "label":
+            parts.append(Markup("<strong class=\"label\">&#39;{0}&#39;</strong>").format(value))
+        else:
+            parts.append(escape(value))
+    return Markup("").join(parts)
+
+
+def md_escape(text: str) -> str:
+    """``text`` with Markdown's active characters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def rich_md(text: str) -> str:
+    """``text`` as Markdown: web addresses as autolinks, 'portal labels' in bold."""
+    parts = []
+    for kind, value in _segments(text):
+        if kind == "url":
+            parts.append(f"<{value}>")
+        elif kind == "label":
+            parts.append(f"**'{md_escape(value)}'**")
+        else:
+            parts.append(md_escape(value))
+    return "".join(parts)
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string (for ``content:``), safe inside a <style> element."""
+    escaped = "".join(c if c.isascii() and c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text)
+    return Markup(f'"{escaped}"')
+
+
+def slug(text: str) -> str:
+    """The anchor GitHub and GitLab give a Markdown heading (lower case, spaces to hyphens)."""
+    kept = re.sub(r"[^\w\- ]", "", text.strip().lower())
+    return kept.replace(" ", "-")
+
+
+def _is_url(text: str) -> bool:
+    return bool(re.match(r"https?://\S+$", text))
+
+
+@cache
+def _environments() -> tuple[Environment, Environment]:
+    """(HTML environment with autoescape, Markdown environment without)."""
+    loader = PackageLoader("flows", "templates")
+    common = dict(loader=loader, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                  keep_trailing_newline=True)
+    html = Environment(autoescape=True, **common)
+    html.filters.update(rich=rich_html, css_string=css_string)
+    md = Environment(autoescape=False, **common)
+    md.filters.update(rich=rich_md, md=md_escape)
+    return html, md
+
+
+def _data_uri(path: Path) -> str:
+    kind = "jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"
+    return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def guide_context(capture: Capture, image_src: dict[str, str]) -> dict[str, Any]:
+    """What the templates are fed: the catalogue's words in ``capture.lang`` and the images."""
+    lang = capture.lang
+    text = steps.guide_text(lang)
+    rights = [
+        {"key": r["key"], "label": r["label"][lang], "who": r["who"][lang], "chosen": r["key"] == capture.right}
+        for r in steps.rights()
+    ]
+    trin = []
+    for step in steps.catalogue():
+        title = step.title(lang)
+        trin.append({
+            "number": step.number,
+            "title": title,
+            "anchor": slug(title),
+            "bullets": step.bullets[lang],
+            "summary": step.scenes[0].caption[lang] if step.scenes else "",
+            "scenes": [
+                {"id": s.id, "caption": s.caption[lang], "file": f"{s.id}.png", "src": image_src[s.id]}
+                for s in step.scenes
+            ],
+        })
+    return {
+        "lang": lang,
+        "t": text,
+        "rights": rights,
+        "steps": trin,
+        "generated": format_time(capture.generated_at, lang),
+        "generated_iso": capture.generated_at.astimezone(TIMEZONE).isoformat(timespec="minutes"),
+        "portal_url": capture.portal_url,
+        "portal_is_url": _is_url(capture.portal_url),
+        "margin": MARGIN,
+    }
+
+
+def _collect_shots(capture: Capture, out_dir: Path) -> dict[str, Path]:
+    """Each scene's PNG as ``out_dir/<scene_id>.png`` (copied in when it lives elsewhere)."""
+    wanted = [scene.id for step in steps.catalogue() for scene in step.scenes]
+    missing = [scene_id for scene_id in wanted if scene_id not in capture.shots]
+    if missing:
+        raise ValueError(f"no screenshot for scene(s): {', '.join(missing)}")
+    placed = {}
+    for scene_id in wanted:
+        source = Path(capture.shots[scene_id])
+        target = out_dir / f"{scene_id}.png"
+        if not source.is_file():
+            raise FileNotFoundError(f"screenshot of {scene_id} not found: {source}")
+        if source.resolve() != target.resolve():
+            shutil.copyfile(source, target)
+        placed[scene_id] = target
+    return placed
+
+
+def render_html(capture: Capture, shots: dict[str, Path], for_pdf: bool = False, embed: bool = True) -> str:
+    """The HTML page: screenshots embedded as data URIs (``embed``) or linked beside it.
+
+    ``for_pdf`` leaves out the CSS page footer, as Chromium's PDF footer takes its place.
+    """
+    html_env, _ = _environments()
+    sources = {scene_id: _data_uri(path) if embed else path.name for scene_id, path in shots.items()}
+    context = guide_context(capture, sources)
+    return html_env.get_template("vejledning.html.j2").render(**context, for_pdf=for_pdf)
+
+
+def render_markdown(capture: Capture) -> str:
+    """The Markdown guide, linking ``<scene_id>.png`` beside it."""
+    _, md_env = _environments()
+    context = guide_context(capture, {scene.id: f"{scene.id}.png" for s in steps.catalogue() for scene in s.scenes})
+    return md_env.get_template("vejledning.md.j2").render(**context)
+
+
+def pdf_footer(capture: Capture) -> str:
+    """Chromium's footer template: the issuer, and "Side N af M"."""
+    html_env, _ = _environments()
+    return html_env.get_template("pdf-footer.html.j2").render(t=steps.guide_text(capture.lang), margin=MARGIN)
+
+
+# Resolves to the number of images that failed (not found, or not decodable), once all settled.
+_IMAGES_DECODED = """() => Promise.all(Array.from(document.images, (img) =>
+  img.decode().then(() => img.naturalWidth > 0 ? 0 : 1, () => 1))).then((r) => r.reduce((a, b) => a + b, 0))"""
+
+
+def _encode_jpegs(shots: dict[str, Path], folder: Path, prefix: str, quality: int) -> list[Future]:
+    """Start writing each shot as a JPEG in ``folder`` (in threads); each future gives (id, path)."""
+
+    def encode(scene_id: str, source: Path) -> tuple[str, Path]:
+        target = folder / f"{prefix}{scene_id}.jpg"
+        with Image.open(source) as image:
+            # 4:4:4 keeps the red frames and small text free of colour fringes.
+            image.convert("RGB").save(target, "JPEG", quality=quality, subsampling=0)
+        return scene_id, target
+
+    pool = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="sesag-jpeg")
+    futures = [pool.submit(encode, scene_id, source) for scene_id, source in shots.items()]
+    pool.shutdown(wait=False)  # the work goes on; the caller waits on the futures
+    return futures
+
+
+def print_pdf(capture: Capture, shots: dict[str, Path], target: Path, browser,
+              image_quality: int | None = PDF_IMAGE_QUALITY) -> None:
+    """Print the guide to an A4 PDF with Chromium, in one page load.
+
+    The page is loaded from a file beside the screenshots, which spares Chromium a page of
+    several MB of base64; a browser that cannot read our files (a remote one) gets the
+    self-contained page instead. With ``image_quality`` the screenshots go into the PDF as
+    JPEGs of that quality, which Chromium embeds as they are, instead of re-compressing every
+    pixel of a PNG (the slowest part of printing); None keeps them lossless.
+    """
+    prefix = f".{target.stem}-print-"
+    page_file = target.with_name(f"{prefix}page.html")
+    pending = _encode_jpegs(shots, target.parent, prefix, image_quality) if image_quality else []
+    images = shots
+    try:
+        context = browser.new_context()  # while the JPEGs are being written
+        try:
+            if pending:
+                images = dict(future.result() for future in pending)
+            page_file.write_text(render_html(capture, images, for_pdf=True, embed=False), encoding="utf-8")
+            page = context.new_page()
+            try:
+                page.goto(page_file.as_uri(), wait_until="load")
+                failed = page.evaluate(_IMAGES_DECODED)
+            except Exception:  # noqa: BLE001 - file:// refused (remote browser): embed instead
+                failed = -1
+            if failed:
+                page.set_content(render_html(capture, images, for_pdf=True), wait_until="load")
+                if page.evaluate(_IMAGES_DECODED):
+                    raise RuntimeError("Chromium could not decode the screenshots for the PDF")
+            page.pdf(
+                path=str(target),
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=pdf_footer(capture),
+                margin=MARGIN,
+                outline=True,
+            )
+        finally:
+            context.close()
+    finally:
+        wait(pending)  # no encoder may still be writing when the leftovers go
+        for leftover in target.parent.glob(f"{prefix}*"):
+            leftover.unlink(missing_ok=True)
+
+
+def _print_with_own_browser(capture: Capture, shots: dict[str, Path], target: Path,
+                            image_quality: int | None = PDF_IMAGE_QUALITY) -> None:
+    """Launch a Chromium just for the PDF.
+
+    In a thread of its own: Playwright's sync API refuses to start where an event loop already
+    runs (a caller inside another Playwright session, a notebook, a pytest-playwright run).
+    """
+    def work() -> None:
+        from playwright.sync_api import sync_playwright
+
+        from flows.browser import launch_options
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**launch_options(playwright))
+            try:
+                print_pdf(capture, shots, target, browser, image_quality)
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sesag-pdf") as pool:
+        pool.submit(work).result()
+
+
+def render_guide(capture: Capture, out_dir: Path, formats=FORMATS, browser=None,
+                 pdf_image_quality: int | None = PDF_IMAGE_QUALITY) -> dict[str, Path]:
+    """Write ``vejledning.{html,pdf,md}`` (those in ``formats``) into ``out_dir``.
+
+    ``browser`` is a Playwright Browser to print the PDF with; without one a Chromium is
+    launched for it. ``pdf_image_quality``: JPEG quality of the PDF's screenshots (None:
+    lossless, about 0.5 s slower for seven 2560x1800 shots). Returns format -> written file.
+    """
+    formats = tuple(formats)
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise ValueError(f"unknown format(s): {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    steps.guide_text(capture.lang)  # an unknown language fails before anything is written
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shots = _collect_shots(capture, out_dir)
+    written: dict[str, Path] = {}
+    if "html" in formats:
+        written["html"] = out_dir / f"{BASENAME}.html"
+        written["html"].write_text(render_html(capture, shots), encoding="utf-8")
+    if "md" in formats:
+        written["md"] = out_dir / f"{BASENAME}.md"
+        written["md"].write_text(render_markdown(capture), encoding="utf-8")
+    if "pdf" in formats:
+        written["pdf"] = out_dir / f"{BASENAME}.pdf"
+        if browser is None:
+            _print_with_own_browser(capture, shots, written["pdf"], pdf_image_quality)
+        else:
+            print_pdf(capture, shots, written["pdf"], browser, pdf_image_quality)
+    return {kind: written[kind] for kind in FORMATS if kind in written}

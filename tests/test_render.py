@@ -1,0 +1,302 @@
+"""The rendered vejledning: HTML, Markdown and PDF from the step catalogue and synthetic shots."""
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import subprocess
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image, ImageDraw
+
+from flows import render, steps
+
+SCENES = [scene for step in steps.catalogue() for scene in step.scenes]
+WHEN = datetime(2025, 11, 28, 12, 52, tzinfo=ZoneInfo("Europe/Copenhagen"))
+PORTAL = "http://127.0.0.1:5000/"
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+def make_shot(path: Path, index: int, size=(640, 450)) -> Path:
+    """A small screenshot-like PNG, different for every scene."""
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, size[0], 40), fill=(0, 40, 85))
+    draw.rectangle((40 + 30 * index, 120, 300 + 30 * index, 160), outline=(227, 6, 19), width=3)
+    draw.text((60, 200), f"scene {index}", fill="black")
+    image.save(path)
+    return path
+
+
+@pytest.fixture
+def shots(tmp_path) -> dict[str, Path]:
+    folder = tmp_path / "shots"
+    folder.mkdir()
+    return {scene.id: make_shot(folder / f"{scene.id}.png", i) for i, scene in enumerate(SCENES)}
+
+
+def capture(shots, lang="da", portal=PORTAL) -> render.Capture:
+    return render.Capture(lang=lang, portal_url=portal, generated_at=WHEN, right="sagsbehandler",
+                          employee=steps.DEFAULT_EMPLOYEE, shots=shots)
+
+
+INLINE = {"a", "strong", "span", "time", "em", "b", "code"}
+
+
+class Page(HTMLParser):
+    """The visible text, the images and the external references of an HTML page."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.chunks: list[str] = []
+        self.images: list[dict[str, str]] = []
+        self.references: list[str] = []
+        self._skip = 0
+        self.feed(html)
+        self.text = " ".join("".join(self.chunks).split())
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag not in INLINE:
+            self.chunks.append(" ")
+        if tag in ("style", "script", "title"):
+            self._skip += 1
+        if tag == "img":
+            self.images.append(attrs)
+        if tag in ("link", "script", "iframe") or (tag in ("img", "source") and not attrs.get("src", "").startswith("data:")):
+            self.references.append(f"{tag} {attrs}")
+
+    def handle_endtag(self, tag):
+        if tag not in INLINE:
+            self.chunks.append(" ")
+        if tag in ("style", "script", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.chunks.append(data)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def all_texts(lang: str) -> list[str]:
+    text = steps.guide_text(lang)
+    texts = [text["issuer"], text["title"], text["rule"], *text["intro"]]
+    texts += [right["label"][lang] for right in steps.rights()] + [right["who"][lang] for right in steps.rights()]
+    for step in steps.catalogue():
+        texts += [step.title(lang), *step.bullets[lang], *(scene.caption[lang] for scene in step.scenes)]
+    return texts
+
+
+@pytest.fixture(scope="module")
+def pdf_browser(playwright):
+    """One Chromium for the module, from pytest-playwright's Playwright (one per session)."""
+    from flows.browser import launch_options
+
+    browser = playwright.chromium.launch(**launch_options(playwright))
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def html_md(shots, tmp_path):
+    out = tmp_path / "guide"
+    files = render.render_guide(capture(shots), out, formats=("html", "md"))
+    return out, files
+
+
+def test_html_and_md_are_written(html_md):
+    out, files = html_md
+    assert files == {"html": out / "vejledning.html", "md": out / "vejledning.md"}
+    assert all(path.stat().st_size > 0 for path in files.values())
+    assert not (out / "vejledning.pdf").exists()
+
+
+def test_html_holds_every_word_of_the_guide(html_md):
+    _, files = html_md
+    page = Page(files["html"].read_text(encoding="utf-8"))
+    missing = [text for text in all_texts("da") if squash(text) not in page.text]
+    assert missing == []
+    assert "Trin 1" in page.text and "Trin 5" in page.text
+
+
+def test_html_steps_come_in_order_with_their_bullets(html_md):
+    _, files = html_md
+    text = Page(files["html"].read_text(encoding="utf-8")).text
+    body = text[text.index(steps.catalogue()[0].bullets["da"][0]):]
+    positions = [body.index(squash(bullet)) for step in steps.catalogue() for bullet in step.bullets["da"]]
+    assert positions == sorted(positions)
+
+
+def test_html_is_self_contained_with_every_screenshot(html_md, shots):
+    _, files = html_md
+    page = Page(files["html"].read_text(encoding="utf-8"))
+    assert page.references == []
+    assert len(page.images) == len(SCENES)
+    for image, scene in zip(page.images, SCENES):
+        prefix = "data:image/png;base64,"
+        assert image["src"].startswith(prefix)
+        assert base64.b64decode(image["src"][len(prefix):]) == shots[scene.id].read_bytes()
+        assert image["alt"] == scene.caption["da"]
+
+
+def test_html_prints_on_a4_with_clean_steps(html_md):
+    _, files = html_md
+    html = files["html"].read_text(encoding="utf-8")
+    assert re.search(r"@page\s*{[^}]*size:\s*A4", html)
+    assert re.search(r"\.step\s*{[^}]*break-before:\s*page", html)
+    assert re.search(r"\.shot\s*{[^}]*break-inside:\s*avoid", html)
+    assert '<html lang="da">' in html
+
+
+def test_footer_names_time_and_portal(html_md):
+    _, files = html_md
+    text = Page(files["html"].read_text(encoding="utf-8")).text
+    assert "Genereret 28. november 2025 kl. 12.52 mod portalen http://127.0.0.1:5000/" in text
+    assert "Genereret 28. november 2025 kl. 12.52 mod portalen <http://127.0.0.1:5000/>" in files["md"].read_text(encoding="utf-8")
+
+
+def test_markdown_links_the_screenshots_beside_it(html_md):
+    out, files = html_md
+    md = files["md"].read_text(encoding="utf-8")
+    links = re.findall(r"!\[([^\]]*)\]\(([^)]+)\)", md)
+    assert [target for _, target in links] == [f"{scene.id}.png" for scene in SCENES]
+    for alt, target in links:
+        assert not Path(target).is_absolute() and (out / target).is_file()
+    assert "data:" not in md
+
+
+def test_markdown_holds_every_word_of_the_guide(html_md):
+    _, files = html_md
+    md = files["md"].read_text(encoding="utf-8")
+    readable = squash(re.sub(r"\\(.)", r"\1", md.replace("**", "")).replace("<http", "http").replace("dk>", "dk"))
+    missing = [text for text in all_texts("da") if squash(text) not in readable]
+    assert missing == []
+    titles = re.findall(r"^## (.+)$", md, flags=re.M)
+    assert [t for t in titles if t.startswith("Trin")] == [f"Trin {n}" for n in range(1, 6)]
+    for n in range(1, 6):  # the table of contents links each step's heading anchor
+        assert f"](#trin-{n})" in md
+
+
+def test_english_comes_from_the_same_catalogue(shots, tmp_path):
+    da = render.render_guide(capture(shots, "da"), tmp_path / "da", formats=("html", "md"))
+    en = render.render_guide(capture(shots, "en"), tmp_path / "en", formats=("html", "md"))
+    da_text = Page(da["html"].read_text(encoding="utf-8")).text
+    en_text = Page(en["html"].read_text(encoding="utf-8")).text
+    assert da_text != en_text
+    assert [text for text in all_texts("en") if squash(text) not in en_text] == []
+    assert steps.guide_text("da")["title"] not in en_text
+    assert "Step 3" in en_text and "Trin 3" not in en_text
+    assert "Generated 28 November 2025, 12:52 (CET) against the portal" in en_text
+    assert '<html lang="en">' in en["html"].read_text(encoding="utf-8")
+    assert "## Step 1" in en["md"].read_text(encoding="utf-8")
+
+
+def test_render_is_deterministic(shots, tmp_path):
+    first = render.render_guide(capture(shots), tmp_path / "a", formats=("html", "md"))
+    second = render.render_guide(capture(shots), tmp_path / "b", formats=("html", "md"))
+    for kind in ("html", "md"):
+        assert first[kind].read_bytes() == second[kind].read_bytes()
+
+
+def test_text_is_escaped_not_trusted(shots, tmp_path):
+    files = render.render_guide(capture(shots, portal="<b>mock</b> & co"), tmp_path / "g", formats=("html", "md"))
+    html = files["html"].read_text(encoding="utf-8")
+    assert "&lt;b&gt;mock&lt;/b&gt; &amp; co" in html and "<b>mock" not in html
+    assert r"\<b\>mock\</b\> & co" in files["md"].read_text(encoding="utf-8")
+
+
+def test_screenshots_elsewhere_are_copied_beside_the_guide(shots, tmp_path):
+    out = tmp_path / "elsewhere"
+    render.render_guide(capture(shots), out, formats=("md",))
+    for scene in SCENES:
+        assert (out / f"{scene.id}.png").read_bytes() == shots[scene.id].read_bytes()
+
+
+def test_missing_screenshot_and_bad_input_are_refused(shots, tmp_path):
+    partial = dict(shots)
+    del partial["trin-4-medarbejder"]
+    with pytest.raises(ValueError, match="trin-4-medarbejder"):
+        render.render_guide(capture(partial), tmp_path / "g", formats=("html",))
+    with pytest.raises(ValueError, match="docx"):
+        render.render_guide(capture(shots), tmp_path / "g", formats=("html", "docx"))
+    with pytest.raises(ValueError):
+        render.render_guide(capture(shots, lang="de"), tmp_path / "g", formats=("html",))
+    naive = capture(shots)
+    naive.generated_at = datetime(2025, 11, 28, 12, 52)
+    with pytest.raises(ValueError, match="timezone"):
+        render.render_guide(naive, tmp_path / "g", formats=("html",))
+
+
+def test_time_is_copenhagen_time_per_language():
+    summer = datetime(2025, 6, 30, 22, 5, tzinfo=ZoneInfo("UTC"))
+    assert render.format_time(summer, "da") == "1. juli 2025 kl. 00.05"
+    assert render.format_time(summer, "en") == "1 July 2025, 00:05 (CEST)"
+
+
+def pdf_pages(path: Path) -> list[str]:
+    if PDFTOTEXT is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def test_pdf_has_pages_steps_and_page_numbers(shots, tmp_path, pdf_browser):
+    out = tmp_path / "guide"
+    files = render.render_guide(capture(shots), out, browser=pdf_browser)
+    assert set(files) == {"html", "pdf", "md"}
+    data = files["pdf"].read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert not list(out.glob(".*")), "the page printed from is cleaned up"
+    pages = pdf_pages(files["pdf"])
+    assert len(pages) >= 2
+    text = squash(" ".join(pages))
+    missing = [item for item in all_texts("da") if squash(item) not in text]
+    assert missing == []
+    assert all(f"Side {n} af {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    # Each Trin starts a page of its own: its title is the first line of exactly one page.
+    firsts = [page.strip().splitlines()[0].strip() for page in pages]
+    for step in steps.catalogue():
+        assert firsts.count(step.title("da")) == 1
+
+
+def test_pdf_without_a_browser_launches_its_own(shots, tmp_path):
+    files = render.render_guide(capture(shots, "en"), tmp_path / "en", formats=("pdf",))
+    assert list(files) == ["pdf"]
+    pages = pdf_pages(files["pdf"])
+    assert len(pages) >= 2
+    assert "Step 5" in " ".join(pages) and "Page 1 of" in pages[0]
+
+
+def test_pdf_falls_back_to_the_embedded_page(shots, tmp_path, pdf_browser, monkeypatch):
+    """A browser that cannot read the files beside the guide (a remote one) still prints it."""
+    original = render.render_html
+
+    def unreadable(capture, shots, for_pdf=False, embed=True):
+        html = original(capture, shots, for_pdf=for_pdf, embed=embed)
+        return html if embed else html.replace('src="', 'src="nowhere/')
+
+    monkeypatch.setattr(render, "render_html", unreadable)
+    files = render.render_guide(capture(shots), tmp_path / "g", formats=("pdf",), browser=pdf_browser,
+                                pdf_image_quality=None)
+    pages = pdf_pages(files["pdf"])
+    assert len(pages) >= 2 and "Trin 5" in " ".join(pages)
+    assert files["pdf"].read_bytes().count(b"/Subtype /Image") >= len(SCENES)
+    assert not list((tmp_path / "g").glob(".*"))
+
+
+def test_pdf_screenshots_are_embedded(shots, tmp_path, pdf_browser):
+    """Every screenshot is in the PDF: as JPEG by default, losslessly when asked."""
+    jpeg = render.render_guide(capture(shots), tmp_path / "jpeg", formats=("pdf",), browser=pdf_browser)
+    lossless = render.render_guide(capture(shots), tmp_path / "png", formats=("pdf",), browser=pdf_browser,
+                                   pdf_image_quality=None)
+    assert jpeg["pdf"].read_bytes().count(b"/DCTDecode") >= len(SCENES)
+    assert lossless["pdf"].read_bytes().count(b"/DCTDecode") == 0
+    assert lossless["pdf"].read_bytes().count(b"/Subtype /Image") >= len(SCENES)
