@@ -1,0 +1,45 @@
+"""``sesag portal``: serve the mock portal with waitress (a real WSGI server)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("portal")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--db", "database", type=click.Path(path_type=Path), help="SQLite file (default: the Flask instance folder).")
+@click.option("--unlock", metavar="BRUGER_ID", help="Unlock a user locked after five wrong tries, then exit.")
+@click.option("--reset", is_flag=True, help="Recreate the database with fresh demo data before serving.")
+@click.option("--training", is_flag=True, help="Training mode: a hint panel for trainees, a sandbox each.")
+@click.option("--no-demo-key", is_flag=True, help="Do not show the demo key on the key-card page.")
+def portal_command(host, port, database, unlock, reset, training, no_demo_key):
+    """Serve the mock NemID selvbetjening portal (medarbejdersignatur.dk).
+
+    Creates and seeds the SQLite database when it does not exist, prints the URL and the demo
+    log-in, and serves until Ctrl-C.
+    """
+    from waitress import serve
+
+    from mock_portal import create_app
+    from mock_portal.db import database_is_empty, reset_demo_database, unlock_user
+
+    config = {"DEMO_MODE": not no_demo_key, "TRAINING": training}
+    if database:
+        config["DATABASE"] = str(database)
+    app = create_app(config)
+    with app.app_context():
+        if reset or not Path(app.config["DATABASE"]).exists() or database_is_empty():
+            reset_demo_database()
+            click.echo(f"Created the demo database {app.config['DATABASE']}")
+        if unlock:
+            if not unlock_user(unlock):
+                raise click.ClickException(f"No user with bruger-id {unlock!r}.")
+            click.echo(f"Unlocked {unlock}.")
+            return
+    click.echo(f"Mock NemID selvbetjening: http://{host}:{port}/")
+    click.echo("Demo log-in: bruger-id admin, adgangskode nemid-demo (the key page shows the demo key)")
+    if training:
+        click.echo("Training mode: each trainee gets a sandbox of their own.")
+    serve(app, host=host, port=port, threads=8, ident="mock-portal")

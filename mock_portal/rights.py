@@ -1,0 +1,133 @@
+"""The rights catalogue (the tree on *Administrér rettigheder*) and its rules. Pure Python.
+
+The tree is data so that other services can carry rights too: a node is a folder (``children``)
+or a service whose ``rights`` can be granted. Right ids are ``<service>.<right>``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+AES_RIGHTS = frozenset({"aes.sagsbehandler", "aes.kommunal_sagsbehandler"})
+
+
+@dataclass(frozen=True)
+class Right:
+    id: str
+    label: str
+    info: str
+
+
+@dataclass(frozen=True)
+class Node:
+    """A folder of the tree, or a service holding rights."""
+
+    id: str
+    label: str
+    children: tuple["Node", ...] = ()
+    rights: tuple[Right, ...] = ()
+    open: bool = False
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+CATALOGUE: tuple[Node, ...] = (
+    Node(
+        "offentlige",
+        "Offentlige",
+        open=True,
+        children=(
+            Node(
+                "lbf",
+                "Landsbyggefonden",
+                rights=(
+                    Right("lbf.indberetter", "Indberetter", "Må indberette regnskaber og budgetter for boligorganisationen til Landsbyggefonden."),
+                    Right("lbf.laeseadgang", "Læseadgang", "Må se boligorganisationens sager hos Landsbyggefonden."),
+                ),
+            ),
+            Node(
+                "aes",
+                "Arbejdsmarkedets Erhvervssikring",
+                open=True,
+                rights=(
+                    Right(
+                        "aes.sagsbehandler",
+                        "Sagsbehandler",
+                        "Anvendes til medarbejdere i fagforbund, advokatvirksomheder og forsikringsselskaber "
+                        "(herunder selvforsikrede kommuners- og statsinstitutioners forsikringsafdeling).",
+                    ),
+                    Right(
+                        "aes.kommunal_sagsbehandler",
+                        "Kommunal sagsbehandler",
+                        "Anvendes til medarbejdere ansat i kommunalt jobcenter eller lignende "
+                        "(dog ikke ansatte i selvforsikrede kommuners forsikringsafdeling).",
+                    ),
+                ),
+            ),
+            Node(
+                "sm",
+                "Socialministeriet",
+                rights=(Right("sm.tilskudsportal", "Tilskudsportal", "Må søge og administrere tilskud på virksomhedens vegne."),),
+            ),
+        ),
+    ),
+    Node(
+        "forsikringer",
+        "Forsikringer",
+        rights=(
+            Right("fors.skadeanmelder", "Skadeanmelder", "Må anmelde skader til forsikringsselskabet på virksomhedens vegne."),
+            Right("fors.policeadministrator", "Policeadministrator", "Må se og ændre virksomhedens forsikringspolicer."),
+        ),
+    ),
+    Node(
+        "finans",
+        "Finans",
+        rights=(Right("finans.betaler", "Betalingsgodkender", "Må godkende betalinger i virksomhedens netbank."),),
+    ),
+)
+
+
+def all_rights() -> dict[str, Right]:
+    """Every grantable right by id."""
+    return {right.id: right for node in CATALOGUE for sub in node.walk() for right in sub.rights}
+
+
+def service_of(right_id: str) -> Node:
+    """The service node that carries ``right_id``."""
+    for node in CATALOGUE:
+        for sub in node.walk():
+            if any(right.id == right_id for right in sub.rights):
+                return sub
+    raise KeyError(right_id)
+
+
+class RightsRuleError(ValueError):
+    """A set of rights the rules forbid; the message is Danish, for the administrator."""
+
+
+ONE_AES_RIGHT = "En medarbejder kan højst have én af rettighederne Sagsbehandler og Kommunal sagsbehandler."
+
+
+def validate(right_ids: set[str]) -> set[str]:
+    """Return ``right_ids`` if allowed; raise RightsRuleError (unknown right, both AES rights)."""
+    known = all_rights()
+    unknown = sorted(r for r in right_ids if r not in known)
+    if unknown:
+        raise RightsRuleError(f"Ukendt rettighed: {', '.join(unknown)}.")
+    if AES_RIGHTS <= right_ids:
+        raise RightsRuleError(ONE_AES_RIGHT)
+    return set(right_ids)
+
+
+def describe_change(before: set[str], after: set[str]) -> list[str]:
+    """Danish event texts for a change of rights, e.g. 'Rettighed tildelt: ...'."""
+    known = all_rights()
+
+    def name(right_id: str) -> str:
+        return f"{service_of(right_id).label} › {known[right_id].label}"
+
+    return [f"Rettighed tildelt: {name(r)}" for r in sorted(after - before)] + [
+        f"Rettighed fjernet: {name(r)}" for r in sorted(before - after)
+    ]

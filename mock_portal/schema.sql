@@ -1,0 +1,69 @@
+DROP TABLE IF EXISTS event;
+DROP TABLE IF EXISTS employee_right;
+DROP TABLE IF EXISTS employee;
+DROP TABLE IF EXISTS keycard;
+DROP TABLE IF EXISTS admin;
+DROP TABLE IF EXISTS company;
+
+CREATE TABLE company (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  cvr TEXT UNIQUE NOT NULL,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  address TEXT NOT NULL,
+  postbox TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  city TEXT NOT NULL
+);
+
+CREATE TABLE admin (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  company_id INTEGER NOT NULL REFERENCES company (id),
+  user_id TEXT UNIQUE NOT NULL,
+  password_hash TEXT NOT NULL,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  locked INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE keycard (
+  admin_id INTEGER NOT NULL REFERENCES admin (id),
+  code TEXT NOT NULL,
+  key TEXT NOT NULL,
+  PRIMARY KEY (admin_id, code)
+);
+
+CREATE TABLE employee (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  company_id INTEGER NOT NULL REFERENCES company (id),
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  grp TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  address TEXT NOT NULL,
+  is_admin INTEGER NOT NULL DEFAULT 0,
+  active INTEGER NOT NULL DEFAULT 1,
+  -- incremented on every change of rights: a save based on an older view is refused
+  rights_version INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE employee_right (
+  employee_id INTEGER NOT NULL REFERENCES employee (id),
+  right_id TEXT NOT NULL,
+  PRIMARY KEY (employee_id, right_id)
+);
+
+CREATE TABLE event (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  company_id INTEGER NOT NULL REFERENCES company (id),
+  employee_id INTEGER NOT NULL REFERENCES employee (id),
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+
+-- Events are history: they cannot be changed or removed.
+CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;

@@ -1,0 +1,283 @@
+"""NemID selvbetjening: overview, Administrér medarbejdere, medarbejder, rettigheder, hændelser.
+
+Every view needs a log-in, and every query is scoped to the administrator's own company: an
+employee id of another company answers 404, on GET and on POST alike.
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from mock_portal import rights as catalogue
+from mock_portal.auth import login_required
+from mock_portal.db import COPENHAGEN, fold, get_db, now
+
+bp = Blueprint("selvbetjening", __name__, url_prefix="/selvbetjening")
+
+PAGE_SIZES = (15, 30, 50)
+STATUSES = {"aktiv": "Aktive", "inaktiv": "Inaktive", "alle": "Alle"}
+MAX_NAME = 100
+MAX_EMAIL = 254
+MAX_ADDRESS = 200
+EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+MENU = [
+    ("information", "Information"),
+    ("bestil", "Bestil"),
+    ("overview", "Selvbetjening"),
+    ("opret", "Opret medarbejdere"),
+    ("statistik", "Statistik"),
+    ("employees", "Administrér medarbejdere"),
+    ("bestillinger", "Administrér bestillinger"),
+    ("oevrige", "Øvrige signaturer"),
+    ("services", "Tilføj services"),
+    ("fakturering", "Fakturering"),
+    ("certifikat", "Søg certifikat"),
+    ("indstillinger", "NemID indstillinger"),
+    ("priser", "Priser"),
+    ("vilkaar", "Vilkår"),
+    ("support", "Support"),
+]
+SIMPLE_PAGES = {key: label for key, label in MENU if key not in ("overview", "employees")}
+
+
+@bp.app_template_filter("when")
+def when(stamp: str) -> str:
+    """An event time as the portal shows it: 15-01-2026 kl. 10:00 (Copenhagen time)."""
+    moment = datetime.fromisoformat(stamp).astimezone(COPENHAGEN)
+    return moment.strftime("%d-%m-%Y kl. %H:%M")
+
+
+@bp.app_context_processor
+def menu():
+    return {"portal_menu": MENU}
+
+
+def _stamp() -> str:
+    return now().isoformat(timespec="seconds")
+
+
+def _employee_or_404(employee_id: int):
+    """The employee if it belongs to the logged-in administrator's company, else 404."""
+    row = get_db().execute(
+        "SELECT * FROM employee WHERE id = ? AND company_id = ?", (employee_id, g.admin["company_id"])
+    ).fetchone()
+    if row is None:
+        abort(404)
+    return row
+
+
+def _held(employee_id: int) -> set[str]:
+    rows = get_db().execute("SELECT right_id FROM employee_right WHERE employee_id = ?", (employee_id,))
+    return {row["right_id"] for row in rows}
+
+
+def _event(employee, text: str) -> None:
+    get_db().execute(
+        "INSERT INTO event (company_id, employee_id, at, actor, text) VALUES (?, ?, ?, ?, ?)",
+        (employee["company_id"], employee["id"], _stamp(), f"{g.admin['name']} ({g.admin['user_id']})", text),
+    )
+
+
+@bp.route("")
+@bp.route("/")
+@login_required
+def overview():
+    return render_template("overview.html", current="overview")
+
+
+@bp.route("/side/<key>")
+@login_required
+def simple(key):
+    label = SIMPLE_PAGES.get(key)
+    if label is None:
+        abort(404)
+    return render_template("simple.html", current=key, title=label)
+
+
+def _int_arg(name: str, default: int, allowed=None) -> int:
+    raw = request.args.get(name, "")
+    if not raw:
+        return default
+    if not raw.isdigit() or len(raw) > 6:
+        abort(404)
+    value = int(raw)
+    if allowed is not None and value not in allowed:
+        abort(404)
+    return value
+
+
+@bp.route("/medarbejdere")
+@login_required
+def employees():
+    """ADMINISTRÉR MEDARBEJDERE: the table, Vis 15, paging and AVANCERET SØGNING."""
+    name = request.args.get("navn", "").strip()[:MAX_NAME]
+    email = request.args.get("email", "").strip()[:MAX_EMAIL]
+    group = request.args.get("gruppe", "").strip()[:MAX_NAME]
+    status = request.args.get("status", "aktiv")
+    if status not in STATUSES:
+        status = "aktiv"
+    size = _int_arg("vis", PAGE_SIZES[0], PAGE_SIZES)
+    page = _int_arg("side", 1)
+    where, params = ["company_id = ?"], [g.admin["company_id"]]
+    if name:
+        where.append("instr(fold(name), ?) > 0")
+        params.append(fold(name))
+    if email:
+        where.append("instr(fold(email), ?) > 0")
+        params.append(fold(email))
+    if group:
+        where.append("grp = ?")
+        params.append(group)
+    if status != "alle":
+        where.append("active = ?")
+        params.append(1 if status == "aktiv" else 0)
+    db = get_db()
+    clause = " AND ".join(where)
+    total = db.execute(f"SELECT COUNT(*) FROM employee WHERE {clause}", params).fetchone()[0]
+    pages = max(1, math.ceil(total / size))
+    if page < 1 or page > pages:
+        abort(404)
+    rows = db.execute(
+        f"SELECT * FROM employee WHERE {clause} ORDER BY name COLLATE NOCASE, id LIMIT ? OFFSET ?",
+        params + [size, (page - 1) * size],
+    ).fetchall()
+    groups = [r["grp"] for r in db.execute(
+        "SELECT DISTINCT grp FROM employee WHERE company_id = ? ORDER BY grp", (g.admin["company_id"],))]
+    searching = bool(name or email or group or status != "aktiv")
+    query = {"navn": name, "email": email, "gruppe": group, "status": status, "vis": size}
+    return render_template(
+        "employees.html", current="employees", rows=rows, total=total, page=page, pages=pages, size=size,
+        sizes=PAGE_SIZES, groups=groups, statuses=STATUSES, searching=searching, query=query,
+    )
+
+
+def _validate_employee(form) -> tuple[dict, list[str]]:
+    values = {
+        "name": form.get("navn", "").strip(),
+        "email": form.get("email", "").strip(),
+        "address": form.get("adresse", "").strip(),
+        "is_admin": form.get("nemid_administrator") == "ja",
+    }
+    errors = []
+    if not values["name"]:
+        errors.append("Navn skal udfyldes.")
+    elif len(values["name"]) > MAX_NAME:
+        errors.append(f"Navn må højst være {MAX_NAME} tegn.")
+    if not values["email"]:
+        errors.append("E-mail-adresse skal udfyldes.")
+    elif len(values["email"]) > MAX_EMAIL or not EMAIL.match(values["email"]):
+        errors.append("E-mail-adressen er ikke gyldig.")
+    if not values["address"]:
+        errors.append("Adresse skal udfyldes.")
+    elif len(values["address"]) > MAX_ADDRESS:
+        errors.append(f"Adresse må højst være {MAX_ADDRESS} tegn.")
+    return values, errors
+
+
+@bp.route("/medarbejdere/<int:employee_id>", methods=("GET", "POST"))
+@login_required
+def employee(employee_id):
+    """ADMINISTRÉR MEDARBEJDER: the form and HÆNDELSER OG RETTIGHEDER FOR <navn>."""
+    person = _employee_or_404(employee_id)
+    errors: list[str] = []
+    values = {"name": person["name"], "email": person["email"], "address": person["address"],
+              "is_admin": bool(person["is_admin"])}
+    status = 200
+    if request.method == "POST":
+        values, errors = _validate_employee(request.form)
+        if errors:
+            status = 400
+        else:
+            labels = {"name": "Navn", "email": "E-mail-adresse", "address": "Adresse", "is_admin": "NemID administrator"}
+            old = {"name": person["name"], "email": person["email"], "address": person["address"],
+                   "is_admin": bool(person["is_admin"])}
+            changed = [key for key in labels if values[key] != old[key]]
+            db = get_db()
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "UPDATE employee SET name = ?, email = ?, address = ?, is_admin = ? WHERE id = ?",
+                (values["name"], values["email"], values["address"], int(values["is_admin"]), employee_id),
+            )
+            for key in changed:
+                shown = ("ja" if values[key] else "nej") if key == "is_admin" else values[key]
+                _event(person, f"Oplysninger ændret: {labels[key]} er nu {shown}")
+            db.execute("COMMIT")
+            flash("Oplysningerne om medarbejderen er gemt." if changed else "Ingen ændringer at gemme.", "success")
+            return redirect(url_for("selvbetjening.employee", employee_id=employee_id))
+    return render_template("employee.html", current="employees", person=person, values=values, errors=errors), status
+
+
+@bp.route("/medarbejdere/<int:employee_id>/rettigheder", methods=("GET", "POST"))
+@login_required
+def rights(employee_id):
+    """Administrér rettigheder: the tree, FORTRYD, GEM RETTIGHEDER."""
+    person = _employee_or_404(employee_id)
+    held = _held(employee_id)
+    status = 200
+    shown = held
+    if request.method == "POST":
+        wanted = set(request.form.getlist("right"))
+        version = request.form.get("version", "")
+        shown = wanted
+        try:
+            catalogue.validate(wanted)
+        except catalogue.RightsRuleError as refusal:
+            flash(str(refusal), "error")
+            status = 400
+        else:
+            db = get_db()
+            db.execute("BEGIN IMMEDIATE")  # serialise saves: the version check and write are one step
+            current = db.execute("SELECT rights_version FROM employee WHERE id = ?", (employee_id,)).fetchone()[0]
+            if version != str(current):
+                db.execute("ROLLBACK")
+                flash("Rettighederne er ændret af en anden, efter du åbnede siden. Genindlæs siden, "
+                      "og gem dine ændringer igen.", "error")
+                return render_template("rights.html", current="employees", person=person,
+                                       tree=catalogue.CATALOGUE, held=_held(employee_id), version=current), 409
+            before = _held(employee_id)
+            for right_id in sorted(wanted - before):
+                db.execute("INSERT INTO employee_right (employee_id, right_id) VALUES (?, ?)", (employee_id, right_id))
+            for right_id in sorted(before - wanted):
+                db.execute("DELETE FROM employee_right WHERE employee_id = ? AND right_id = ?", (employee_id, right_id))
+            changes = catalogue.describe_change(before, wanted)
+            for text in changes:
+                _event(person, text)
+            if changes:
+                db.execute("UPDATE employee SET rights_version = rights_version + 1 WHERE id = ?", (employee_id,))
+            db.execute("COMMIT")
+            flash(f"Rettighederne er gemt for {person['name']}.", "success")
+            return redirect(url_for("selvbetjening.rights", employee_id=employee_id))
+    return render_template("rights.html", current="employees", person=person, tree=catalogue.CATALOGUE,
+                           held=shown, version=person["rights_version"]), status
+
+
+@bp.route("/medarbejdere/<int:employee_id>/haendelser")
+@login_required
+def events(employee_id):
+    """Se hændelser: every change of rights and data, newest first."""
+    person = _employee_or_404(employee_id)
+    rows = get_db().execute(
+        "SELECT * FROM event WHERE employee_id = ? ORDER BY at DESC, id DESC", (employee_id,)
+    ).fetchall()
+    return render_template("events.html", current="employees", person=person, events=rows)
+
+
+@bp.route("/medarbejdere/<int:employee_id>/slet", methods=("GET", "POST"))
+@login_required
+def delete(employee_id):
+    """Slet: asks first, then makes the employee inactive (nothing is lost)."""
+    person = _employee_or_404(employee_id)
+    if request.method == "POST":
+        if person["active"]:
+            db = get_db()
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("UPDATE employee SET active = 0 WHERE id = ?", (employee_id,))
+            _event(person, "Medarbejderen er slettet (gjort inaktiv)")
+            db.execute("COMMIT")
+        flash(f"{person['name']} er slettet og vises nu som inaktiv.", "success")
+        return redirect(url_for("selvbetjening.employees"))
+    return render_template("delete.html", current="employees", person=person)
