@@ -47,7 +47,11 @@ def embedded_portal(**config) -> Iterator[EmbeddedPortal]:
 
     ``config`` overrides the deterministic defaults (e.g. ``TRAINING=True``).
     """
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs):  # the guide's progress is the output, not an access log
+            pass
 
     from mock_portal import create_app
 
@@ -56,7 +60,7 @@ def embedded_portal(**config) -> Iterator[EmbeddedPortal]:
         settings["SECRET_KEY"] = secrets.token_hex(16)
         settings.update(config)
         app = create_app(settings)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         thread = threading.Thread(target=server.serve_forever, name="sesag-portal", daemon=True)
         portal = EmbeddedPortal(app, server, thread)
         portal.reset()
