@@ -55,7 +55,27 @@ def walkthrough(out: Path, base_url: str, credentials, employee: str, right: str
             for scene in step.scenes
         ]
         out.mkdir(parents=True, exist_ok=True)
-        return build_walkthrough(frames, out)
+        files = build_walkthrough(frames, out)
+        files["vtt"] = write_captions(frames, out / "walkthrough.vtt")
+        for kind, why in getattr(files, "skipped", {}).items():
+            _echo(f"{kind}: not written ({why})")
+        return files
+
+
+def _timestamp(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes // 60):02d}:{int(minutes % 60):02d}:{rest:06.3f}"
+
+
+def write_captions(frames, path: Path) -> Path:
+    """The walkthrough's captions as WebVTT, timed like its frames (subtitles for the MP4)."""
+    lines, start = ["WEBVTT", ""], 0.0
+    for number, frame in enumerate(frames, start=1):
+        end = start + frame.seconds
+        lines += [str(number), f"{_timestamp(start)} --> {_timestamp(end)}", f"{frame.title}: {frame.caption}", ""]
+        start = end
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
 
 
 @click.command("demo")
@@ -74,7 +94,8 @@ def demo_command(base_url, right, employee, lang, speed, headed, out):
     --headed on a machine with a display to watch it.
 
     With --out DIR: writes walkthrough.webp and walkthrough.gif (and walkthrough.mp4 when
-    imageio-ffmpeg is installed), one captioned frame per scene, for slides and intranets.
+    imageio-ffmpeg is installed), one captioned frame per scene, for slides and intranets,
+    and walkthrough.vtt with the captions as subtitles.
 
     Without --base-url the embedded mock portal is started with fresh demo data.
     """

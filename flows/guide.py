@@ -129,6 +129,7 @@ def generate(
     steps.guide_text(lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    folder.chmod(0o755)  # mkdtemp makes it private; the guide is for everyone to read
     started = time.perf_counter()
     try:
         with ExitStack() as stack:

@@ -10,6 +10,19 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+from mock_portal.db import check_fixed_now
+
+# Danish titles of the error pages a visitor can meet.
+ERROR_TITLES = {
+    400: ("Ugyldig forespørgsel", "Forespørgslen kunne ikke behandles."),
+    403: ("Ingen adgang", "Du har ikke adgang til denne side."),
+    404: ("Siden findes ikke", "Siden findes ikke, eller du har ikke adgang til den."),
+    405: ("Ugyldig forespørgsel", "Siden kan ikke bruges på denne måde."),
+    413: ("For store data", "De indsendte data er for store."),
+    500: ("Der opstod en fejl", "Der opstod en fejl i selvbetjeningen. Prøv igen senere."),
+}
 
 
 def _secret_key(app: Flask) -> str:
@@ -40,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
+    check_fixed_now(app.config.get("FIXED_NOW"))
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
@@ -51,19 +65,28 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(selvbetjening.bp)
+    if app.config.get("TRAINING"):  # off: not a route, not a pixel of it
+        from mock_portal import training
 
-    @app.errorhandler(404)
-    def not_found(error):
-        return render_template("error.html", title="Siden findes ikke",
-                               message="Siden findes ikke, eller du har ikke adgang til den."), 404
+        training.init_app(app)
 
-    @app.errorhandler(400)
-    def bad_request(error):
-        return render_template("error.html", title="Ugyldig forespørgsel",
-                               message=getattr(error, "description", None) or "Forespørgslen kunne ikke behandles."), 400
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        title, message = ERROR_TITLES.get(error.code, (error.name, error.description))
+        if error.code == 400 and error.description and error.description != type(error).description:
+            message = error.description  # our own abort(400, description=...) says more
+        return render_template("error.html", title=title, message=message), error.code
 
-    @app.errorhandler(413)
-    def too_large(error):
-        return render_template("error.html", title="For store data", message="De indsendte data er for store."), 413
+    @app.errorhandler(500)
+    def server_error(error):
+        title, message = ERROR_TITLES[500]
+        return render_template("error.html", title=title, message=message), 500
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
 
     return app

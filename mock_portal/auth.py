@@ -56,7 +56,9 @@ def _count_failure(admin) -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    # Only a path on this site: no '//host', and no backslash, which browsers read as '/'.
+    if target and target.startswith("/") and not target.startswith("//") and target.isprintable() \
+            and "\\" not in target:
         return target
     return url_for("selvbetjening.overview")
 

@@ -27,6 +27,7 @@ def portal_command(host, port, database, unlock, reset, training, no_demo_key):
 
     config = {"DEMO_MODE": not no_demo_key, "TRAINING": training}
     if database:
+        database.parent.mkdir(parents=True, exist_ok=True)
         config["DATABASE"] = str(database)
     app = create_app(config)
     with app.app_context():
@@ -39,7 +40,8 @@ def portal_command(host, port, database, unlock, reset, training, no_demo_key):
             click.echo(f"Unlocked {unlock}.")
             return
     click.echo(f"Mock NemID selvbetjening: http://{host}:{port}/")
-    click.echo("Demo log-in: bruger-id admin, adgangskode nemid-demo (the key page shows the demo key)")
+    hint = " (the key-card page shows the demo key)" if not no_demo_key else ""
+    click.echo(f"Demo log-in: bruger-id admin, adgangskode nemid-demo{hint}")
     if training:
         click.echo("Training mode: each trainee gets a sandbox of their own.")
     serve(app, host=host, port=port, threads=8, ident="mock-portal")

@@ -3,16 +3,34 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from flask import current_app, g
+from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
 from mock_portal import demo_data
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+try:
+    COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+except ZoneInfoNotFoundError:  # no tz database (some minimal systems): Danish winter time
+    COPENHAGEN = timezone(timedelta(hours=1), "CET")
+
+# Danish alphabetical order: Æ, Ø, Å come after Z (characters just after 'z' stand in for them).
+_DANISH_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
+
+
+def danish_key(text: str) -> str:
+    """Sort key for Danish alphabetical order, ignoring case and other accents."""
+    text = text.casefold().translate(_DANISH_ORDER)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _collate_da(a: str, b: str) -> int:
+    ka, kb = (danish_key(a), a), (danish_key(b), b)
+    return (ka > kb) - (ka < kb)
 
 
 def fold(text: str | None) -> str:
@@ -37,13 +55,40 @@ def now() -> datetime:
     return datetime.now(COPENHAGEN)
 
 
+def stamp(moment: datetime) -> str:
+    """How a time is stored: UTC ISO 8601, so text order is time order (also across DST)."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def check_fixed_now(value: str | None) -> None:
+    """Refuse a malformed FIXED_NOW at start-up rather than on the first request."""
+    if value:
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"FIXED_NOW must be an ISO date-time, e.g. 2026-01-15T10:00:00+01:00, not {value!r}") from None
+
+
+def database_path() -> str:
+    """This context's SQLite file: ``g.database_path``, a trainee's sandbox, or DATABASE.
+
+    Training mode (training.py) registers ``app.extensions["sesag.database_path"]``, a callable
+    that returns the sandbox file of the request's trainee, or None.
+    """
+    if g.get("database_path"):
+        return g.database_path
+    choose = current_app.extensions.get("sesag.database_path")
+    return (choose() if choose else None) or current_app.config["DATABASE"]
+
+
 def get_db() -> sqlite3.Connection:
     """The request's connection (opened on first use)."""
     if "db" not in g:
-        g.db = sqlite3.connect(current_app.config["DATABASE"], timeout=10, isolation_level=None)
+        g.db = sqlite3.connect(database_path(), timeout=10, isolation_level=None)
         g.db.row_factory = sqlite3.Row
         g.db.execute("PRAGMA foreign_keys = ON")
         g.db.create_function("fold", 1, fold, deterministic=True)
+        g.db.create_collation("DA", _collate_da)
     return g.db
 
 
@@ -63,7 +108,7 @@ def init_db() -> None:
 def seed_demo() -> None:
     """Fill the tables with the deterministic demo companies."""
     db = get_db()
-    at = now().isoformat(timespec="seconds")
+    at = stamp(now())
     db.execute("BEGIN")
     for company in demo_data.companies():
         company_id = db.execute(
@@ -102,6 +147,18 @@ def reset_demo_database() -> None:
     seed_demo()
 
 
+def add_bench_employees(people: list[tuple[str, str]]) -> None:
+    """Add (name, e-mail) employees to the first company: volume for benchmarks."""
+    db = get_db()
+    company_id = db.execute("SELECT id FROM company ORDER BY id LIMIT 1").fetchone()[0]
+    db.execute("BEGIN")
+    db.executemany(
+        "INSERT INTO employee (company_id, name, email, grp, signature, address) VALUES (?, ?, ?, 'Bench', 'Nøglefil', ?)",
+        [(company_id, name, email, "Lautrupbjerg 10, 2750 Ballerup") for name, email in people],
+    )
+    db.execute("COMMIT")
+
+
 def database_is_empty() -> bool:
     row = get_db().execute("SELECT name FROM sqlite_master WHERE type='table' AND name='company'").fetchone()
     return row is None
@@ -114,6 +171,7 @@ def unlock_user(user_id: str) -> bool:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Clear the existing data and create new tables."""
     init_db()
@@ -121,6 +179,7 @@ def init_db_command():
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Create the tables and fill them with the demo companies."""
     reset_demo_database()
@@ -129,8 +188,11 @@ def seed_demo_command():
 
 @click.command("unlock-user")
 @click.argument("user_id")
+@with_appcontext
 def unlock_user_command(user_id):
     """Unlock USER_ID after five wrong log-in tries."""
+    if database_is_empty():
+        raise click.ClickException("The database has no tables yet: run `flask --app mock_portal seed-demo` first.")
     if not unlock_user(user_id):
         raise click.ClickException(f"No user with bruger-id {user_id!r}.")
     click.echo(f"Unlocked {user_id}.")

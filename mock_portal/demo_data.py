@@ -101,6 +101,10 @@ def companies() -> tuple[Company, ...]:
     staff[1] = Employee(**{**staff[1].__dict__, "group": "Jobcenter", "rights": ("aes.kommunal_sagsbehandler",)})
     staff[2] = Employee(**{**staff[2].__dict__, "name": "Anne Jensen", "email": "anne.jensen@kommune-demo.dk"})
     staff[3] = Employee(**{**staff[3].__dict__, "name": "Anne Jensen", "email": "anne.jensen2@kommune-demo.dk"})
+    # Names with every Danish letter, for the accent-insensitive search; other services' rights.
+    staff[4] = Employee(**{**staff[4].__dict__, "name": "Åse Ærbø", "email": "aase.aerboe@kommune-demo.dk",
+                           "group": "Jura", "rights": ("lbf.laeseadgang",)})
+    staff[5] = Employee(**{**staff[5].__dict__, "rights": ("fors.skadeanmelder", "finans.betaler")})
     admin_row = Employee("Nanna Administrator", "nemid-admin@kommune-demo.dk", "Sekretariat", "Nøglekort",
                          "Lautrupbjerg 10, 2750 Ballerup", is_admin=True)
     first = Company(

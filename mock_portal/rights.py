@@ -55,14 +55,17 @@ CATALOGUE: tuple[Node, ...] = (
                     Right(
                         "aes.sagsbehandler",
                         "Sagsbehandler",
-                        "Anvendes til medarbejdere i fagforbund, advokatvirksomheder og forsikringsselskaber "
-                        "(herunder selvforsikrede kommuners- og statsinstitutioners forsikringsafdeling).",
+                        # verbatim from the guide's intro
+                        "Sagsbehandler rettigheden skal anvendes til medarbejdere i fagforbund, "
+                        "advokatvirksomheder og forsikringsselskaber (herunder selvforsikrede kommuners- "
+                        "og statsinstitutioners forsikringsafdeling).",
                     ),
                     Right(
                         "aes.kommunal_sagsbehandler",
                         "Kommunal sagsbehandler",
-                        "Anvendes til medarbejdere ansat i kommunalt jobcenter eller lignende "
-                        "(dog ikke ansatte i selvforsikrede kommuners forsikringsafdeling).",
+                        "Kommunal sagsbehandler rettigheden skal anvendes til medarbejdere ansat i "
+                        "kommunalt jobcenter eller lignende (dog ikke ansatte i selvforsikrede kommuners "
+                        "forsikringsafdeling).",
                     ),
                 ),
             ),

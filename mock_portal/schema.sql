@@ -45,8 +45,9 @@ CREATE TABLE employee (
   address TEXT NOT NULL,
   is_admin INTEGER NOT NULL DEFAULT 0,
   active INTEGER NOT NULL DEFAULT 1,
-  -- incremented on every change of rights: a save based on an older view is refused
-  rights_version INTEGER NOT NULL DEFAULT 0
+  -- incremented on every change of rights / of the data: a save based on an older view is refused
+  rights_version INTEGER NOT NULL DEFAULT 0,
+  data_version INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE employee_right (
@@ -59,7 +60,7 @@ CREATE TABLE event (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   company_id INTEGER NOT NULL REFERENCES company (id),
   employee_id INTEGER NOT NULL REFERENCES employee (id),
-  at TEXT NOT NULL,
+  at TEXT NOT NULL,  -- UTC, ISO 8601
   actor TEXT NOT NULL,
   text TEXT NOT NULL
 );

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from mock_portal import rights as catalogue
 from mock_portal.auth import login_required
-from mock_portal.db import COPENHAGEN, fold, get_db, now
+from mock_portal.db import COPENHAGEN, fold, get_db, now, stamp
 
 bp = Blueprint("selvbetjening", __name__, url_prefix="/selvbetjening")
 
@@ -22,6 +23,7 @@ STATUSES = {"aktiv": "Aktive", "inaktiv": "Inaktive", "alle": "Alle"}
 MAX_NAME = 100
 MAX_EMAIL = 254
 MAX_ADDRESS = 200
+MAX_ID = 2**62
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 MENU = [
@@ -57,11 +59,13 @@ def menu():
 
 
 def _stamp() -> str:
-    return now().isoformat(timespec="seconds")
+    return stamp(now())
 
 
 def _employee_or_404(employee_id: int):
     """The employee if it belongs to the logged-in administrator's company, else 404."""
+    if employee_id > MAX_ID:  # SQLite integers are 64-bit; a longer id cannot exist
+        abort(404)
     row = get_db().execute(
         "SELECT * FROM employee WHERE id = ? AND company_id = ?", (employee_id, g.admin["company_id"])
     ).fetchone()
@@ -102,7 +106,8 @@ def _int_arg(name: str, default: int, allowed=None) -> int:
     raw = request.args.get(name, "")
     if not raw:
         return default
-    if not raw.isdigit() or len(raw) > 6:
+    # ASCII only: str.isdigit() accepts '²', which int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
         abort(404)
     value = int(raw)
     if allowed is not None and value not in allowed:
@@ -129,9 +134,9 @@ def employees():
     if email:
         where.append("instr(fold(email), ?) > 0")
         params.append(fold(email))
-    if group:
-        where.append("grp = ?")
-        params.append(group)
+    if group:  # case- and accent-insensitive like the other fields (?gruppe=jobcenter works too)
+        where.append("fold(grp) = ?")
+        params.append(fold(group))
     if status != "alle":
         where.append("active = ?")
         params.append(1 if status == "aktiv" else 0)
@@ -142,11 +147,11 @@ def employees():
     if page < 1 or page > pages:
         abort(404)
     rows = db.execute(
-        f"SELECT * FROM employee WHERE {clause} ORDER BY name COLLATE NOCASE, id LIMIT ? OFFSET ?",
+        f"SELECT * FROM employee WHERE {clause} ORDER BY name COLLATE DA, id LIMIT ? OFFSET ?",
         params + [size, (page - 1) * size],
     ).fetchall()
     groups = [r["grp"] for r in db.execute(
-        "SELECT DISTINCT grp FROM employee WHERE company_id = ? ORDER BY grp", (g.admin["company_id"],))]
+        "SELECT DISTINCT grp FROM employee WHERE company_id = ? ORDER BY grp COLLATE DA", (g.admin["company_id"],))]
     searching = bool(name or email or group or status != "aktiv")
     query = {"navn": name, "email": email, "gruppe": group, "status": status, "vis": size}
     return render_template(
@@ -175,6 +180,10 @@ def _validate_employee(form) -> tuple[dict, list[str]]:
         errors.append("Adresse skal udfyldes.")
     elif len(values["address"]) > MAX_ADDRESS:
         errors.append(f"Adresse må højst være {MAX_ADDRESS} tegn.")
+    # A line break or control character would corrupt the table, the events and any export.
+    for key, label in (("name", "Navn"), ("email", "E-mail-adresse"), ("address", "Adresse")):
+        if any(unicodedata.category(c) == "Cc" for c in values[key]):
+            errors.append(f"{label} må ikke indeholde linjeskift eller kontroltegn.")
     return values, errors
 
 
@@ -193,15 +202,26 @@ def employee(employee_id):
             status = 400
         else:
             labels = {"name": "Navn", "email": "E-mail-adresse", "address": "Adresse", "is_admin": "NemID administrator"}
+            db = get_db()
+            db.execute("BEGIN IMMEDIATE")  # the version check and the write are one step
+            person = _employee_or_404(employee_id)
+            if request.form.get("version", "") != str(person["data_version"]):
+                db.execute("ROLLBACK")
+                flash(f"Oplysningerne om {person['name']} er ændret af en anden, efter du åbnede siden. "
+                      "Intet er gemt. Genindlæs siden, og ret oplysningerne igen.", "error")
+                values = {"name": person["name"], "email": person["email"], "address": person["address"],
+                          "is_admin": bool(person["is_admin"])}
+                return render_template("employee.html", current="employees", person=person, values=values,
+                                       errors=[]), 409
             old = {"name": person["name"], "email": person["email"], "address": person["address"],
                    "is_admin": bool(person["is_admin"])}
             changed = [key for key in labels if values[key] != old[key]]
-            db = get_db()
-            db.execute("BEGIN IMMEDIATE")
-            db.execute(
-                "UPDATE employee SET name = ?, email = ?, address = ?, is_admin = ? WHERE id = ?",
-                (values["name"], values["email"], values["address"], int(values["is_admin"]), employee_id),
-            )
+            if changed:
+                db.execute(
+                    "UPDATE employee SET name = ?, email = ?, address = ?, is_admin = ?,"
+                    " data_version = data_version + 1 WHERE id = ?",
+                    (values["name"], values["email"], values["address"], int(values["is_admin"]), employee_id),
+                )
             for key in changed:
                 shown = ("ja" if values[key] else "nej") if key == "is_admin" else values[key]
                 _event(person, f"Oplysninger ændret: {labels[key]} er nu {shown}")

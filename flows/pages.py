@@ -1,0 +1,527 @@
+"""Page objects: the one place that knows how each portal screen is found and clicked.
+
+One class per screen. Locators are built in ``__init__`` by role and label (the portal's
+accessibility contract), so they can be highlighted by the guide before anything is clicked;
+methods are named for what an administrator does and wait on conditions (a navigation, a
+URL, an element), never on the clock. They do not assert: they return what they see, and raise
+only when the flow cannot go on (a log-in refused, the portal answering 5xx).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+
+if TYPE_CHECKING:
+    from flows.credentials import Credentials
+
+# Right key (the CLI's word) -> (rights-tree group, checkbox accessible name, checkbox value).
+AES = "Arbejdsmarkedets Erhvervssikring"
+RIGHTS = {
+    "sagsbehandler": ("Sagsbehandler", "aes.sagsbehandler"),
+    "kommunal-sagsbehandler": ("Kommunal sagsbehandler", "aes.kommunal_sagsbehandler"),
+}
+# Words of the portal's messages that the flows react to.
+STALE_HINT = "genindlæs"
+EVENT_GRANTED = "tildelt"
+EVENT_REVOKED = "fjernet"
+
+_EMPLOYEE_URL = re.compile(r"/selvbetjening/medarbejdere/[^/?#]+/?(?:[?#].*)?$")
+_RIGHTS_URL = re.compile(r"/selvbetjening/medarbejdere/[^/?#]+/rettigheder/?(?:[?#].*)?$")
+_EVENTS_URL = re.compile(r"/selvbetjening/medarbejdere/[^/?#]+/haendelser/?(?:[?#].*)?$")
+_EMPLOYEES_URL = re.compile(r"/selvbetjening/medarbejdere/?(?:[?#].*)?$")
+
+
+class PortalError(RuntimeError):
+    """The portal could not be used: it answered 5xx, or a page it should show did not come."""
+
+
+class PortalUnavailable(PortalError):
+    """The portal did not answer, or answered with a server error (worth retrying)."""
+
+
+class LoginFailed(PortalError):
+    """The portal refused the log-in; the message is the portal's own alert text."""
+
+
+class NotLoggedIn(PortalError):
+    """The portal sent us to the log-in page (session ended)."""
+
+
+def exactly(text: str) -> re.Pattern:
+    """A whole-name match ignoring case: the portal may write labels in capitals or by CSS."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*$", re.IGNORECASE)
+
+
+def labelled(page: Page, label: str) -> Locator:
+    """The form field labelled ``label``; a trailing ':' or required-'*' in the label is allowed.
+
+    (Playwright matches a label's whole text, aria-hidden '*' included.)
+    """
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*:?\s*\*?\s*:?\s*$", re.IGNORECASE))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class _ActionFailed(Exception):
+    def __init__(self, error: PlaywrightError):
+        self.error = error
+
+
+def navigate(page: Page, action: Callable[[], None]) -> None:
+    """Do ``action`` (a click that loads a new document) and wait for that document.
+
+    The element not being there is a PortalError (the page is not the one expected); the
+    portal not answering, or answering 5xx, is PortalUnavailable (worth retrying).
+    """
+    try:
+        with page.expect_navigation(wait_until="domcontentloaded") as info:
+            try:
+                action()
+            except PlaywrightError as exc:
+                raise _ActionFailed(exc) from None
+        response = info.value
+    except _ActionFailed as failed:
+        raise PortalError(f"unexpected page {page.url}: {_first_line(failed.error)}") from None
+    except PlaywrightError as exc:
+        raise PortalUnavailable(f"the portal did not answer: {_first_line(exc)}") from None
+    check_response(response)
+
+
+def check_response(response) -> None:
+    """Raise PortalUnavailable when a document response is a server error."""
+    if response is not None and response.status >= 500:
+        raise PortalUnavailable(f"the portal answered HTTP {response.status} for {response.url}")
+
+
+def goto(page: Page, url: str) -> None:
+    """Load ``url`` as a person typing it would; raise PortalUnavailable on 5xx/no answer."""
+    try:
+        response = page.goto(url, wait_until="domcontentloaded")
+    except PlaywrightError as exc:
+        raise PortalUnavailable(f"cannot reach the portal at {url}: {_first_line(exc)}") from None
+    check_response(response)
+
+
+def _on_login_page(page: Page) -> bool:
+    return bool(re.search(r"/log-paa(?:/|$|\?)", page.url))
+
+
+def _ensure_logged_in(page: Page) -> None:
+    if _on_login_page(page):
+        raise NotLoggedIn("the portal asks for a log-in again (session ended)")
+
+
+class FrontPage:
+    """``/``: NEMID MEDARBEJDERSIGNATUR with the link list."""
+
+    def __init__(self, page: Page, base_url: str):
+        self.page = page
+        self.base_url = base_url.rstrip("/")
+        self.heading = page.get_by_role("heading", name=exactly("NemID medarbejdersignatur"))
+        self.login_link = page.get_by_role("link", name="Log på NemID selvbetjening", exact=True)
+
+    def open(self) -> None:
+        goto(self.page, self.base_url + "/")
+
+    def go_to_login(self) -> None:
+        navigate(self.page, lambda: self.login_link.click())
+
+
+class LoginPage:
+    """``/log-paa`` (bruger-id, adgangskode) and ``/log-paa/noeglekort`` (the key card)."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.user_field = labelled(page, "Bruger-id")
+        self.password_field = labelled(page, "Adgangskode")
+        self.next_button = page.get_by_role("button", name=exactly("Næste"))
+        self.key_code = page.get_by_test_id("key-code")
+        self.key_field = labelled(page, "Nøgle")
+        self.demo_hint = page.get_by_role("note", name="Kun til demo")
+        self.demo_key = self.demo_hint.get_by_test_id("demo-key")
+        self.login_button = page.get_by_role("button", name=exactly("Log på"))
+        self.error = page.get_by_role("alert")
+
+    def open(self, base_url: str) -> None:
+        goto(self.page, base_url.rstrip("/") + "/log-paa")
+
+    def enter_user_id(self, user: str) -> None:
+        """Type the bruger-id only (what the guide shows before 'Næste')."""
+        self.user_field.fill(user)
+
+    def secrets(self) -> list[Locator]:
+        """What a screenshot must mask: the password, the key typed and the demo key."""
+        return [self.password_field, self.key_field, self.demo_key]
+
+    def error_text(self) -> str | None:
+        """The portal's alert on this page, or None."""
+        if self.error.count() == 0:
+            return None
+        return " ".join(self.error.first.inner_text().split())
+
+    def code_asked(self) -> str:
+        """The key card's code number the portal asks for (4 digits)."""
+        text = self.key_code.inner_text()
+        found = re.search(r"\d{4}", text)
+        return found.group(0) if found else text.strip()
+
+    def demo_key_shown(self) -> str | None:
+        """The key in the demo mock's hint box, or None on a real portal."""
+        if self.demo_key.count() == 0:
+            return None
+        found = re.search(r"\d{6}", self.demo_key.inner_text())
+        return found.group(0) if found else None
+
+    def _refused(self, what: str) -> LoginFailed:
+        return LoginFailed(f"{what}: {self.error_text() or 'the portal did not accept it'}")
+
+    def log_in(self, credentials: "Credentials") -> None:
+        """Bruger-id + adgangskode, 'Næste', the key for the code shown, 'Log på'.
+
+        Raises LoginFailed with the portal's alert text when it refuses either page.
+        """
+        self.user_field.fill(credentials.user)
+        try:
+            self.password_field.fill(credentials.password)
+        except PlaywrightError:
+            raise PortalError("the log-in page has no field 'Adgangskode'") from None
+        navigate(self.page, lambda: self.next_button.click())
+        if not self.page.url.rstrip("/").endswith("/noeglekort") or self.key_field.count() == 0:
+            raise self._refused("Log-in refused")
+        code = self.code_asked()
+        demo_key = self.demo_key_shown()
+        key = credentials.key_for(code, demo_key)
+        try:
+            self.key_field.fill(key)
+        except PlaywrightError:
+            raise PortalError("the key-card page has no field 'Nøgle'") from None
+        navigate(self.page, lambda: self.login_button.click())
+        if _on_login_page(self.page):
+            raise self._refused("Key card refused")
+
+
+class _LoggedInPage:
+    """What every logged-in page has: the left menu, the status/alert messages, LOG AF."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.menu = page.get_by_role("navigation", name="NemID medarbejdersignatur")
+        self.status = page.get_by_role("status")
+        self.error = page.get_by_role("alert")
+        self.logout_button = page.get_by_role("button", name=exactly("Log af"))
+
+    def error_text(self) -> str | None:
+        if self.error.count() == 0:
+            return None
+        return " ".join(self.error.first.inner_text().split())
+
+    def status_text(self) -> str | None:
+        if self.status.count() == 0:
+            return None
+        return " ".join(self.status.first.inner_text().split())
+
+    def log_out(self) -> None:
+        navigate(self.page, lambda: self.logout_button.click())
+
+
+class SelfServicePage(_LoggedInPage):
+    """``/selvbetjening``: NEMID SELVBETJENING TIL ERHVERV."""
+
+    def __init__(self, page: Page):
+        super().__init__(page)
+        self.heading = page.get_by_role("heading", name=exactly("NemID selvbetjening til erhverv"))
+        self.employees_link = self.menu.get_by_role("link", name="Administrér medarbejdere", exact=True)
+
+    def open_employees(self) -> None:
+        navigate(self.page, lambda: self.employees_link.click())
+        _ensure_logged_in(self.page)
+
+
+@dataclass(frozen=True)
+class EmployeeRow:
+    """One row of the employee table."""
+
+    name: str
+    email: str
+    group: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}> ({self.group})" if self.group else f"{self.name} <{self.email}>"
+
+
+class EmployeesPage(_LoggedInPage):
+    """``/selvbetjening/medarbejdere``: the table, AVANCERET SØGNING, paging."""
+
+    PATH = "/selvbetjening/medarbejdere"
+    PENCIL_PREFIX = "Administrér "
+
+    def __init__(self, page: Page):
+        super().__init__(page)
+        self.heading = page.get_by_role("heading", name=exactly("Administrér medarbejdere"))
+        # <summary> has no ARIA role in Playwright's engine; its visible text is its name.
+        self.advanced_search = page.get_by_text(exactly("Avanceret søgning"))
+        self.name_field = labelled(page, "Navn")
+        self.email_field = labelled(page, "E-mail-adresse")
+        self.group_select = labelled(page, "Medarbejdergruppe")
+        self.status_select = labelled(page, "Status")
+        self.search_button = page.get_by_role("button", name=exactly("Søg"))
+        self.table = page.get_by_role("table")
+        self.rows = self.table.get_by_role("row").filter(has=page.get_by_role("cell"))
+        self.empty_message = page.get_by_role("status").filter(has_text="Ingen medarbejdere matcher")
+        self.pager = page.get_by_role("navigation", name="Sider")
+        self.next_page_link = self.pager.get_by_role("link", name=exactly("Næste"))
+
+    def open(self, base_url: str) -> None:
+        """Load the list directly (what the left menu link does)."""
+        goto(self.page, base_url.rstrip("/") + self.PATH)
+        _ensure_logged_in(self.page)
+
+    def open_advanced_search(self) -> None:
+        """Unfold AVANCERET SØGNING unless it is open already."""
+        if not self.name_field.is_visible():
+            self.advanced_search.click()
+            self.name_field.wait_for(state="visible")
+
+    def search(self, name: str | None = None, email: str | None = None,
+               group: str | None = None, status: str | None = None) -> None:
+        """Fill AVANCERET SØGNING (empty fields for None) and click 'Søg'."""
+        self.open_advanced_search()
+        self.name_field.fill(name or "")
+        self.email_field.fill(email or "")
+        if group is not None:
+            self.group_select.select_option(label=group)
+        if status is not None:
+            self.status_select.select_option(status)
+        navigate(self.page, lambda: self.search_button.click())
+        _ensure_logged_in(self.page)
+
+    def names(self) -> list[str]:
+        """The names in the table on this page, top to bottom."""
+        return [row.name for row in self.results()]
+
+    def results(self) -> list[EmployeeRow]:
+        """The rows of the table on this page."""
+        if self.table.count() == 0:
+            return []
+        # The name is read from the pencil's accessible name: the cell may also hold a tag
+        # such as 'inaktiv'.
+        cells = self.rows.evaluate_all(
+            """(rows, prefix) => rows.map(r => {
+                 const text = Array.from(r.cells).slice(0, 3).map(c => c.innerText.trim());
+                 const pencil = Array.from(r.querySelectorAll('a[aria-label]'))
+                   .map(a => a.getAttribute('aria-label')).find(l => l.startsWith(prefix));
+                 if (pencil) text[0] = pencil.slice(prefix.length).trim();
+                 return text;
+               })""",
+            self.PENCIL_PREFIX,
+        )
+        return [EmployeeRow(*(list(c) + ["", "", ""])[:3]) for c in cells]
+
+    def has_next_page(self) -> bool:
+        return self.next_page_link.count() > 0
+
+    def next_page(self) -> None:
+        navigate(self.page, lambda: self.next_page_link.click())
+
+    def all_results(self, limit_pages: int = 20) -> list[EmployeeRow]:
+        """Rows of this page and the following ones (the search may span pages)."""
+        found = self.results()
+        for _ in range(limit_pages):
+            if not self.has_next_page():
+                break
+            self.next_page()
+            found += self.results()
+        return found
+
+    def pencil(self, name: str, email: str | None = None) -> Locator:
+        """The pencil link of ``name`` (in the row showing ``email`` when given)."""
+        link_name = f"{self.PENCIL_PREFIX}{name}"
+        if email:
+            row = self.rows.filter(has=self.page.get_by_role("cell", name=email, exact=True))
+            return row.get_by_role("link", name=link_name, exact=True)
+        return self.page.get_by_role("link", name=link_name, exact=True)
+
+    def open_employee(self, name: str, email: str | None = None) -> None:
+        """Click the pencil of ``name`` (of the row with ``email`` when names repeat)."""
+        navigate(self.page, lambda: self.pencil(name, email).first.click())
+        _ensure_logged_in(self.page)
+
+
+class EmployeePage(_LoggedInPage):
+    """``/selvbetjening/medarbejdere/<id>``: ADMINISTRÉR MEDARBEJDER: <navn>."""
+
+    def __init__(self, page: Page):
+        super().__init__(page)
+        self.heading = page.get_by_role("heading", name=re.compile(r"^\s*Administrér medarbejder:", re.I))
+        self.name_field = labelled(page, "Navn")
+        self.email_field = labelled(page, "E-mail-adresse")
+        self.address_field = labelled(page, "Adresse")
+        self.save_button = page.get_by_role("button", name=exactly("Gem"))
+        self.rights_link = page.get_by_role("link", name=exactly("Administrér rettigheder"))
+        self.events_link = page.get_by_role("link", name=exactly("Se hændelser"))
+
+    def employee_name(self) -> str:
+        return self.heading.inner_text().split(":", 1)[1].strip()
+
+    def edit(self, name: str | None = None, email: str | None = None, address: str | None = None) -> None:
+        """Change the fields given (not saved yet)."""
+        for locator, value in ((self.name_field, name), (self.email_field, email), (self.address_field, address)):
+            if value is not None:
+                locator.fill(value)
+
+    def save(self) -> "SaveResult":
+        """Click 'Gem' and return the portal's confirmation or refusal."""
+        navigate(self.page, self.save_button.click)
+        _ensure_logged_in(self.page)
+        alert = self.error_text()
+        if alert:
+            return SaveResult(False, alert)
+        return SaveResult(True, self.status_text() or "")
+
+    def employee_email(self) -> str:
+        return self.email_field.input_value().strip()
+
+    def open_rights(self) -> None:
+        navigate(self.page, lambda: self.rights_link.click())
+        _ensure_logged_in(self.page)
+
+    def open_events(self) -> None:
+        navigate(self.page, lambda: self.events_link.click())
+        _ensure_logged_in(self.page)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What the portal said after 'GEM RETTIGHEDER'."""
+
+    saved: bool
+    message: str
+    stale: bool = False
+
+
+class RightsPage(_LoggedInPage):
+    """``.../rettigheder``: the rights tree, FORTRYD, GEM RETTIGHEDER."""
+
+    def __init__(self, page: Page):
+        super().__init__(page)
+        self.heading = page.get_by_role("heading", name=re.compile(r"^\s*Administrér rettigheder for", re.I))
+        self.aes_group = page.get_by_role("group", name=AES, exact=True)
+        self.aes_node = page.get_by_text(exactly(AES))
+        self.save_button = page.get_by_role("button", name=exactly("Gem rettigheder"))
+        self.cancel_link = page.get_by_role("link", name=exactly("Fortryd"))
+
+    def checkbox(self, right_key: str) -> Locator:
+        """The 'Tildel rettighed' checkbox of ``sagsbehandler`` | ``kommunal-sagsbehandler``."""
+        try:
+            label, _value = RIGHTS[right_key]
+        except KeyError:
+            raise ValueError(f"unknown right {right_key!r}; choose one of {', '.join(RIGHTS)}") from None
+        return self.aes_group.get_by_role("checkbox", name=label, exact=True)
+
+    def is_shown(self) -> bool:
+        return bool(_RIGHTS_URL.search(self.page.url)) and self.save_button.count() > 0
+
+    def employee_name(self) -> str:
+        return re.sub(r"^\s*Administrér rettigheder for\s*", "", self.heading.inner_text(), flags=re.I).strip()
+
+    def is_held(self, right_key: str) -> bool:
+        return self.checkbox(right_key).is_checked()
+
+    def held(self) -> dict[str, bool]:
+        """Every Se Sag right key -> ticked."""
+        return {key: self.is_held(key) for key in RIGHTS}
+
+    def expand(self) -> None:
+        """Unfold Arbejdsmarkedets Erhvervssikring when it is folded (it opens by default)."""
+        first = self.checkbox(next(iter(RIGHTS)))
+        if not first.is_visible():
+            self.aes_node.first.click()
+            first.wait_for(state="visible")
+
+    def set_right(self, right_key: str, held: bool) -> None:
+        """Tick or untick the right (not saved yet)."""
+        self.expand()
+        self.checkbox(right_key).set_checked(held)
+
+    def save(self) -> SaveResult:
+        """Click 'GEM RETTIGHEDER' and return the portal's confirmation or refusal."""
+        navigate(self.page, lambda: self.save_button.click())
+        _ensure_logged_in(self.page)
+        alert = self.error_text()
+        if alert:
+            return SaveResult(False, alert, stale=STALE_HINT in alert.lower())
+        return SaveResult(True, self.status_text() or "")
+
+    def cancel(self) -> None:
+        navigate(self.page, lambda: self.cancel_link.click())
+
+    def reload(self) -> None:
+        """Read the page again from the portal (a GET, also after a refused save)."""
+        goto(self.page, self.page.url)
+        _ensure_logged_in(self.page)
+
+    def events_url(self) -> str:
+        """The 'Se hændelser' page of the same employee."""
+        return re.sub(r"/rettigheder/?(?=[?#]|$)", "/haendelser", self.page.url.split("?")[0])
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of HÆNDELSER: when, by whom, what."""
+
+    time: str
+    by: str
+    text: str
+
+
+def event_mentions(text: str, right_label: str, granted: bool) -> bool:
+    """True when an event text says ``right_label`` was granted (or revoked).
+
+    'Sagsbehandler' is part of 'Kommunal sagsbehandler', so the longer label is taken out
+    before looking for the shorter one.
+    """
+    lowered = " ".join(text.lower().split())
+    word = EVENT_GRANTED if granted else EVENT_REVOKED
+    if word not in lowered:
+        return False
+    label = right_label.lower()
+    longer = [other.lower() for other, _ in RIGHTS.values() if other.lower() != label and label in other.lower()]
+    for other in longer:
+        lowered = lowered.replace(other, " ")
+    return label in lowered
+
+
+class EventsPage(_LoggedInPage):
+    """``.../haendelser``: HÆNDELSER FOR <navn>, newest first."""
+
+    def __init__(self, page: Page):
+        super().__init__(page)
+        self.heading = page.get_by_role("heading", name=re.compile(r"^\s*Hændelser for", re.I))
+        self.table = page.get_by_role("table")
+        self.rows = self.table.get_by_role("row").filter(has=page.get_by_role("cell"))
+        self.back_link = page.get_by_role("link", name=exactly("Tilbage til medarbejderen"))
+
+    def open(self, url: str) -> None:
+        goto(self.page, url)
+        _ensure_logged_in(self.page)
+
+    def entries(self) -> list[Event]:
+        """Every event row on the page, newest first."""
+        if self.table.count() == 0:
+            return []
+        cells = self.rows.evaluate_all(
+            "rows => rows.map(r => Array.from(r.cells).slice(0, 3).map(c => c.innerText.trim()))"
+        )
+        return [Event(*(list(c) + ["", "", ""])[:3]) for c in cells]
+
+    def latest(self) -> str:
+        """The text of the newest event ('' when there is none)."""
+        entries = self.entries()
+        return entries[0].text if entries else ""

@@ -1,0 +1,155 @@
+"""Fixtures for the mock portal's Flask test-client tests, in the style of Flask's flaskr.
+
+``app`` is a portal on its own SQLite file in ``tmp_path``, seeded with the demo data by
+``mock_portal.db.reset_demo_database`` (seeded once per session and copied per test: the seed
+hashes two passwords with pbkdf2, which would cost ~50 ms in every test); ``client`` and
+``runner`` are Flask's; ``auth`` logs in through the real two-step NemID log-in.
+"""
+from __future__ import annotations
+
+import html as htmllib
+import re
+import shutil
+
+import pytest
+
+from mock_portal import create_app, demo_data
+from mock_portal.db import get_db, reset_demo_database
+
+FIXED_NOW = "2026-01-15T10:00:00+01:00"
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-only-secret",
+    "FIXED_NOW": FIXED_NOW,
+    "DEMO_MODE": True,
+    "KEYCARD_FIXED_CODE": "0427",
+}
+DEMO_PASSWORDS = {"admin": "nemid-demo", "admin2": "nemid-demo2"}
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory):
+    """One demo database per test session, seeded in an app context."""
+    path = tmp_path_factory.mktemp("seed") / "portal.sqlite"
+    app = create_app({**TEST_CONFIG, "DATABASE": str(path)})
+    with app.app_context():
+        reset_demo_database()
+    return path
+
+
+@pytest.fixture
+def app(tmp_path, seeded_database):
+    database = tmp_path / "portal.sqlite"
+    shutil.copyfile(seeded_database, database)
+    yield create_app({**TEST_CONFIG, "DATABASE": str(database)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def form_token(page_html: str) -> str:
+    """The csrf_token of the (first) form on a page."""
+    found = _TOKEN.search(page_html)
+    assert found, "the page has no form with a csrf_token"
+    return htmllib.unescape(found.group(1))
+
+
+def key_code_shown(page_html: str) -> str:
+    found = re.search(r'data-testid="key-code">(\d{4})<', page_html)
+    assert found, "the key-card page shows no key number"
+    return found.group(1)
+
+
+def demo_key_shown(page_html: str) -> str | None:
+    found = re.search(r'<strong data-testid="demo-key">(\d{6})</strong>', page_html)
+    return found.group(1) if found else None
+
+
+class AuthActions:
+    """Log in and out through the portal's own pages, as a browser would."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def csrf(self) -> str:
+        """A CSRF token for a POST: the one the portal's forms carry in this session."""
+        with self._client.session_transaction() as session:
+            token = session.get("csrf_token")
+        if token:
+            return token
+        return form_token(self._client.get("/log-paa").get_data(as_text=True))
+
+    def start(self, user="admin", password=None):
+        """Step one (GET the form, read its token, 'Næste'). ``password`` None: the user's demo one."""
+        page = self._client.get("/log-paa").get_data(as_text=True)
+        return self._client.post("/log-paa", data={
+            "csrf_token": form_token(page),
+            "bruger_id": user,
+            "adgangskode": DEMO_PASSWORDS.get(user, "") if password is None else password,
+        })
+
+    def key(self, user="admin", key=None):
+        """Step two: read the key number shown and answer with the key card's key ('Log på')."""
+        page = self._client.get("/log-paa/noeglekort").get_data(as_text=True)
+        code = key_code_shown(page)
+        answer = key if key is not None else (demo_key_shown(page) or demo_data.keycard(user)[code])
+        return self._client.post("/log-paa/noeglekort", data={"csrf_token": form_token(page), "noegle": answer})
+
+    def login(self, user="admin", password=None, key=None):
+        """Both steps; the last response (a redirect to /selvbetjening on success)."""
+        first = self.start(user, password)
+        if first.status_code != 302:
+            return first
+        return self.key(user, key)
+
+    def logout(self):
+        return self._client.post("/log-af", data={"csrf_token": self.csrf()})
+
+    def post(self, url, data=None, **kwargs):
+        """POST a form with this session's CSRF token, as the portal's own forms do."""
+        return self._client.post(url, data={"csrf_token": self.csrf(), **(data or {})}, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def logged_in(auth):
+    """``auth`` after a successful log-in as the demo administrator of company 1."""
+    response = auth.login()
+    assert response.status_code == 302 and response.headers["Location"].endswith("/selvbetjening/")
+    return auth
+
+
+@pytest.fixture
+def employee_id(app):
+    """``employee_id(email)``: the id of the demo employee with that e-mail."""
+
+    def lookup(email: str) -> int:
+        with app.app_context():
+            row = get_db().execute("SELECT id FROM employee WHERE email = ?", (email,)).fetchone()
+        assert row is not None, email
+        return row["id"]
+
+    return lookup
+
+
+@pytest.fixture
+def query(app):
+    """``query(sql, *params)``: rows from the test's database (to check what was stored)."""
+
+    def run(sql: str, *params):
+        with app.app_context():
+            return [dict(row) for row in get_db().execute(sql, params).fetchall()]
+
+    return run

@@ -1,0 +1,152 @@
+"""grant_right against the live mock in Chromium: grant, revoke, replace, the rule, lookups."""
+import pytest
+from playwright.sync_api import expect
+
+from flows import grant
+from flows.credentials import Credentials
+from flows.pages import EmployeesPage
+
+LRA = "lra@nets.dk"
+BRUGER = "bruger@nets.dk"
+
+
+@pytest.fixture
+def session(page, portal):
+    page.set_default_timeout(10_000)
+    session = grant.Session(page, portal.url, Credentials.demo(), retries=1, backoff=0.05)
+    session.log_in()
+    return session
+
+
+def open_rights(session, who):
+    """Go to the rights page of ``who`` (as the flow does) and return the RightsPage."""
+    row = grant.find_employee(session, who)
+    session.employees.open_employee(row.name, row.email)
+    session.employee_page.open_rights()
+    return session.rights
+
+
+def test_grant_then_the_rights_and_events_pages_show_it(session):
+    outcome = grant.grant_right(session, LRA, "sagsbehandler")
+    assert (outcome.result, outcome.name, outcome.changed) == ("granted", "Medlem - Lra", True)
+    rights = open_rights(session, LRA)
+    expect(rights.checkbox("sagsbehandler")).to_be_checked()
+    expect(rights.checkbox("kommunal-sagsbehandler")).not_to_be_checked()
+    session.events.open(rights.events_url())
+    expect(session.events.rows.first).to_contain_text("Sagsbehandler")
+    expect(session.events.rows.first).to_contain_text("tildelt")
+
+
+def test_grant_by_name_ignores_case(session):
+    assert grant.grant_right(session, "medlem - BRUGER", "kommunal-sagsbehandler").result == "granted"
+    expect(open_rights(session, BRUGER).checkbox("kommunal-sagsbehandler")).to_be_checked()
+
+
+def test_granting_twice_is_idempotent(session):
+    assert grant.grant_right(session, LRA, "sagsbehandler").result == "granted"
+    events_before = len(_events(session, LRA))
+    again = grant.grant_right(session, LRA, "sagsbehandler")
+    assert again.result == "already-held" and not again.changed
+    assert len(_events(session, LRA)) == events_before  # no second save, no second event
+
+
+def test_revoke(session):
+    grant.grant_right(session, LRA, "sagsbehandler")
+    outcome = grant.grant_right(session, LRA, "sagsbehandler", revoke=True)
+    assert outcome.result == "revoked"
+    rights = open_rights(session, LRA)
+    expect(rights.checkbox("sagsbehandler")).not_to_be_checked()
+    session.events.open(rights.events_url())
+    expect(session.events.rows.first).to_contain_text("fjernet")
+    assert grant.grant_right(session, LRA, "sagsbehandler", revoke=True).result == "not-held"
+
+
+def test_one_right_rule_refuses_and_changes_nothing(session):
+    grant.grant_right(session, LRA, "kommunal-sagsbehandler")
+    with pytest.raises(grant.RuleRefused, match="--replace"):
+        grant.grant_right(session, LRA, "sagsbehandler")
+    rights = open_rights(session, LRA)
+    expect(rights.checkbox("kommunal-sagsbehandler")).to_be_checked()
+    expect(rights.checkbox("sagsbehandler")).not_to_be_checked()
+
+
+def test_replace_swaps_the_rights_in_one_save(session):
+    grant.grant_right(session, LRA, "kommunal-sagsbehandler")
+    outcome = grant.grant_right(session, LRA, "sagsbehandler", replace=True)
+    assert outcome.result == "replaced"
+    rights = open_rights(session, LRA)
+    expect(rights.checkbox("sagsbehandler")).to_be_checked()
+    expect(rights.checkbox("kommunal-sagsbehandler")).not_to_be_checked()
+    texts = [event.text for event in _events(session, LRA)]
+    assert any("fjernet" in t and "Kommunal sagsbehandler" in t for t in texts)
+
+
+def test_the_portal_itself_refuses_both_rights(session):
+    """The rule is enforced by the server too, not only by the flow."""
+    rights = open_rights(session, LRA)
+    rights.set_right("sagsbehandler", True)
+    rights.set_right("kommunal-sagsbehandler", True)
+    result = rights.save()
+    assert not result.saved and "højst have én" in result.message
+    expect(rights.error).to_be_visible()
+    rights.reload()
+    expect(rights.checkbox("sagsbehandler")).not_to_be_checked()
+    expect(rights.checkbox("kommunal-sagsbehandler")).not_to_be_checked()
+
+
+def test_dry_run_changes_nothing(session):
+    before = _events(session, LRA)
+    outcome = grant.grant_right(session, LRA, "sagsbehandler", dry_run=True)
+    assert outcome.result == "would-grant" and not outcome.changed
+    expect(open_rights(session, LRA).checkbox("sagsbehandler")).not_to_be_checked()
+    assert _events(session, LRA) == before
+
+
+def test_unknown_employee_is_a_clear_error(session):
+    with pytest.raises(grant.EmployeeNotFound, match="nobody@example.dk") as info:
+        grant.grant_right(session, "nobody@example.dk", "sagsbehandler")
+    assert info.value.exit_code == grant.EXIT_EMPLOYEE
+    with pytest.raises(grant.EmployeeNotFound, match="Medlem - "):  # partial name: candidates listed
+        grant.grant_right(session, "Medlem", "sagsbehandler")
+
+
+def test_ambiguous_employee_lists_the_candidates_and_changes_nothing(session):
+    # Give another employee the same name through the employee form, as an administrator could.
+    employees = EmployeesPage(session.page)
+    employees.open(session.base_url)
+    employees.search(email=BRUGER)
+    employees.open_employee("Medlem - Bruger", BRUGER)
+    session.employee_page.edit(name="Medlem - Lra")
+    assert session.employee_page.save().saved
+    with pytest.raises(grant.AmbiguousEmployee) as info:
+        grant.grant_right(session, "Medlem - Lra", "sagsbehandler")
+    assert LRA in str(info.value) and BRUGER in str(info.value)
+    for email in (LRA, BRUGER):
+        expect(open_rights(session, email).checkbox("sagsbehandler")).not_to_be_checked()
+    # The e-mail address tells them apart.
+    assert grant.grant_right(session, BRUGER, "sagsbehandler").result == "granted"
+
+
+def test_wrong_password_shows_the_portals_alert(page, portal):
+    session = grant.Session(page, portal.url, Credentials("admin", "wrong-password", None), retries=0)
+    with pytest.raises(grant.LoginError) as info:
+        session.log_in()
+    expect(session.login.error).to_be_visible()
+    assert "wrong-password" not in str(info.value)
+    assert session.login.error_text() in str(info.value)
+
+
+def test_wrong_key_is_refused(page, portal, tmp_path):
+    from flows.credentials import KeyCard
+
+    card = KeyCard({code: "000000" for code in [f"{n:04d}" for n in range(10000)]})
+    session = grant.Session(page, portal.url, Credentials("admin", "nemid-demo", card), retries=0)
+    with pytest.raises(grant.LoginError, match="Key card refused"):
+        session.log_in()
+    expect(session.login.error).to_be_visible()
+
+
+def _events(session, who):
+    rights = open_rights(session, who)
+    session.events.open(rights.events_url())
+    return session.events.entries()

@@ -1,0 +1,257 @@
+"""grant_right's decisions (rule, idempotence, replace, dry run, retries) on a fake portal.
+
+The browser-facing page objects are replaced by small fakes holding one employee's rights,
+so these tests run without Chromium; tests/e2e runs the same code against the mock portal.
+"""
+from unittest import mock
+
+import pytest
+from click.testing import CliRunner
+
+from flows import grant, pages
+from flows.credentials import Credentials
+from flows.pages import EmployeeRow, Event, SaveResult, event_mentions
+
+LRA = EmployeeRow("Medlem - Lra", "lra@nets.dk", "Lra Nøglefil")
+
+
+class FakePortal:
+    """One employee's rights and events, with failures to inject."""
+
+    def __init__(self, **held):
+        self.held = {"sagsbehandler": False, "kommunal-sagsbehandler": False, **held}
+        self.ticked = dict(self.held)
+        self.events: list[str] = []
+        self.saves = 0
+        self.fail_save_answer = 0  # the POST lands but its answer is lost this many times
+        self.fail_open = 0  # the rights page fails this many times
+        self.refuse = None
+
+    # page objects
+    def open_employee(self, name, email=None):
+        pass
+
+    def open_rights(self):
+        if self.fail_open:
+            self.fail_open -= 1
+            raise pages.PortalUnavailable("HTTP 503")
+        self.ticked = dict(self.held)
+
+    def held_now(self):
+        return dict(self.ticked)
+
+    def set_right(self, key, value):
+        self.ticked[key] = value
+
+    def save(self):
+        if self.refuse:
+            return SaveResult(False, self.refuse)
+        self.saves += 1
+        for key in self.held:
+            if self.held[key] != self.ticked[key]:
+                label = {"sagsbehandler": "Sagsbehandler", "kommunal-sagsbehandler": "Kommunal sagsbehandler"}[key]
+                self.events.insert(0, f"Rettigheden {label} er {'tildelt' if self.ticked[key] else 'fjernet'}")
+        self.held = dict(self.ticked)
+        if self.fail_save_answer:
+            self.fail_save_answer -= 1
+            raise pages.PortalUnavailable("the portal did not answer: timeout")
+        return SaveResult(True, "Rettighederne er gemt for Medlem - Lra.")
+
+
+def make_session(portal, monkeypatch, rows=(LRA,)):
+    session = grant.Session(page=mock.MagicMock(), base_url="http://portal/", credentials=Credentials.demo(),
+                            retries=2, backoff=0.01, sleep=lambda s: None)
+    session.employees = mock.Mock(open_employee=portal.open_employee)
+    session.employee_page = mock.Mock(open_rights=portal.open_rights)
+    session.rights = mock.Mock(held=portal.held_now, set_right=portal.set_right, save=portal.save,
+                               is_shown=lambda: True, events_url=lambda: "http://portal/x/haendelser")
+    session.events = mock.Mock(open=lambda url: None,
+                               entries=lambda: [Event("t", "admin", text) for text in portal.events])
+
+    def find(session_, query):
+        matches = [row for row in rows if query.casefold() in (row.email.casefold(), row.name.casefold())]
+        if not matches:
+            raise grant.EmployeeNotFound(f"No active employee with {query!r}.")
+        if len(matches) > 1:
+            raise grant.AmbiguousEmployee(f"{len(matches)} employees match {query!r}", matches)
+        return matches[0]
+
+    monkeypatch.setattr(grant, "find_employee", find)
+    return session
+
+
+def test_grant_saves_once_and_verifies(monkeypatch):
+    portal = FakePortal()
+    outcome = grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
+    assert outcome.result == "granted" and outcome.changed
+    assert portal.held["sagsbehandler"] and portal.saves == 1
+    assert "verified" in outcome.message
+
+
+def test_already_held_is_not_saved_again(monkeypatch):
+    portal = FakePortal(sagsbehandler=True)
+    outcome = grant.grant_right(make_session(portal, monkeypatch), "Medlem - Lra", "sagsbehandler")
+    assert outcome.result == "already-held" and not outcome.changed and portal.saves == 0
+
+
+def test_revoke_and_revoke_not_held(monkeypatch):
+    portal = FakePortal(sagsbehandler=True)
+    session = make_session(portal, monkeypatch)
+    assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler", revoke=True).result == "revoked"
+    assert not portal.held["sagsbehandler"]
+    assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler", revoke=True).result == "not-held"
+    assert portal.saves == 1
+
+
+def test_one_right_rule_refuses_without_replace(monkeypatch):
+    portal = FakePortal(**{"kommunal-sagsbehandler": True})
+    with pytest.raises(grant.RuleRefused, match="holds Kommunal sagsbehandler.*--replace") as info:
+        grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
+    assert info.value.exit_code == grant.EXIT_REFUSED
+    assert portal.saves == 0 and portal.held["kommunal-sagsbehandler"]
+
+
+def test_replace_swaps_in_one_save(monkeypatch):
+    portal = FakePortal(**{"kommunal-sagsbehandler": True})
+    outcome = grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler", replace=True)
+    assert outcome.result == "replaced" and portal.saves == 1
+    assert portal.held == {"sagsbehandler": True, "kommunal-sagsbehandler": False}
+
+
+def test_dry_run_changes_nothing_but_still_applies_the_rule(monkeypatch):
+    portal = FakePortal()
+    session = make_session(portal, monkeypatch)
+    outcome = grant.grant_right(session, "lra@nets.dk", "kommunal-sagsbehandler", dry_run=True)
+    assert outcome.result == "would-grant" and not outcome.changed and portal.saves == 0
+    portal.held["sagsbehandler"] = True
+    with pytest.raises(grant.RuleRefused):
+        grant.grant_right(session, "lra@nets.dk", "kommunal-sagsbehandler", dry_run=True)
+    assert grant.grant_right(session, "lra@nets.dk", "kommunal-sagsbehandler", replace=True,
+                             dry_run=True).result == "would-replace"
+    assert portal.saves == 0
+
+
+def test_portal_error_before_saving_is_retried(monkeypatch):
+    portal = FakePortal()
+    portal.fail_open = 2
+    outcome = grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
+    assert outcome.result == "granted" and outcome.attempts == 3 and portal.saves == 1
+
+
+def test_a_save_that_landed_is_verified_not_repeated(monkeypatch):
+    portal = FakePortal()
+    portal.fail_save_answer = 1
+    outcome = grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
+    assert outcome.result == "granted" and outcome.attempts == 2
+    assert portal.saves == 1  # not saved twice
+    assert portal.events == ["Rettigheden Sagsbehandler er tildelt"]
+
+
+def test_gives_up_after_the_retries(monkeypatch):
+    portal = FakePortal()
+    portal.fail_open = 10
+    with pytest.raises(grant.PortalDown, match="gave up after 3 tries") as info:
+        grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
+    assert info.value.exit_code == grant.EXIT_PORTAL and portal.saves == 0
+
+
+def test_portal_refusal_is_reported_and_not_retried(monkeypatch):
+    portal = FakePortal()
+    portal.refuse = "En medarbejder kan højst have én af rettighederne Sagsbehandler og Kommunal sagsbehandler."
+    with pytest.raises(grant.SaveRefused, match="højst have én"):
+        grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
+
+
+def test_verification_fails_when_no_event_is_written(monkeypatch):
+    portal = FakePortal()
+    session = make_session(portal, monkeypatch)
+    session.events = mock.Mock(open=lambda url: None, entries=lambda: [])
+    with pytest.raises(grant.VerificationFailed, match="no event"):
+        grant.grant_right(session, "lra@nets.dk", "sagsbehandler")
+
+
+def test_unknown_and_ambiguous_employee(monkeypatch):
+    twin = EmployeeRow("Medlem - Lra", "lra2@nets.dk", "Jura")
+    session = make_session(FakePortal(), monkeypatch, rows=(LRA, twin))
+    with pytest.raises(grant.EmployeeNotFound) as info:
+        grant.grant_right(session, "nobody@nets.dk", "sagsbehandler")
+    assert info.value.exit_code == grant.EXIT_EMPLOYEE
+    with pytest.raises(grant.AmbiguousEmployee):
+        grant.grant_right(session, "Medlem - Lra", "sagsbehandler")
+
+
+def test_not_logged_in_logs_in_again_and_retries(monkeypatch):
+    portal = FakePortal()
+    session = make_session(portal, monkeypatch)
+    calls = []
+    original = portal.open_rights
+
+    def expire_once():
+        if not calls:
+            calls.append("expired")
+            raise pages.NotLoggedIn("session ended")
+        original()
+
+    session.employee_page = mock.Mock(open_rights=expire_once)
+    monkeypatch.setattr(session, "_log_in_once", lambda: calls.append("login"))
+    assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler").result == "granted"
+    assert calls == ["expired", "login"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kommunal sagsbehandler", "kommunal-sagsbehandler"),
+    ("SAGSBEHANDLER", "sagsbehandler"),
+    ("aes.kommunal_sagsbehandler", "kommunal-sagsbehandler"),
+])
+def test_normalise_right(text, expected):
+    assert grant.normalise_right(text) == expected
+
+
+def test_unknown_right_is_refused():
+    with pytest.raises(ValueError, match="unknown right 'admin'"):
+        grant.normalise_right("admin")
+
+
+def test_event_mentions_tells_the_two_labels_apart():
+    assert event_mentions("Rettighed Sagsbehandler tildelt", "Sagsbehandler", True)
+    assert not event_mentions("Rettighed Kommunal sagsbehandler tildelt", "Sagsbehandler", True)
+    assert event_mentions("Rettighed Kommunal sagsbehandler tildelt", "Kommunal sagsbehandler", True)
+    assert not event_mentions("Rettighed Sagsbehandler tildelt", "Sagsbehandler", False)
+    assert event_mentions("Sagsbehandler fjernet", "Sagsbehandler", False)
+
+
+def test_help_documents_the_exit_codes():
+    result = CliRunner().invoke(grant.grant_command, ["--help"])
+    assert result.exit_code == 0
+    for code in range(8):
+        assert f"  {code}  " in result.output
+
+
+def test_revoke_with_replace_is_a_usage_error():
+    result = CliRunner().invoke(grant.grant_command, ["--employee", "x", "--right", "sagsbehandler", "--revoke", "--replace"])
+    assert result.exit_code == 2
+
+
+def test_unknown_right_on_the_command_line_is_a_usage_error():
+    result = CliRunner().invoke(grant.grant_command, ["--employee", "x", "--right", "admin"])
+    assert result.exit_code == 2
+
+
+def test_missing_credentials_exit_6_and_no_browser(monkeypatch):
+    opened = []
+    monkeypatch.setattr(grant, "open_session", lambda *a, **k: opened.append(1))
+    result = CliRunner().invoke(grant.grant_command, ["--employee", "x", "--right", "sagsbehandler"],
+                                env={"SESAG_USER": None, "SESAG_PASSWORD": None})
+    assert result.exit_code == 6 and "SESAG_USER" in result.output and opened == []
+
+
+def test_password_never_printed_on_login_failure(monkeypatch):
+    secret = "top-secret-42"
+
+    def refuse(*args, **kwargs):
+        raise grant.LoginError("Log-in refused: Forkert bruger-id eller adgangskode.")
+
+    monkeypatch.setattr(grant, "open_session", refuse)
+    result = CliRunner().invoke(grant.grant_command, ["--employee", "x", "--right", "sagsbehandler"],
+                                env={"SESAG_USER": "admin", "SESAG_PASSWORD": secret})
+    assert result.exit_code == 6 and secret not in result.output
