@@ -180,6 +180,20 @@ def block_unneeded(context) -> None:
     context.route(_BLOCKED, lambda route: route.abort())
 
 
+def new_session(browser, base_url: str, credentials: Credentials, timeout: float = DEFAULT_TIMEOUT,
+                retries: int = DEFAULT_RETRIES, block: bool = True) -> Session:
+    """A fresh context and page in ``browser``, logged in to the portal."""
+    from flows import browser as browsers
+
+    context = browser.new_context(**browsers.context_options())
+    if block:
+        block_unneeded(context)
+    context.set_default_timeout(timeout * 1000)
+    session = Session(context.new_page(), base_url, credentials, retries=retries)
+    session.log_in()
+    return session
+
+
 @contextmanager
 def open_session(
     base_url: str,
@@ -189,6 +203,7 @@ def open_session(
     connect: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
+    block: bool = True,
 ) -> Iterator[Session]:
     """One browser, one context, one page, logged in; closed afterwards."""
     from playwright.sync_api import sync_playwright
@@ -199,12 +214,7 @@ def open_session(
         playwright = stack.enter_context(sync_playwright())
         browser = browsers.open_browser(playwright, headed=headed, slowmo=slowmo, connect=connect)
         stack.callback(browser.close)
-        context = browser.new_context(**browsers.context_options())
-        block_unneeded(context)
-        context.set_default_timeout(timeout * 1000)
-        session = Session(context.new_page(), base_url, credentials, retries=retries)
-        session.log_in()
-        yield session
+        yield new_session(browser, base_url, credentials, timeout, retries, block)
 
 
 def find_employee(session: Session, query: str):
@@ -215,11 +225,10 @@ def find_employee(session: Session, query: str):
     if not wanted:
         raise EmployeeNotFound("no employee given")
     by_email = "@" in wanted
-    session.employees.open(session.base_url)
     if by_email:
-        session.employees.search(email=query.strip())
+        session.employees.open_search(session.base_url, email=query.strip())
     else:
-        session.employees.search(name=" ".join(query.split()))
+        session.employees.open_search(session.base_url, name=" ".join(query.split()))
     rows = session.employees.all_results()
     key = (lambda row: row.email.casefold()) if by_email else (lambda row: " ".join(row.name.split()).casefold())
     exact = [row for row in rows if key(row) == wanted]
@@ -284,17 +293,12 @@ def grant_right(
     state: dict = {"saved": False, "changes": []}
 
     def attempt(number: int) -> Outcome:
-        from flows import pages
-
         row = find_employee(session, employee)
         outcome = Outcome(employee=employee, right=right, action=action, result="", name=row.name,
                           email=row.email, dry_run=dry_run, attempts=number)
         session.employees.open_employee(row.name, row.email)
         session.employee_page.open_rights()
-        try:
-            held = session.rights.held()
-        except pages.PlaywrightError as exc:
-            raise pages.PortalError(f"the rights page of {row.name} shows no {label} checkbox: {exc}") from None
+        held = session.rights.held()
         target = dict(held)
         other = other_right(right)
         who = f"{row.name} <{row.email}>"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 from typing import TYPE_CHECKING, Callable
 
 from playwright.sync_api import Error as PlaywrightError
@@ -162,9 +163,8 @@ class LoginPage:
 
     def error_text(self) -> str | None:
         """The portal's alert on this page, or None."""
-        if self.error.count() == 0:
-            return None
-        return " ".join(self.error.first.inner_text().split())
+        texts = self.error.all_inner_texts()
+        return " ".join(texts[0].split()) if texts else None
 
     def code_asked(self) -> str:
         """The key card's code number the portal asks for (4 digits)."""
@@ -218,14 +218,14 @@ class _LoggedInPage:
         self.logout_button = page.get_by_role("button", name=exactly("Log af"))
 
     def error_text(self) -> str | None:
-        if self.error.count() == 0:
-            return None
-        return " ".join(self.error.first.inner_text().split())
+        """The portal's alert (role=alert) on this page, or None."""
+        texts = self.error.all_inner_texts()
+        return " ".join(texts[0].split()) if texts else None
 
     def status_text(self) -> str | None:
-        if self.status.count() == 0:
-            return None
-        return " ".join(self.status.first.inner_text().split())
+        """The portal's confirmation (role=status) on this page, or None."""
+        texts = self.status.all_inner_texts()
+        return " ".join(texts[0].split()) if texts else None
 
     def log_out(self) -> None:
         navigate(self.page, lambda: self.logout_button.click())
@@ -283,6 +283,16 @@ class EmployeesPage(_LoggedInPage):
         goto(self.page, base_url.rstrip("/") + self.PATH)
         _ensure_logged_in(self.page)
 
+    def open_search(self, base_url: str, name: str | None = None, email: str | None = None) -> None:
+        """Open the result of AVANCERET SØGNING for ``name``/``email`` directly.
+
+        The same GET its 'Søg' button sends (the form has no side effects), one page load
+        instead of two; the flows use it, the guide shows the form (``search``).
+        """
+        query = urlencode({"navn": name or "", "email": email or ""})
+        goto(self.page, f"{base_url.rstrip('/')}{self.PATH}?{query}")
+        _ensure_logged_in(self.page)
+
     def open_advanced_search(self) -> None:
         """Unfold AVANCERET SØGNING unless it is open already."""
         if not self.name_field.is_visible():
@@ -308,8 +318,6 @@ class EmployeesPage(_LoggedInPage):
 
     def results(self) -> list[EmployeeRow]:
         """The rows of the table on this page."""
-        if self.table.count() == 0:
-            return []
         # The name is read from the pencil's accessible name: the cell may also hold a tag
         # such as 'inaktiv'.
         cells = self.rows.evaluate_all(
@@ -426,7 +434,7 @@ class RightsPage(_LoggedInPage):
         return self.aes_group.get_by_role("checkbox", name=label, exact=True)
 
     def is_shown(self) -> bool:
-        return bool(_RIGHTS_URL.search(self.page.url)) and self.save_button.count() > 0
+        return bool(_RIGHTS_URL.search(self.page.url))
 
     def employee_name(self) -> str:
         return re.sub(r"^\s*Administrér rettigheder for\s*", "", self.heading.inner_text(), flags=re.I).strip()
@@ -435,8 +443,15 @@ class RightsPage(_LoggedInPage):
         return self.checkbox(right_key).is_checked()
 
     def held(self) -> dict[str, bool]:
-        """Every Se Sag right key -> ticked."""
-        return {key: self.is_held(key) for key in RIGHTS}
+        """Every Se Sag right key -> ticked (read in one go)."""
+        boxes = self.aes_group.get_by_role("checkbox").evaluate_all(
+            "boxes => boxes.map(b => [Array.from(b.labels || []).map(l => l.innerText.trim()).join(' '), b.checked])"
+        )
+        ticked = {" ".join(label.split()): checked for label, checked in boxes}
+        missing = [label for label, _value in RIGHTS.values() if label not in ticked]
+        if missing:
+            raise PortalError(f"the rights page shows no checkbox {', '.join(missing)} under {AES}")
+        return {key: ticked[label] for key, (label, _value) in RIGHTS.items()}
 
     def expand(self) -> None:
         """Unfold Arbejdsmarkedets Erhvervssikring when it is folded (it opens by default)."""
@@ -514,8 +529,6 @@ class EventsPage(_LoggedInPage):
 
     def entries(self) -> list[Event]:
         """Every event row on the page, newest first."""
-        if self.table.count() == 0:
-            return []
         cells = self.rows.evaluate_all(
             "rows => rows.map(r => Array.from(r.cells).slice(0, 3).map(c => c.innerText.trim()))"
         )

@@ -115,13 +115,22 @@ def _int_arg(name: str, default: int, allowed=None) -> int:
     return value
 
 
+def _nfc(text: str) -> str:
+    # 'å' may arrive decomposed (a + ring, e.g. pasted from macOS); fold() maps only the composed one.
+    return unicodedata.normalize("NFC", text)
+
+
+def _text_arg(name: str, limit: int) -> str:
+    return _nfc(request.args.get(name, "")).strip()[:limit]
+
+
 @bp.route("/medarbejdere")
 @login_required
 def employees():
     """ADMINISTRÉR MEDARBEJDERE: the table, Vis 15, paging and AVANCERET SØGNING."""
-    name = request.args.get("navn", "").strip()[:MAX_NAME]
-    email = request.args.get("email", "").strip()[:MAX_EMAIL]
-    group = request.args.get("gruppe", "").strip()[:MAX_NAME]
+    name = _text_arg("navn", MAX_NAME)
+    email = _text_arg("email", MAX_EMAIL)
+    group = _text_arg("gruppe", MAX_NAME)
     status = request.args.get("status", "aktiv")
     if status not in STATUSES:
         status = "aktiv"
@@ -162,9 +171,9 @@ def employees():
 
 def _validate_employee(form) -> tuple[dict, list[str]]:
     values = {
-        "name": form.get("navn", "").strip(),
-        "email": form.get("email", "").strip(),
-        "address": form.get("adresse", "").strip(),
+        "name": _nfc(form.get("navn", "")).strip(),
+        "email": _nfc(form.get("email", "")).strip(),
+        "address": _nfc(form.get("adresse", "")).strip(),
         "is_admin": form.get("nemid_administrator") == "ja",
     }
     errors = []
@@ -258,7 +267,9 @@ def rights(employee_id):
                       "og gem dine ændringer igen.", "error")
                 return render_template("rights.html", current="employees", person=person,
                                        tree=catalogue.CATALOGUE, held=_held(employee_id), version=current), 409
-            before = _held(employee_id)
+            # Only rights the catalogue knows take part: one of a service since removed from the
+            # catalogue is not on the page, so its absence from the form is no wish to revoke it.
+            before = _held(employee_id) & catalogue.all_rights().keys()
             for right_id in sorted(wanted - before):
                 db.execute("INSERT INTO employee_right (employee_id, right_id) VALUES (?, ?)", (employee_id, right_id))
             for right_id in sorted(before - wanted):

@@ -407,8 +407,8 @@ def _start(response_target: str, employee_id: int, right_id: str, sandbox_id: st
     return response
 
 
-@bp.route("", methods=("GET",))
 @bp.route("/", methods=("GET",))
+@bp.route("", methods=("GET",))  # registered first: url_for gives /oevelse
 def start_page():
     """Choose the task; or, during an exercise, start again or stop."""
     admin = demo_data.companies()[0].admin

@@ -12,6 +12,8 @@ import re
 import shutil
 
 import pytest
+from jinja2 import BytecodeCache
+from werkzeug.security import generate_password_hash
 
 from mock_portal import create_app, demo_data
 from mock_portal.db import get_db, reset_demo_database
@@ -28,6 +30,24 @@ DEMO_PASSWORDS = {"admin": "nemid-demo", "admin2": "nemid-demo2"}
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by the tests' apps: each test makes a new app, and compiling
+    the templates again for each one took most of the suite's time."""
+
+    def __init__(self):
+        self._code = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _MemoryBytecodeCache()
+
+
 @pytest.fixture(scope="session")
 def seeded_database(tmp_path_factory):
     """One demo database per test session, seeded in an app context."""
@@ -35,6 +55,12 @@ def seeded_database(tmp_path_factory):
     app = create_app({**TEST_CONFIG, "DATABASE": str(path)})
     with app.app_context():
         reset_demo_database()
+        # The seed's pbkdf2 (60000 rounds) costs ~30 ms per log-in; almost every test logs in.
+        # Same algorithm, fewer rounds: check_password_hash still runs for real.
+        db = get_db()
+        for user, password in DEMO_PASSWORDS.items():
+            db.execute("UPDATE admin SET password_hash = ? WHERE user_id = ?",
+                       (generate_password_hash(password, method="pbkdf2:sha256:1000"), user))
     return path
 
 
@@ -42,7 +68,9 @@ def seeded_database(tmp_path_factory):
 def app(tmp_path, seeded_database):
     database = tmp_path / "portal.sqlite"
     shutil.copyfile(seeded_database, database)
-    yield create_app({**TEST_CONFIG, "DATABASE": str(database)})
+    app = create_app({**TEST_CONFIG, "DATABASE": str(database)})
+    app.jinja_env.bytecode_cache = _TEMPLATES  # keyed by template name and source checksum
+    yield app
 
 
 @pytest.fixture
@@ -77,6 +105,7 @@ class AuthActions:
     """Log in and out through the portal's own pages, as a browser would."""
 
     def __init__(self, client):
+        self.client = client
         self._client = client
 
     def csrf(self) -> str:

@@ -1,0 +1,70 @@
+"""mock_portal.demo_data: deterministic demo companies, employees and key cards."""
+import re
+
+from mock_portal import demo_data
+from mock_portal.rights import AES_RIGHTS, all_rights
+
+
+def test_identical_on_every_call():
+    assert demo_data.companies() == demo_data.companies()
+    assert demo_data.keycard("admin") == demo_data.keycard("admin")
+
+
+def test_company_1_has_the_guides_rows_and_45_more():
+    first = demo_data.companies()[0]
+    assert first.cvr == "12345678"
+    rows = {(e.name, e.email, e.group, e.signature) for e in first.employees}
+    assert ("Medlem - Lra", "lra@nets.dk", "Lra", "Nøglefil") in rows
+    assert ("Medlem - Bruger", "bruger@nets.dk", "Bruger", "Nøglekort") in rows
+    others = [e for e in first.employees if e.email not in ("lra@nets.dk", "bruger@nets.dk")]
+    assert len(others) >= 45
+
+
+def test_guide_rows_hold_no_rights_and_are_active():
+    first = demo_data.companies()[0]
+    for person in first.employees:
+        if person.name in ("Medlem - Lra", "Medlem - Bruger"):
+            assert person.rights == () and person.active
+
+
+def test_realistic_danish_staff():
+    first = demo_data.companies()[0]
+    groups = {e.group for e in first.employees}
+    assert {"Jobcenter", "Forsikring", "Jura"} <= groups
+    assert sum(bool(re.search("[æøåÆØÅ]", e.name)) for e in first.employees) >= 5
+    assert all(re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]+", e.email) for e in first.employees)
+    assert len({e.email for e in first.employees}) == len(first.employees)
+
+
+def test_some_inactive_most_active():
+    first = demo_data.companies()[0]
+    inactive = [e for e in first.employees if not e.active]
+    assert 1 <= len(inactive) < len(first.employees) // 2
+
+
+def test_aes_rights_held_by_a_few_never_both():
+    first = demo_data.companies()[0]
+    held = [set(e.rights) for e in first.employees]
+    assert any("aes.sagsbehandler" in h for h in held)
+    assert any("aes.kommunal_sagsbehandler" in h for h in held)
+    assert not any(AES_RIGHTS <= h for h in held)
+    assert sum(bool(h & AES_RIGHTS) for h in held) <= 5
+    assert set().union(*held) <= set(all_rights())
+
+
+def test_company_2_is_separate():
+    first, second = demo_data.companies()
+    assert second.cvr != first.cvr and re.fullmatch(r"\d{8}", second.cvr)
+    assert (second.admin.user_id, second.admin.password) == ("admin2", "nemid-demo2")
+    assert (first.admin.user_id, first.admin.password) == ("admin", "nemid-demo")
+    assert second.employees
+    assert not {e.email for e in first.employees} & {e.email for e in second.employees}
+    assert not {e.name for e in second.employees} & {"Medlem - Lra", "Medlem - Bruger"}
+
+
+def test_key_cards_are_per_user_with_the_fixed_code():
+    card, other = demo_data.keycard("admin"), demo_data.keycard("admin2")
+    assert card != other
+    for each in (card, other):
+        assert "0427" in each and len(each) >= 40
+        assert all(re.fullmatch(r"\d{4}", c) and re.fullmatch(r"\d{6}", k) for c, k in each.items())

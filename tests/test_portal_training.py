@@ -1,0 +1,307 @@
+"""Training mode: sandboxes per trainee, the hint panel per screen, wrong turns, the final check."""
+from __future__ import annotations
+
+import html as htmllib
+import re
+import tomllib
+from importlib.resources import files
+
+import pytest
+
+from mock_portal import create_app
+from mock_portal.db import reset_demo_database
+
+LRA = 1  # "Medlem - Lra": the first demo employee (deterministic seed)
+BRUGER = 2  # "Medlem - Bruger"
+SAGSBEHANDLER = "aes.sagsbehandler"
+KOMMUNAL = "aes.kommunal_sagsbehandler"
+GUIDE = tomllib.loads((files("flows") / "vejledning.toml").read_text(encoding="utf-8"))
+
+
+def caption(screen: str) -> str:
+    return next(scene["caption"]["da"] for step in GUIDE["steps"] for scene in step["scenes"] if scene["screen"] == screen)
+
+
+def step_of(screen: str) -> int:
+    return next(step["number"] for step in GUIDE["steps"] for scene in step["scenes"] if scene["screen"] == screen)
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "DATABASE": str(tmp_path / "portal.sqlite"),
+        "SECRET_KEY": "test",
+        "TRAINING": True,
+        "TRAINING_FOLDER": str(tmp_path / "oevelse"),
+        "KEYCARD_FIXED_CODE": "0427",
+        "FIXED_NOW": "2026-01-15T10:00:00+01:00",
+    })
+    with app.app_context():
+        reset_demo_database()
+    return app
+
+
+class Trainee:
+    """A browser of one trainee: a test client with its own cookies."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+
+    def csrf(self, url: str = "/") -> str:
+        page = self.client.get(url).get_data(as_text=True)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def start(self, employee: int = LRA, right: str = SAGSBEHANDLER):
+        return self.client.post("/oevelse/start", data={"csrf_token": self.csrf("/oevelse"),
+                                                        "medarbejder": employee, "rettighed": right})
+
+    def log_in(self) -> None:
+        token = self.csrf("/log-paa")
+        assert self.client.post("/log-paa", data={"csrf_token": token, "bruger_id": "admin",
+                                                  "adgangskode": "nemid-demo"}).status_code == 302
+        page = self.client.get("/log-paa/noeglekort").get_data(as_text=True)
+        key = re.search(r'data-testid="demo-key">(\d{6})<', page).group(1)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        assert self.client.post("/log-paa/noeglekort", data={"csrf_token": token, "noegle": key}).status_code == 302
+
+    def save_rights(self, employee: int, rights: list[str]):
+        url = f"/selvbetjening/medarbejdere/{employee}/rettigheder"
+        page = self.client.get(url).get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        version = re.search(r'name="version" value="(\d+)"', page).group(1)
+        return self.client.post(url, data={"csrf_token": token, "version": version, "right": rights})
+
+    def held(self, employee: int) -> set[str]:
+        page = self.client.get(f"/selvbetjening/medarbejdere/{employee}/rettigheder").get_data(as_text=True)
+        return set(re.findall(r'name="right" value="([^"]+)"[^>]*\bchecked\b', page))
+
+    def panel(self, url: str) -> str:
+        return panel_text(self.client.get(url).get_data(as_text=True))
+
+
+def panel_text(page: str) -> str:
+    """The text of the hint panel, tags dropped, spaces collapsed ('' when there is none)."""
+    found = re.search(r'<aside class="training" role="complementary" aria-label="Øvelse">(.*?)</aside>', page, re.S)
+    if not found:
+        return ""
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split())
+
+
+def test_training_off_adds_nothing(tmp_path):
+    plain = create_app({"DATABASE": str(tmp_path / "p.sqlite"), "SECRET_KEY": "x"})
+    with plain.app_context():
+        reset_demo_database()
+    page = plain.test_client().get("/").get_data(as_text=True)
+    assert "training" not in page and "Øvelse" not in page
+    # the include leaves no trace at all between the header and the body
+    assert re.search(r"</header>\s*<div class=\"body", page)
+    assert plain.test_client().get("/oevelse").status_code == 404
+
+
+def test_front_page_offers_start_oevelse(app):
+    trainee = Trainee(app)
+    assert 'href="/oevelse">Start øvelse</a>' in trainee.client.get("/").get_data(as_text=True)
+    start = trainee.client.get("/oevelse").get_data(as_text=True)
+    assert "Medlem - Lra</option>" in start and 'value="1" selected' in start
+    for label in ("Sagsbehandler", "Kommunal sagsbehandler"):
+        assert f">{label}</label>" in start
+    assert GUIDE["rights"][0]["who"]["da"] in start
+
+
+def test_start_makes_a_sandbox_and_logs_out(app, tmp_path):
+    trainee = Trainee(app)
+    trainee.log_in()
+    answer = trainee.start()
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+    assert "sesag_oevelse=" in answer.headers["Set-Cookie"]
+    assert len(list((tmp_path / "oevelse").glob("sandkasse-*.sqlite"))) == 1
+    assert trainee.client.get("/selvbetjening/").status_code == 302  # logged out: begin at Trin 1
+    text = trainee.panel("/")
+    assert "Opgave: Giv Medlem - Lra rettigheden Sagsbehandler" in text
+    assert f"Trin {step_of('front')} af 5" in text and caption("front") in text
+
+
+def test_start_refuses_an_unknown_right_or_employee(app):
+    trainee = Trainee(app)
+    token = trainee.csrf("/oevelse")
+    assert trainee.client.post("/oevelse/start", data={"csrf_token": token, "medarbejder": LRA,
+                                                       "rettighed": "finans.betaler"}).status_code == 400
+    assert trainee.client.post("/oevelse/start", data={"csrf_token": token, "medarbejder": "999",
+                                                       "rettighed": SAGSBEHANDLER}).status_code == 400
+    assert trainee.client.get_cookie("sesag_oevelse") is None
+
+
+def test_sandboxes_are_private(app):
+    one, two, outsider = Trainee(app), Trainee(app), Trainee(app)
+    for trainee in (one, two):
+        trainee.start()
+        trainee.log_in()
+    outsider.log_in()  # no exercise: the portal's shared database
+    assert one.save_rights(LRA, [SAGSBEHANDLER]).status_code == 302
+    assert two.save_rights(LRA, [KOMMUNAL]).status_code == 302
+    assert one.held(LRA) == {SAGSBEHANDLER}
+    assert two.held(LRA) == {KOMMUNAL}
+    assert outsider.held(LRA) == set()
+
+
+def test_start_forfra_resets_the_sandbox(app):
+    trainee = Trainee(app)
+    trainee.start()
+    trainee.log_in()
+    trainee.save_rights(LRA, [KOMMUNAL])
+    answer = trainee.client.post("/oevelse/forfra", data={"csrf_token": trainee.csrf()})
+    assert answer.status_code == 302
+    trainee.log_in()
+    assert trainee.held(LRA) == set()
+    assert "Giv Medlem - Lra rettigheden Sagsbehandler" in trainee.panel("/")  # same task
+
+
+def test_afslut_removes_the_sandbox(app, tmp_path):
+    trainee = Trainee(app)
+    trainee.start()
+    trainee.client.post("/oevelse/afslut", data={"csrf_token": trainee.csrf()})
+    assert list((tmp_path / "oevelse").glob("sandkasse-*.sqlite")) == []
+    assert "Start øvelse" in trainee.panel("/") and "Opgave" not in trainee.panel("/")
+
+
+def test_old_sandboxes_are_cleaned_up(app, tmp_path):
+    app.config["TRAINING_MAX_SANDBOXES"] = 3
+    app.extensions["sesag.training"].max_count = 3
+    trainees = [Trainee(app) for _ in range(5)]
+    for trainee in trainees:
+        trainee.start()
+    assert len(list((tmp_path / "oevelse").glob("sandkasse-*.sqlite"))) == 3
+    # the newest survive; the oldest trainee falls back to "Start øvelse"
+    assert "Opgave" in trainees[-1].panel("/")
+    assert "Start øvelse" in trainees[0].panel("/") and "Opgave" not in trainees[0].panel("/")
+
+
+def test_a_forged_cookie_gives_no_sandbox(app):
+    trainee = Trainee(app)
+    trainee.client.set_cookie("sesag_oevelse", "../../portal")
+    assert "Opgave" not in trainee.panel("/")
+
+
+@pytest.mark.parametrize("url, screen", [
+    ("/", "front"),
+    ("/log-paa", "login"),
+])
+def test_hints_before_log_in(app, url, screen):
+    trainee = Trainee(app)
+    trainee.start()
+    text = trainee.panel(url)
+    assert f"Trin {step_of(screen)} af 5" in text and caption(screen) in text
+
+
+def test_hints_per_screen_when_logged_in(app):
+    trainee = Trainee(app)
+    trainee.start()
+    token = trainee.csrf("/log-paa")
+    trainee.client.post("/log-paa", data={"csrf_token": token, "bruger_id": "admin", "adgangskode": "nemid-demo"})
+    key_page = trainee.panel("/log-paa/noeglekort")  # the key card belongs to Trin 1 too
+    assert "Trin 1 af 5" in key_page and caption("login") in key_page
+    trainee.log_in()
+    for url, screen in [("/selvbetjening/", "selfservice"), ("/selvbetjening/medarbejdere", "employees"),
+                        (f"/selvbetjening/medarbejdere/{LRA}", "employee"),
+                        (f"/selvbetjening/medarbejdere/{LRA}/rettigheder", "rights")]:
+        text = trainee.panel(url)
+        assert f"Trin {step_of(screen)} af 5" in text, url
+        assert caption(screen) in text, url
+        assert "Hov" not in text and "hører ikke til" not in text, url
+    step5 = next(step for step in GUIDE["steps"] if step["number"] == 5)
+    assert step5["bullets"]["da"][0] in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
+    assert "Rettigheden i denne øvelse: Sagsbehandler" in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
+
+
+def test_wrong_employee_gets_a_gentle_hint_back(app):
+    trainee = Trainee(app)
+    trainee.start()
+    trainee.log_in()
+    page = trainee.client.get(f"/selvbetjening/medarbejdere/{BRUGER}").get_data(as_text=True)
+    text = panel_text(page)
+    assert "Hov, det er Medlem - Bruger. Opgaven gælder Medlem - Lra" in text
+    assert f"Trin {step_of('employees')} af 5" in text
+    assert '<a href="/selvbetjening/medarbejdere">Tilbage til medarbejderlisten</a>' in page
+    assert "Hov, det er Medlem - Bruger" in trainee.panel(f"/selvbetjening/medarbejdere/{BRUGER}/rettigheder")
+
+
+def test_menu_page_outside_the_procedure(app):
+    trainee = Trainee(app)
+    trainee.start()
+    trainee.log_in()
+    page = trainee.client.get("/selvbetjening/side/statistik").get_data(as_text=True)
+    text = panel_text(page)
+    assert "'Statistik' hører ikke til proceduren." in text and caption("selfservice") in text
+    assert 'href="/selvbetjening/medarbejdere">Til Administrér medarbejdere</a>' in page
+    assert "Det er ikke et trin i proceduren" in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/haendelser")
+
+
+def test_ticking_both_rights_is_explained(app):
+    trainee = Trainee(app)
+    trainee.start()
+    trainee.log_in()
+    answer = trainee.save_rights(LRA, [SAGSBEHANDLER, KOMMUNAL])
+    assert answer.status_code == 400
+    text = panel_text(answer.get_data(as_text=True))
+    assert "Du har sat flueben ved både Sagsbehandler og Kommunal sagsbehandler" in text
+    assert "fjern fluebenet ved Kommunal sagsbehandler" in text
+
+
+def test_success_check(app):
+    trainee = Trainee(app)
+    trainee.start()
+    trainee.log_in()
+    assert "ikke gemt" in trainee.client.get("/oevelse/resultat").get_data(as_text=True)
+    assert trainee.save_rights(LRA, [SAGSBEHANDLER]).status_code == 302
+    text = trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
+    assert "Godt klaret! Medlem - Lra har nu rettigheden Sagsbehandler og ikke Kommunal sagsbehandler." in text
+    assert caption("saved") in text and "Trin 5 af 5" in text
+    result = trainee.client.get("/oevelse/resultat").get_data(as_text=True)
+    assert "Godt klaret!" in result and "training-ok" in result and "<strong>Sagsbehandler</strong>" in result
+
+
+def test_wrong_right_fails_the_check(app):
+    trainee = Trainee(app)
+    trainee.start(right=SAGSBEHANDLER)
+    trainee.log_in()
+    trainee.save_rights(LRA, [KOMMUNAL])
+    text = trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
+    assert "Godt klaret" not in text
+    assert "Medlem - Lra har fået Kommunal sagsbehandler, men opgaven var Sagsbehandler." in text
+    result = trainee.client.get("/oevelse/resultat").get_data(as_text=True)
+    assert "training-wrong" in result and "Godt klaret" not in result
+    # put right, then the check passes
+    trainee.save_rights(LRA, [SAGSBEHANDLER])
+    assert "Godt klaret!" in trainee.panel("/oevelse/resultat")
+
+
+def test_kommunal_task_and_other_employee(app):
+    trainee = Trainee(app)
+    trainee.start(employee=BRUGER, right=KOMMUNAL)
+    trainee.log_in()
+    trainee.save_rights(LRA, [KOMMUNAL])  # the wrong employee
+    assert "Opgave: Giv Medlem - Bruger rettigheden Kommunal sagsbehandler" in trainee.panel("/")
+    assert "Du har ikke gemt rettigheder for Medlem - Bruger endnu." in trainee.client.get(
+        "/oevelse/resultat").get_data(as_text=True)
+    trainee.save_rights(BRUGER, [KOMMUNAL])
+    result = trainee.client.get("/oevelse/resultat").get_data(as_text=True)
+    assert "Godt klaret! Medlem - Bruger har nu rettigheden Kommunal sagsbehandler" in result
+    assert "Du har også gemt rettigheder for Medlem - Lra" in result
+
+
+def test_extra_rights_fail_the_check(app):
+    trainee = Trainee(app)
+    trainee.start()
+    trainee.log_in()
+    trainee.save_rights(LRA, [SAGSBEHANDLER, "finans.betaler"])
+    text = trainee.panel("/selvbetjening/")
+    assert "men også Betalingsgodkender" in text and "Godt klaret" not in text
+
+
+def test_saving_with_nothing_ticked_is_not_success(app):
+    trainee = Trainee(app)
+    trainee.start()
+    trainee.log_in()
+    trainee.save_rights(LRA, [])
+    assert "Medlem - Lra har endnu ikke rettigheden Sagsbehandler." in trainee.panel("/selvbetjening/")
