@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import functools
 import random
+import secrets
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from mock_portal.db import get_db
 
@@ -20,6 +21,7 @@ WRONG_KEY = "Forkert nøgle. Prøv igen med nøglen, der hører til nøglenummer
 LOCKED = ("Din NemID er spærret efter 5 forkerte forsøg. Kontakt din NemID administrator "
           "eller Nets DanID support for at få den åbnet igen.")
 MAX_FIELD = 100
+_UNKNOWN_USER_HASH = generate_password_hash(secrets.token_hex(16), method="pbkdf2:sha256:60000")
 
 
 def login_required(view):
@@ -74,7 +76,11 @@ def login():
         admin = get_db().execute("SELECT * FROM admin WHERE user_id = ?", (user_id,)).fetchone()
         if admin is not None and admin["locked"]:
             error = LOCKED
-        elif admin is None or not check_password_hash(admin["password_hash"], password):
+        elif admin is None:
+            # Spend the time a real check costs, so response times do not reveal bruger-ids.
+            check_password_hash(_UNKNOWN_USER_HASH, password)
+            error = WRONG_LOGIN
+        elif not check_password_hash(admin["password_hash"], password):
             error = WRONG_LOGIN
             if admin is not None and _count_failure(admin):
                 error = LOCKED

@@ -41,7 +41,9 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = text.casefold().replace("æ", "ae").replace("ø", "o").replace("å", "aa")
+    # NFC first: a decomposed å (a + ring, as pasted from some systems) folds like å.
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "aa")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -2,8 +2,9 @@
 
 ``app`` is a portal on its own SQLite file in ``tmp_path``, seeded with the demo data by
 ``mock_portal.db.reset_demo_database`` (seeded once per session and copied per test: the seed
-hashes two passwords with pbkdf2, which would cost ~50 ms in every test); ``client`` and
-``runner`` are Flask's; ``auth`` logs in through the real two-step NemID log-in.
+hashes two passwords with pbkdf2, which would cost ~50 ms in every test; the copy's hashes use
+fewer pbkdf2 rounds, and the apps share compiled templates, to keep the suite fast); ``client``
+and ``runner`` are Flask's; ``auth`` logs in through the real two-step NemID log-in.
 """
 from __future__ import annotations
 
