@@ -3,8 +3,11 @@
 ``app`` is a portal on its own SQLite file in ``tmp_path``, seeded with the demo data by
 ``mock_portal.db.reset_demo_database`` (seeded once per session and copied per test: the seed
 hashes two passwords with pbkdf2, which would cost ~50 ms in every test; the copy's hashes use
-fewer pbkdf2 rounds, and the apps share compiled templates, to keep the suite fast); ``client``
-and ``runner`` are Flask's; ``auth`` logs in through the real two-step NemID log-in.
+fewer pbkdf2 rounds, and the apps share compiled templates, to keep the suite fast);
+``app_factory(**config)`` makes such an app with more config (training mode). ``client`` and
+``runner`` are Flask's; ``auth`` logs in through the real two-step NemID log-in, ``logged_in`` is
+``auth`` after logging in as admin. ``employee_id``, ``query`` and ``add_employee`` read and add
+rows in the test's database.
 """
 from __future__ import annotations
 
@@ -66,12 +69,24 @@ def seeded_database(tmp_path_factory):
 
 
 @pytest.fixture
-def app(tmp_path, seeded_database):
-    database = tmp_path / "portal.sqlite"
-    shutil.copyfile(seeded_database, database)
-    app = create_app({**TEST_CONFIG, "DATABASE": str(database)})
-    app.jinja_env.bytecode_cache = _TEMPLATES  # keyed by template name and source checksum
-    yield app
+def app_factory(tmp_path, seeded_database):
+    """``app_factory(**config)``: a portal on a fresh copy of the seeded database, with the
+    TEST_CONFIG and ``config`` on top (for apps whose config must be set before create_app,
+    e.g. TRAINING)."""
+
+    def make(**config):
+        database = tmp_path / "portal.sqlite"
+        shutil.copyfile(seeded_database, database)
+        app = create_app({**TEST_CONFIG, "DATABASE": str(database), **config})
+        app.jinja_env.bytecode_cache = _TEMPLATES  # keyed by template name and source checksum
+        return app
+
+    return make
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory()
 
 
 @pytest.fixture
@@ -125,6 +140,10 @@ class AuthActions:
             "bruger_id": user,
             "adgangskode": DEMO_PASSWORDS.get(user, "") if password is None else password,
         })
+
+    def key_code(self) -> str:
+        """The key number the key-card page shows now (after step one)."""
+        return key_code_shown(self._client.get("/log-paa/noeglekort").get_data(as_text=True))
 
     def key(self, user="admin", key=None):
         """Step two: read the key number shown and answer with the key card's key ('Log på')."""
@@ -181,5 +200,17 @@ def query(app):
     def run(sql: str, *params):
         with app.app_context():
             return [dict(row) for row in get_db().execute(sql, params).fetchall()]
+
+    return run
+
+
+@pytest.fixture
+def add_employee(app):
+    """``add_employee(name, email, group, company, active)``: an extra employee for a test case."""
+
+    def run(name, email="x@example.dk", group="Jura", company=1, active=1):
+        with app.app_context():
+            get_db().execute("INSERT INTO employee (company_id, name, email, grp, signature, address, active)"
+                             " VALUES (?, ?, ?, ?, 'Nøglekort', 'Vej 1', ?)", (company, name, email, group, active))
 
     return run

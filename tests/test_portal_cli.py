@@ -1,4 +1,5 @@
-"""``sesag portal`` (mock_portal.cli): --unlock with --db, without ever starting the server."""
+"""``sesag portal`` (mock_portal.cli): create or keep the database and serve; --unlock with --db,
+without ever starting the server."""
 import sqlite3
 
 import pytest
@@ -8,14 +9,53 @@ from mock_portal.cli import portal_command
 
 
 @pytest.fixture
-def no_server(monkeypatch, tmp_path):
-    """Fail if the command would serve; keep its instance folder (secret key) out of the repo."""
+def instance_folder(monkeypatch, tmp_path):
+    """Keep the command's instance folder (its secret key) in tmp_path, out of the repo."""
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path / "instance"))
+    return tmp_path / "instance"
+
+
+@pytest.fixture
+def served(monkeypatch, instance_folder):
+    """Replace waitress.serve so ``sesag portal`` returns instead of serving forever."""
+    calls = []
+    monkeypatch.setattr("waitress.serve", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.setenv("SESAG_SECRET_KEY", "cli-test")
+    return calls
+
+
+@pytest.fixture
+def no_server(monkeypatch, instance_folder):
+    """Fail if the command would serve."""
     def serve(*args, **kwargs):
         raise AssertionError("sesag portal --unlock must not start the server")
 
     monkeypatch.setattr("waitress.serve", serve)
-    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path / "instance"))
     monkeypatch.delenv("SESAG_SECRET_KEY", raising=False)
+
+
+def test_portal_command_creates_the_database_and_serves(tmp_path, served):
+    database = tmp_path / "sub" / "portal.sqlite"
+    result = CliRunner().invoke(portal_command, ["--db", str(database), "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:5123/" in result.output
+    assert "admin" in result.output and "nemid-demo" in result.output
+    assert database.exists()
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM company").fetchone()[0] == 2
+    (app, options), = served
+    assert options["host"] == "127.0.0.1" and options["port"] == 5123
+
+
+def test_portal_command_keeps_an_existing_database(tmp_path, served):
+    database = tmp_path / "portal.sqlite"
+    CliRunner().invoke(portal_command, ["--db", str(database)])
+    with sqlite3.connect(database) as conn:
+        conn.execute("UPDATE employee SET name = 'Bevaret' WHERE email = 'lra@nets.dk'")
+    result = CliRunner().invoke(portal_command, ["--db", str(database)])
+    assert result.exit_code == 0 and "Created" not in result.output
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT name FROM employee WHERE email = 'lra@nets.dk'").fetchone()[0] == "Bevaret"
 
 
 def locked_state(database, user="admin"):
@@ -38,6 +78,7 @@ def test_unlock_a_locked_user(tmp_path, no_server):
         conn.execute("UPDATE admin SET locked = 1, failed_attempts = 5")
     result = CliRunner().invoke(portal_command, ["--db", str(database), "--unlock", "admin"])
     assert result.exit_code == 0, result.output
+    assert "Unlocked admin" in result.output
     assert locked_state(database, "admin") == (0, 0)
     assert locked_state(database, "admin2") == (1, 5)  # only the one named
     with sqlite3.connect(database) as conn:  # the existing data was kept, not re-seeded

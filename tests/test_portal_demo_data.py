@@ -8,6 +8,7 @@ from mock_portal.rights import AES_RIGHTS, all_rights
 def test_identical_on_every_call():
     assert demo_data.companies() == demo_data.companies()
     assert demo_data.keycard("admin") == demo_data.keycard("admin")
+    assert demo_data.keycard("admin") != demo_data.keycard("admin2")
 
 
 def test_company_1_has_the_guides_rows_and_45_more():

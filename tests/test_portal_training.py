@@ -27,19 +27,9 @@ def step_of(screen: str) -> int:
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "DATABASE": str(tmp_path / "portal.sqlite"),
-        "SECRET_KEY": "test",
-        "TRAINING": True,
-        "TRAINING_FOLDER": str(tmp_path / "oevelse"),
-        "KEYCARD_FIXED_CODE": "0427",
-        "FIXED_NOW": "2026-01-15T10:00:00+01:00",
-    })
-    with app.app_context():
-        reset_demo_database()
-    return app
+def app(app_factory, tmp_path):
+    """conftest's portal (a copy of the seeded database, TEST_CONFIG) in training mode."""
+    return app_factory(TRAINING=True, TRAINING_FOLDER=str(tmp_path / "oevelse"))
 
 
 class Trainee:
