@@ -1,18 +1,20 @@
 """Benchmark: `sesag bulk` in Chromium against a plain HTTP replay of the same requests.
 
-Starts its own mock portal (fresh temporary database, served by werkzeug in a thread on a free
-port) with N extra employees, then
+Starts its own mock portal (fresh temporary database, werkzeug in a thread on a free port) with
+N extra employees, then grants Sagsbehandler to each and revokes it again, twice over:
 
-- browser: grants Sagsbehandler to the N employees and revokes it again through the bulk code
-  path (``flows.bulk.run_rows``: one log-in, one browser, one page, images and fonts blocked,
-  every change verified on the rights and events pages);
-- raw HTTP: the same requests with urllib and a cookie jar: log-in (bruger-id, adgangskode,
-  key card via the demo hint), the employee list, the search, the employee page, the rights
-  page, the save (with the form's CSRF token and version) and its redirect, the events page.
+- browser: the bulk code path (``flows.bulk.run_rows``: one log-in, one browser, one page,
+  conditions not sleeps, every change verified on the rights and events pages);
+- raw HTTP: the same requests with urllib and a cookie jar: log-in (bruger-id, adgangskode, key
+  card via the demo hint), the search, the employee page, the rights page, the save (the form's
+  CSRF token and version) and its redirect, the events page.
 
-Prints grants per second for each and their ratio (target: browser within 4x of raw HTTP).
+The two run in interleaved blocks of employees, so load from other processes falls on both
+alike. Prints changes (grants and revokes) per second for each and their ratio (target:
+browser within 4x of raw HTTP). --compare-blocking adds a browser page whose context blocks
+images and fonts by a route.
 
-    .venv/bin/python bench/bulk.py [--n 200]
+    .venv/bin/python bench/bulk.py [--n 200] [--compare-blocking]
 """
 from __future__ import annotations
 
@@ -40,16 +42,14 @@ def bench_employees(n: int) -> list[tuple[str, str]]:
 
 
 def add_employees(portal, people: list[tuple[str, str]]) -> None:
-    """Put ``people`` into company 1 of the portal's database (the mock's own seeding helpers)."""
+    """Insert ``people`` into the portal's database, copying company and group from 'Medlem - Lra'."""
     from mock_portal import db
 
     with portal.app.app_context():
-        db.add_bench_employees(people) if hasattr(db, "add_bench_employees") else _insert(db, people)
+        _insert(db.get_db(), people)
 
 
-def _insert(db, people) -> None:
-    """Insert employees with SQL, copying company and group from the guide's 'Medlem - Lra'."""
-    conn = db.get_db()
+def _insert(conn, people) -> None:
     columns = [row[1] for row in conn.execute("PRAGMA table_info(employee)")]
     template = dict(zip(columns, conn.execute("SELECT * FROM employee WHERE email = ?", ("lra@nets.dk",)).fetchone()))
     template.pop("id", None)
@@ -258,7 +258,7 @@ class RawClient:
 class BrowserSide:
     """`sesag bulk`'s code path on one logged-in page."""
 
-    def __init__(self, browser, url: str, block: bool = True):
+    def __init__(self, browser, url: str, block: bool = False):
         self.session = grant.new_session(browser, url, Credentials.demo(), block=block)
 
     def do(self, people, action: str) -> None:
@@ -290,7 +290,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200, help="employees to grant and revoke (default 200)")
     parser.add_argument("--chunk", type=int, default=10, help="employees per interleaved block (default 10)")
     parser.add_argument("--compare-blocking", action="store_true",
-                        help="also time the browser with nothing blocked (Playwright routes disable the HTTP cache)")
+                        help="also time the browser with images and fonts blocked by a route (which turns the HTTP cache off)")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on stderr
     from playwright.sync_api import sync_playwright
@@ -304,7 +304,7 @@ def main() -> None:
         browser = browsers.open_browser(playwright)
         sides = {"raw HTTP replay": RawSide(portal.url), "browser (bulk)": BrowserSide(browser, portal.url)}
         if args.compare_blocking:
-            sides["browser, no blocking"] = BrowserSide(browser, portal.url, block=False)
+            sides["browser, images+fonts blocked"] = BrowserSide(browser, portal.url, block=True)
         for side in sides.values():  # warm up: caches, first-page costs
             side.do(warm, "grant")
             side.do(warm, "revoke")

@@ -161,7 +161,7 @@ def run_rows(
                                              replace=replace and row.action == "grant", dry_run=dry_run)
                 result = RowResult(**base, status="ok", result=outcome.result, message=outcome.message,
                                    name=outcome.name, email=outcome.email, changed=outcome.changed)
-            except (grants.GrantError, pages.PortalError) as exc:
+            except (grants.GrantError, pages.PortalError, pages.PlaywrightError) as exc:
                 kind = _failure_kind(exc)
                 result = RowResult(**base, status="failed", result=kind, message=str(exc))
                 if kind in ("portal-unavailable", "login-failed"):
@@ -263,7 +263,7 @@ def bulk(session: "grants.Session", rows: list[Row], dry_run: bool = False, repl
 @click.option("--replace", is_flag=True, help="For grant rows: swap the other Se Sag right if it is held.")
 @click.option("--dry-run", is_flag=True, help="Check every line (the employee exists and is unique, the rule) without saving.")
 @grants.browser_options
-def bulk_command(file, report, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout):
+def bulk_command(file, report, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout, block_assets):
     """Grant or revoke Se Sag rights for every line of FILE (CSV).
 
     \b
@@ -305,7 +305,8 @@ def bulk_command(file, report, replace, dry_run, base_url, headed, slowmo, conne
             credentials = Credentials.from_env()
             click.echo(f"{len(rows)} line(s) to {'check' if dry_run else 'do'} against {base_url} ...", err=True)
             try:
-                with grants.open_session(base_url, credentials, headed, slowmo, connect, timeout, retries) as session:
+                with grants.open_session(base_url, credentials, headed, slowmo, connect, timeout, retries,
+                                         block_assets) as session:
                     results += bulk(session, rows, dry_run=dry_run, replace=replace)
             except grants.GrantError as exc:  # log-in refused or portal down before the first line
                 click.echo(f"Error: {exc}", err=True)

@@ -33,8 +33,10 @@ EXIT_PORTAL = 5
 EXIT_LOGIN = 6
 EXIT_UNVERIFIED = 7
 
-# What the browser does not need to fetch: the flows read text and click, they take no
-# pictures, so images, fonts and media only cost time.
+# What the browser need not fetch: the flows read text and click, they take no pictures.
+# Off by default: Playwright turns the HTTP cache off in a context with routes, and on the mock
+# (one stylesheet, two fonts, no images) the cache wins; measured by bench/bulk.py
+# --compare-blocking, blocking made bulk 10-25 % slower. Worth it on image-heavy portals.
 _BLOCKED = re.compile(r"\.(?:png|jpe?g|gif|webp|avif|svg|ico|bmp|woff2?|ttf|otf|eot|mp4|webm|mp3)(?:[?#].*)?$", re.I)
 
 
@@ -147,17 +149,20 @@ class Session:
         """Run ``work(attempt)``; on portal errors and time-outs wait, log in again if needed, retry."""
         from flows import pages
 
-        attempt = 0
+        attempt, log_in_first = 0, False
         while True:
             attempt += 1
             try:
-                return work(attempt)
-            except (pages.PortalUnavailable, pages.NotLoggedIn, _Stale) as exc:
-                if attempt > self.retries:
-                    raise PortalDown(f"{what}: {exc} (gave up after {attempt} tries)") from None
-                self.sleep(self.backoff * 2 ** (attempt - 1))
-                if isinstance(exc, pages.NotLoggedIn):
+                if log_in_first:
                     self._log_in_once()
+                    log_in_first = False
+                return work(attempt)
+            except (pages.PortalUnavailable, pages.NotLoggedIn, pages.PlaywrightTimeout, _Stale) as exc:
+                if attempt > self.retries:
+                    reason = pages.first_line(exc) if isinstance(exc, pages.PlaywrightTimeout) else str(exc)
+                    raise PortalDown(f"{what}: {reason} (gave up after {attempt} tries)") from None
+                log_in_first = log_in_first or isinstance(exc, pages.NotLoggedIn)
+                self.sleep(self.backoff * 2 ** (attempt - 1))
 
     def _log_in_once(self) -> None:
         from flows import pages
@@ -181,7 +186,7 @@ def block_unneeded(context) -> None:
 
 
 def new_session(browser, base_url: str, credentials: Credentials, timeout: float = DEFAULT_TIMEOUT,
-                retries: int = DEFAULT_RETRIES, block: bool = True) -> Session:
+                retries: int = DEFAULT_RETRIES, block: bool = False) -> Session:
     """A fresh context and page in ``browser``, logged in to the portal."""
     from flows import browser as browsers
 
@@ -203,7 +208,7 @@ def open_session(
     connect: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
-    block: bool = True,
+    block: bool = False,
 ) -> Iterator[Session]:
     """One browser, one context, one page, logged in; closed afterwards."""
     from playwright.sync_api import sync_playwright
@@ -337,6 +342,7 @@ def grant_right(
             result = session.rights.save()
             if not result.saved:
                 if result.stale:
+                    state["saved"] = False  # refused: nothing landed
                     raise _Stale(f"the portal refused a stale save: {result.message}")
                 raise SaveRefused(f"The portal refused to save the rights of {who}: {result.message}")
         else:
@@ -378,6 +384,9 @@ def run_cli(work: Callable[[], int]) -> None:
     except pages.PortalError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_FAILED)
+    except pages.PlaywrightError as exc:  # the browser itself failed (crashed, closed, not started)
+        click.echo(f"Error: the browser failed: {pages.first_line(exc)}", err=True)
+        sys.exit(EXIT_FAILED)
     except BrowserNotFound as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_FAILED)
@@ -394,6 +403,7 @@ def browser_options(function):
         click.option("--connect", metavar="WS_URL", help="Use a remote Playwright browser server instead of a local Chromium."),
         click.option("--retries", type=click.IntRange(0, 10), default=DEFAULT_RETRIES, show_default=True, help="Retries after a portal error or time-out."),
         click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="How long a page or element may take."),
+        click.option("--block-assets", is_flag=True, help="Do not load images, fonts and media (faster on image-heavy portals; turns the browser cache off)."),
     ]):
         function = option(function)
     return function
@@ -406,7 +416,8 @@ def browser_options(function):
 @click.option("--replace", is_flag=True, help="If the employee holds the other Se Sag right, swap it for this one (one save).")
 @click.option("--dry-run", is_flag=True, help="Find the employee and check the rule; save nothing.")
 @browser_options
-def grant_command(employee, right, revoke, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout):
+def grant_command(employee, right, revoke, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout,
+                  block_assets):
     """Grant (or --revoke) a Se Sag right for one employee, and verify it.
 
     Logs in to the portal, finds the employee by exact e-mail address or name through
@@ -435,7 +446,7 @@ def grant_command(employee, right, revoke, replace, dry_run, base_url, headed, s
 
     def work() -> int:
         credentials = Credentials.from_env()
-        with open_session(base_url, credentials, headed, slowmo, connect, timeout, retries) as session:
+        with open_session(base_url, credentials, headed, slowmo, connect, timeout, retries, block_assets) as session:
             outcome = grant_right(session, employee, right, revoke=revoke, replace=replace, dry_run=dry_run)
         click.echo(outcome.message)
         return EXIT_OK

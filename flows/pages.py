@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 if TYPE_CHECKING:
     from flows.credentials import Credentials
@@ -65,7 +66,7 @@ def labelled(page: Page, label: str) -> Locator:
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*:?\s*\*?\s*:?\s*$", re.IGNORECASE))
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 
@@ -89,9 +90,9 @@ def navigate(page: Page, action: Callable[[], None]) -> None:
                 raise _ActionFailed(exc) from None
         response = info.value
     except _ActionFailed as failed:
-        raise PortalError(f"unexpected page {page.url}: {_first_line(failed.error)}") from None
+        raise PortalError(f"unexpected page {page.url}: {first_line(failed.error)}") from None
     except PlaywrightError as exc:
-        raise PortalUnavailable(f"the portal did not answer: {_first_line(exc)}") from None
+        raise PortalUnavailable(f"the portal did not answer: {first_line(exc)}") from None
     check_response(response)
 
 
@@ -106,7 +107,7 @@ def goto(page: Page, url: str) -> None:
     try:
         response = page.goto(url, wait_until="domcontentloaded")
     except PlaywrightError as exc:
-        raise PortalUnavailable(f"cannot reach the portal at {url}: {_first_line(exc)}") from None
+        raise PortalUnavailable(f"cannot reach the portal at {url}: {first_line(exc)}") from None
     check_response(response)
 
 

@@ -255,3 +255,41 @@ def test_password_never_printed_on_login_failure(monkeypatch):
     result = CliRunner().invoke(grant.grant_command, ["--employee", "x", "--right", "sagsbehandler"],
                                 env={"SESAG_USER": "admin", "SESAG_PASSWORD": secret})
     assert result.exit_code == 6 and secret not in result.output
+
+
+def test_a_failing_log_in_again_is_retried_too(monkeypatch):
+    portal = FakePortal()
+    session = make_session(portal, monkeypatch)
+    calls = []
+    original = portal.open_rights
+
+    def expire_once():
+        if not calls:
+            calls.append("expired")
+            raise pages.NotLoggedIn("session ended")
+        original()
+
+    def flaky_login():
+        calls.append("login")
+        if calls.count("login") == 1:
+            raise pages.PortalUnavailable("HTTP 502")
+
+    session.employee_page = mock.Mock(open_rights=expire_once)
+    monkeypatch.setattr(session, "_log_in_once", flaky_login)
+    assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler").result == "granted"
+    assert calls == ["expired", "login", "login"]
+
+
+def test_an_element_time_out_is_retried(monkeypatch):
+    portal = FakePortal()
+    session = make_session(portal, monkeypatch)
+    original, calls = portal.held_now, []
+
+    def slow_once():
+        if not calls:
+            calls.append(1)
+            raise pages.PlaywrightTimeout("Locator.evaluate_all: Timeout 15000ms exceeded.")
+        return original()
+
+    session.rights.held = slow_once
+    assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler").attempts == 2

@@ -1,4 +1,6 @@
 """grant_right against the live mock in Chromium: grant, revoke, replace, the rule, lookups."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -150,3 +152,34 @@ def _events(session, who):
     rights = open_rights(session, who)
     session.events.open(rights.events_url())
     return session.events.entries()
+
+
+def _fail_rights_page(session, times):
+    """Make the portal answer 503 to the next ``times`` loads of a rights page."""
+    failed = []
+
+    def flaky(route):
+        if len(failed) < times:
+            failed.append(route.request.method)
+            route.fulfill(status=503, body="Service Unavailable", content_type="text/plain")
+        else:
+            route.continue_()
+
+    session.page.route(re.compile(r"/rettigheder$"), flaky)
+    session.backoff = 0.01
+    return failed
+
+
+def test_a_portal_error_is_retried(session):
+    failed = _fail_rights_page(session, times=1)
+    outcome = grant.grant_right(session, LRA, "sagsbehandler")
+    assert failed == ["GET"] and outcome.result == "granted" and outcome.attempts == 2
+
+
+def test_a_failing_portal_is_reported_after_the_retries_and_nothing_changes(session):
+    failed = _fail_rights_page(session, times=10)
+    with pytest.raises(grant.PortalDown, match="HTTP 503.*gave up after 2 tries"):
+        grant.grant_right(session, LRA, "sagsbehandler")
+    assert failed == ["GET", "GET"]
+    session.page.unroute(re.compile(r"/rettigheder$"))
+    expect(open_rights(session, LRA).checkbox("sagsbehandler")).not_to_be_checked()
