@@ -9,7 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, url_for
 from werkzeug.exceptions import HTTPException
 
 from mock_portal.db import check_fixed_now
@@ -50,6 +50,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=64 * 1024,
         MAX_LOGIN_ATTEMPTS=5,
+        # Browsers keep the stylesheet and fonts instead of asking again on every page (as a
+        # real portal's CDN would); asset_url() adds the file's mtime so an edit is seen at once.
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -59,6 +62,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app)
 
     from mock_portal import auth, csrf, db, public, selvbetjening
+
+    @app.template_global()
+    def asset_url(filename: str) -> str:
+        """URL of a static file, versioned by its modification time."""
+        path = Path(app.static_folder) / filename
+        version = int(path.stat().st_mtime) if path.exists() else 0
+        return url_for("static", filename=filename, v=version)
 
     db.init_app(app)
     csrf.init_app(app)
