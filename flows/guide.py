@@ -141,7 +141,7 @@ def generate(
             context = browser.new_context(**browsers.context_options(device_scale_factor=DEVICE_SCALE))
             context.set_default_timeout(15_000)
             if trace:
-                context.tracing.start(screenshots=True, snapshots=True)
+                context.tracing.start(screenshots=False, snapshots=True)  # DOM snapshots find the failing step; a screencast only slows every run
             page = context.new_page()
             try:
                 shots = capture(page, url, credentials_for(embedded), folder, employee, right, progress)
