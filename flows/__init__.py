@@ -3,3 +3,10 @@
 Importing this package must stay cheap and must not import Playwright: the mock portal reads
 the step texts (``flows/vejledning.toml``) without pulling in a browser.
 """
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type's name when it has none): one
+    clear line for the user instead of a traceback or Playwright's multi-line call log."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

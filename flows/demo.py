@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from flows import overlay, steps
+from flows import first_line, overlay, steps
 
 # Seconds a viewer gets to read each scene.
 SPEEDS = {"slow": 6.0, "normal": 3.5}
@@ -123,5 +123,5 @@ def demo_command(base_url, right, employee, lang, speed, headed, out):
             live_demo(context.new_page(), url, credentials, employee, right, lang, SPEEDS[speed])
             _echo("Done: the employee now holds the right.")
     except Exception as exc:  # noqa: BLE001 - one clear line for the trainer
-        _echo(f"Error: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
+        _echo(f"Error: {first_line(exc)}")
         sys.exit(2)

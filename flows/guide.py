@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from flows import overlay, steps
+from flows import first_line, overlay, steps
 from flows.embedded import credentials_for, portal_or_embedded
 
 DEVICE_SCALE = 2  # sharp when printed
@@ -85,23 +85,15 @@ def capture(
         shots[scene.id] = path
         progress(f"  Trin {step.number}/{total}  {scene.id:<22} {time.perf_counter() - started:5.2f} s")
 
-    current = {"scene": None}
-
-    def tracked(step, scene, walk):
-        current["scene"] = (step, scene)
-        on_scene(step, scene, walk)
-
     try:
-        steps.run_procedure(walk, tracked)
-        if not walk.rights.is_held(right):
-            raise GuideError(f"Trin 5: after saving, {steps.right_label(right)} is not shown as held")
-    except GuideError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any failure is reported with the step it hit
-        where = current["scene"]
-        name = f"Trin {where[0].number} ({where[1].id})" if where else "Trin 1"
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise GuideError(f"{name} failed: {first_line}") from exc
+        steps.run_procedure(walk, on_scene)
+        held = walk.rights.is_held(right)
+    except steps.StepFailed as failed:
+        raise GuideError(str(failed)) from failed
+    except Exception as exc:  # noqa: BLE001 - the check after Trin 5 failed
+        raise GuideError(f"Trin 5 (check) failed: {first_line(exc)}") from exc
+    if not held:
+        raise GuideError(f"Trin 5: after saving, {steps.right_label(right)} is not shown as held")
     return shots
 
 
@@ -242,7 +234,7 @@ def guide_command(out, base_url, right, employee, lang, formats, check_only, tol
         _echo(f"The guide in {out} was left as it was.")
         sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - portal down, browser missing: one clear line
-        _echo(f"Error: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}")
+        _echo(f"Error: {type(exc).__name__}: {first_line(exc)}")
         sys.exit(2)
     if check_only:
         try:

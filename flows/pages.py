@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 from typing import TYPE_CHECKING, Callable
 
+from flows import first_line
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -64,11 +65,6 @@ def labelled(page: Page, label: str) -> Locator:
     (Playwright matches a label's whole text, aria-hidden '*' included.)
     """
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*:?\s*\*?\s*:?\s*$", re.IGNORECASE))
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class _ActionFailed(Exception):
@@ -228,6 +224,16 @@ class _LoggedInPage:
         texts = self.status.all_inner_texts()
         return " ".join(texts[0].split()) if texts else None
 
+    def _click_through(self, target: Locator) -> None:
+        """Click ``target``, wait for the next document, and check we are still logged in."""
+        navigate(self.page, target.click)
+        _ensure_logged_in(self.page)
+
+    def _load(self, url: str) -> None:
+        """Load ``url`` and check we are still logged in."""
+        goto(self.page, url)
+        _ensure_logged_in(self.page)
+
     def log_out(self) -> None:
         navigate(self.page, lambda: self.logout_button.click())
 
@@ -241,8 +247,7 @@ class SelfServicePage(_LoggedInPage):
         self.employees_link = self.menu.get_by_role("link", name="Administrér medarbejdere", exact=True)
 
     def open_employees(self) -> None:
-        navigate(self.page, lambda: self.employees_link.click())
-        _ensure_logged_in(self.page)
+        self._click_through(self.employees_link)
 
 
 @dataclass(frozen=True)
@@ -281,8 +286,7 @@ class EmployeesPage(_LoggedInPage):
 
     def open(self, base_url: str) -> None:
         """Load the list directly (what the left menu link does)."""
-        goto(self.page, base_url.rstrip("/") + self.PATH)
-        _ensure_logged_in(self.page)
+        self._load(base_url.rstrip("/") + self.PATH)
 
     def open_search(self, base_url: str, name: str | None = None, email: str | None = None) -> None:
         """Open the result of AVANCERET SØGNING for ``name``/``email`` directly.
@@ -291,8 +295,7 @@ class EmployeesPage(_LoggedInPage):
         instead of two; the flows use it, the guide shows the form (``search``).
         """
         query = urlencode({"navn": name or "", "email": email or ""})
-        goto(self.page, f"{base_url.rstrip('/')}{self.PATH}?{query}")
-        _ensure_logged_in(self.page)
+        self._load(f"{base_url.rstrip('/')}{self.PATH}?{query}")
 
     def open_advanced_search(self) -> None:
         """Unfold AVANCERET SØGNING unless it is open already."""
@@ -310,8 +313,7 @@ class EmployeesPage(_LoggedInPage):
             self.group_select.select_option(label=group)
         if status is not None:
             self.status_select.select_option(status)
-        navigate(self.page, lambda: self.search_button.click())
-        _ensure_logged_in(self.page)
+        self._click_through(self.search_button)
 
     def names(self) -> list[str]:
         """The names in the table on this page, top to bottom."""
@@ -359,8 +361,7 @@ class EmployeesPage(_LoggedInPage):
 
     def open_employee(self, name: str, email: str | None = None) -> None:
         """Click the pencil of ``name`` (of the row with ``email`` when names repeat)."""
-        navigate(self.page, lambda: self.pencil(name, email).first.click())
-        _ensure_logged_in(self.page)
+        self._click_through(self.pencil(name, email).first)
 
 
 class EmployeePage(_LoggedInPage):
@@ -387,8 +388,7 @@ class EmployeePage(_LoggedInPage):
 
     def save(self) -> "SaveResult":
         """Click 'Gem' and return the portal's confirmation or refusal."""
-        navigate(self.page, self.save_button.click)
-        _ensure_logged_in(self.page)
+        self._click_through(self.save_button)
         alert = self.error_text()
         if alert:
             return SaveResult(False, alert)
@@ -398,12 +398,10 @@ class EmployeePage(_LoggedInPage):
         return self.email_field.input_value().strip()
 
     def open_rights(self) -> None:
-        navigate(self.page, lambda: self.rights_link.click())
-        _ensure_logged_in(self.page)
+        self._click_through(self.rights_link)
 
     def open_events(self) -> None:
-        navigate(self.page, lambda: self.events_link.click())
-        _ensure_logged_in(self.page)
+        self._click_through(self.events_link)
 
 
 @dataclass(frozen=True)
@@ -468,8 +466,7 @@ class RightsPage(_LoggedInPage):
 
     def save(self) -> SaveResult:
         """Click 'GEM RETTIGHEDER' and return the portal's confirmation or refusal."""
-        navigate(self.page, lambda: self.save_button.click())
-        _ensure_logged_in(self.page)
+        self._click_through(self.save_button)
         alert = self.error_text()
         if alert:
             return SaveResult(False, alert, stale=STALE_HINT in alert.lower())
@@ -480,8 +477,7 @@ class RightsPage(_LoggedInPage):
 
     def reload(self) -> None:
         """Read the page again from the portal (a GET, also after a refused save)."""
-        goto(self.page, self.page.url)
-        _ensure_logged_in(self.page)
+        self._load(self.page.url)
 
     def events_url(self) -> str:
         """The 'Se hændelser' page of the same employee."""
@@ -525,8 +521,7 @@ class EventsPage(_LoggedInPage):
         self.back_link = page.get_by_role("link", name=exactly("Tilbage til medarbejderen"))
 
     def open(self, url: str) -> None:
-        goto(self.page, url)
-        _ensure_logged_in(self.page)
+        self._load(url)
 
     def entries(self) -> list[Event]:
         """Every event row on the page, newest first."""

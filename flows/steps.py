@@ -172,11 +172,28 @@ def catalogue() -> tuple[Step, ...]:
 OnScene = Callable[[Step, Scene, Walk], None]
 
 
+class StepFailed(RuntimeError):
+    """A scene of the procedure failed; names the step and scene, chains the cause."""
+
+    def __init__(self, step: Step, scene: Scene, cause: BaseException):
+        from flows import first_line
+
+        super().__init__(f"Trin {step.number} ({scene.id}) failed: {first_line(cause)}")
+        self.step = step
+        self.scene = scene
+
+
 def run_procedure(walk: Walk, on_scene: OnScene | None = None) -> None:
-    """Walk Trin 1-5: for each scene prepare it, hand it to ``on_scene``, then do its click."""
+    """Walk Trin 1-5: for each scene prepare it, hand it to ``on_scene``, then do its click.
+
+    Any failure is raised as StepFailed naming the step and scene it happened in.
+    """
     for step in catalogue():
         for scene in step.scenes:
-            scene.prepare(walk)
-            if on_scene is not None:
-                on_scene(step, scene, walk)
-            scene.act(walk)
+            try:
+                scene.prepare(walk)
+                if on_scene is not None:
+                    on_scene(step, scene, walk)
+                scene.act(walk)
+            except Exception as exc:  # noqa: BLE001 - re-raised with the step it hit
+                raise StepFailed(step, scene, exc) from exc

@@ -180,19 +180,24 @@ def test_unknown_and_ambiguous_employee(monkeypatch):
         grant.grant_right(session, "Medlem - Lra", "sagsbehandler")
 
 
-def test_not_logged_in_logs_in_again_and_retries(monkeypatch):
+def session_that_expires_once(monkeypatch, calls: list):
+    """A session whose first 'Administrér rettigheder' finds the log-in gone."""
     portal = FakePortal()
     session = make_session(portal, monkeypatch)
-    calls = []
-    original = portal.open_rights
 
     def expire_once():
         if not calls:
             calls.append("expired")
             raise pages.NotLoggedIn("session ended")
-        original()
+        portal.open_rights()
 
     session.employee_page = mock.Mock(open_rights=expire_once)
+    return session
+
+
+def test_not_logged_in_logs_in_again_and_retries(monkeypatch):
+    calls = []
+    session = session_that_expires_once(monkeypatch, calls)
     monkeypatch.setattr(session, "_log_in_once", lambda: calls.append("login"))
     assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler").result == "granted"
     assert calls == ["expired", "login"]
@@ -258,23 +263,14 @@ def test_password_never_printed_on_login_failure(monkeypatch):
 
 
 def test_a_failing_log_in_again_is_retried_too(monkeypatch):
-    portal = FakePortal()
-    session = make_session(portal, monkeypatch)
     calls = []
-    original = portal.open_rights
-
-    def expire_once():
-        if not calls:
-            calls.append("expired")
-            raise pages.NotLoggedIn("session ended")
-        original()
+    session = session_that_expires_once(monkeypatch, calls)
 
     def flaky_login():
         calls.append("login")
         if calls.count("login") == 1:
             raise pages.PortalUnavailable("HTTP 502")
 
-    session.employee_page = mock.Mock(open_rights=expire_once)
     monkeypatch.setattr(session, "_log_in_once", flaky_login)
     assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler").result == "granted"
     assert calls == ["expired", "login", "login"]

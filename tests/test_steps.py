@@ -73,3 +73,24 @@ def test_run_procedure_prepares_shows_then_acts_each_scene_in_order():
     ids = [scene.id for step in steps.catalogue() for scene in step.scenes]
     expected = [(kind, scene_id) for scene_id in ids for kind in ("prepare", "shown", "act")]
     assert log == expected
+
+
+def test_a_failing_scene_is_named():
+    walk = object.__new__(steps.Walk)
+    original = dict(steps.ACTIONS)
+    try:
+        steps.ACTIONS["trin-3-medarbejdere"] = steps.Action(
+            prepare=lambda w: (_ for _ in ()).throw(LookupError("no such employee\ncall log...")),
+            targets=lambda w: [],
+        )
+        for scene_id in original:
+            if scene_id != "trin-3-medarbejdere":
+                steps.ACTIONS[scene_id] = steps.Action(targets=lambda w: [])
+        steps.catalogue.cache_clear()
+        with pytest.raises(steps.StepFailed, match=r"^Trin 3 \(trin-3-medarbejdere\) failed: no such employee$") as failed:
+            steps.run_procedure(walk)
+    finally:
+        steps.ACTIONS.update(original)
+        steps.catalogue.cache_clear()
+    assert failed.value.step.number == 3
+    assert isinstance(failed.value.__cause__, LookupError)
