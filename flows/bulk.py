@@ -2,7 +2,8 @@
 
 The file has the columns ``employee,right[,action]`` (a header line naming them is optional;
 ``action`` is grant or revoke, default grant; ``#`` lines and blank lines are skipped). Each
-row goes through ``flows.grant.grant_right`` on the same logged-in page.
+row goes through ``flows.grant.grant_right`` in the same logged-in browser context (a fresh
+tab every ``ROWS_PER_PAGE`` rows).
 """
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ from flows.credentials import Credentials
 
 COLUMNS = ("employee", "right", "action")
 ACTIONS = ("grant", "revoke")
+# Rows per browser tab before ``Session.renew_page``: a tab slows down with every page it has
+# loaded (about 6 per row); a new tab costs about 0.1 s. bench/bulk.py measures the effect.
+ROWS_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -140,11 +144,13 @@ def run_rows(
     dry_run: bool = False,
     replace: bool = False,
     on_row: Callable[[RowResult], None] | None = None,
+    rows_per_page: int = ROWS_PER_PAGE,
 ) -> list[RowResult]:
     """Do every row on ``session``; a failing row is recorded and the next one goes on.
 
     When the portal stays unreachable or the log-in is refused, the remaining rows are
-    recorded as skipped instead of being tried one by one.
+    recorded as skipped instead of being tried one by one. Every ``rows_per_page`` rows the
+    session moves to a fresh tab (see ``Session.renew_page``).
     """
     from flows import pages
 
@@ -157,6 +163,9 @@ def run_rows(
             result = RowResult(**base, status="skipped", result="not-attempted", message=aborted)
         else:
             try:
+                if session.rows_on_page >= rows_per_page:
+                    session.renew_page()
+                session.rows_on_page += 1
                 outcome = grants.grant_right(session, row.employee, row.right, revoke=row.action == "revoke",
                                              replace=replace and row.action == "grant", dry_run=dry_run)
                 result = RowResult(**base, status="ok", result=outcome.result, message=outcome.message,
@@ -274,7 +283,7 @@ def bulk_command(file, report, replace, dry_run, base_url, headed, slowmo, conne
     A header line naming the columns is optional; blank lines and lines starting with #
     are skipped.
 
-    Logs in once and does every line in one browser page, with a progress bar, then prints a
+    Logs in once and does every line in one browser session, with a progress bar, then prints a
     table of what happened per line and (with --report) writes it as JSON. Lines that cannot
     be done (malformed, unknown right, unknown or ambiguous employee, refused by the
     one-right rule) are reported with their line number and skipped; the rest are done.

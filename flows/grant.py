@@ -134,16 +134,33 @@ class Session:
     retries: int = DEFAULT_RETRIES
     backoff: float = DEFAULT_BACKOFF
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    rows_on_page: int = field(default=0, init=False)  # rows done since the tab was opened
 
     def __post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
+        self._bind_pages()
+
+    def _bind_pages(self) -> None:
         from flows import pages
 
-        self.base_url = self.base_url.rstrip("/")
         self.login = pages.LoginPage(self.page)
         self.employees = pages.EmployeesPage(self.page)
         self.employee_page = pages.EmployeePage(self.page)
         self.rights = pages.RightsPage(self.page)
         self.events = pages.EventsPage(self.page)
+
+    def renew_page(self) -> None:
+        """Go on in a fresh tab of the same context (still logged in) and close the old one.
+
+        Chromium's renderer gets slower with every document a tab has loaded: measured here,
+        one tab doing bulk rows went from 0.93 to 1.49 s per row over 200 rows; a new tab
+        (about 0.1 s) starts fast again.
+        """
+        old = self.page
+        self.page = old.context.new_page()
+        self._bind_pages()
+        self.rows_on_page = 0
+        old.close()
 
     def with_retries(self, what: str, work: Callable[[int], object]) -> object:
         """Run ``work(attempt)``; on portal errors and time-outs wait, log in again if needed, retry."""

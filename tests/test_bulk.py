@@ -83,6 +83,35 @@ def test_report_totals_and_order():
     json.dumps(report)  # serialisable
 
 
+class _CountingSession:
+    """Stands in for grant.Session: counts the fresh tabs run_rows asks for."""
+
+    def __init__(self):
+        self.rows_on_page = 0
+        self.renewed_before: list[str] = []
+        self.current = ""
+
+    def renew_page(self):
+        self.renewed_before.append(self.current)
+        self.rows_on_page = 0
+
+
+def test_run_rows_moves_to_a_fresh_tab_every_rows_per_page(monkeypatch):
+    session = _CountingSession()
+
+    def fake_grant_right(session_, employee, right, **_):
+        session_.current = employee
+        return bulk.grants.Outcome(employee=employee, right=right, action="grant", result="granted", changed=True)
+
+    monkeypatch.setattr(bulk.grants, "grant_right", fake_grant_right)
+    rows = [Row(line, f"e{line}", "sagsbehandler") for line in range(1, 8)]
+    results = bulk.run_rows(session, rows, rows_per_page=3)
+    assert all(r.ok for r in results)
+    # Rows 1-3 on the first tab, 4-6 on the second, 7 on the third.
+    assert session.renewed_before == ["e3", "e6"]
+    assert session.rows_on_page == 1
+
+
 def test_summary_table_lists_every_line():
     table = summary_table([_result(2), _result(10, status="failed", result="unknown-employee")])
     lines = table.splitlines()

@@ -96,6 +96,15 @@ def test_the_portal_itself_refuses_both_rights(session):
     expect(rights.checkbox("kommunal-sagsbehandler")).not_to_be_checked()
 
 
+def test_a_fresh_tab_stays_logged_in_and_the_old_one_is_closed(session):
+    old = session.page
+    session.renew_page()
+    assert old.is_closed() and not session.page.is_closed()
+    assert session.employees.page is session.page and session.rights.page is session.page
+    outcome = grant.grant_right(session, LRA, "sagsbehandler")
+    assert outcome.result == "granted"  # no log-in page on the way: same context, same session
+
+
 def test_dry_run_changes_nothing(session):
     before = _events(session, LRA)
     outcome = grant.grant_right(session, LRA, "sagsbehandler", dry_run=True)
