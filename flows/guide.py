@@ -6,6 +6,7 @@ the frame; ``flows.render`` then writes HTML, PDF and Markdown from the same cat
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -26,6 +27,9 @@ from flows.embedded import credentials_for, portal_or_embedded
 DEVICE_SCALE = 2  # sharp when printed
 MASK_COLOUR = "#d0d4d9"
 DEFAULT_OUT = Path("screenshots")
+# Written beside the screenshots: what made them. Pixels depend on the browser build (text
+# edges differ between Chromium builds), so --check names a different build when it fails.
+MANIFEST = "guide.json"
 EMBEDDED_LABEL = {"da": "den indbyggede mock af medarbejdersignatur.dk", "en": "the embedded mock of medarbejdersignatur.dk"}
 
 
@@ -41,6 +45,43 @@ class GuideRun:
     shots: dict[str, Path]
     files: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
+    browser: str = ""
+
+
+def browser_build(browser) -> str:
+    """'chromium 156.0.8078.108': the build whose pixels the screenshots are."""
+    return f"{browser.browser_type.name} {browser.version}"
+
+
+def write_manifest(folder: Path, browser: str) -> None:
+    """Record what made the screenshots in ``folder`` (see MANIFEST)."""
+    from flows import browser as browsers
+
+    data = {
+        "browser": browser,
+        "viewport": browsers.VIEWPORT,
+        "device_scale_factor": DEVICE_SCALE,
+        "locale": browsers.LOCALE,
+        "timezone": browsers.TIMEZONE,
+    }
+    (folder / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def committed_browser(folder: Path) -> str | None:
+    """The browser build recorded beside committed screenshots, or None."""
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("browser")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def browser_hint(run: GuideRun, committed: Path) -> str | None:
+    """A line explaining a failed --check by a different browser build, or None."""
+    made_with = committed_browser(committed)
+    if not made_with or not run.browser or made_with == run.browser:
+        return None
+    return (f"The guide in {committed} was made with {made_with}; this run used {run.browser}. Text edges "
+            "differ between browser builds: compare with the same build (SESAG_CHROMIUM), or regenerate.")
 
 
 def _echo(message: str) -> None:
@@ -130,6 +171,7 @@ def generate(
             playwright = stack.enter_context(sync_playwright())
             browser = browsers.open_browser(playwright, headed=headed)
             stack.callback(browser.close)
+            build = browser_build(browser)
             context = browser.new_context(**browsers.context_options(device_scale_factor=DEVICE_SCALE))
             context.set_default_timeout(15_000)
             if trace:
@@ -145,6 +187,7 @@ def generate(
             if trace:
                 context.tracing.stop()
             context.close()
+            write_manifest(folder, build)
             files: dict[str, Path] = {}
             if formats:
                 progress(f"Rendering {', '.join(formats)} ...")
@@ -160,7 +203,7 @@ def generate(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return GuideRun(folder=folder, shots=shots, files=files, seconds=time.perf_counter() - started)
+    return GuideRun(folder=folder, shots=shots, files=files, seconds=time.perf_counter() - started, browser=build)
 
 
 def replace_folder(new: Path, out: Path) -> None:
@@ -245,6 +288,9 @@ def guide_command(out, base_url, right, employee, lang, formats, check_only, tol
             _echo(f"{len(changed)} screenshot(s) changed:")
             for line in changed:
                 _echo(f"  {line}")
+            hint = browser_hint(run, out)
+            if hint:
+                _echo(hint)
             sys.exit(1)
         _echo(f"All {len(run.shots)} screenshots match {out} ({run.seconds:.1f} s).")
         return

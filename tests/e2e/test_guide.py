@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -148,7 +149,16 @@ def test_failing_step_keeps_the_previous_guide(made, tmp_path):
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".screenshots-new-")]
 
 
+def test_the_manifest_names_the_browser_build(made):
+    out, _ = made
+    manifest = json.loads((out / guide.MANIFEST).read_text(encoding="utf-8"))
+    assert re.fullmatch(r"chromium \d+(\.\d+)+", manifest["browser"])
+    assert manifest["viewport"] == {"width": 1280, "height": 900} and manifest["device_scale_factor"] == 2
+
+
 def test_committed_guide_matches_the_portal(tmp_path):
     """The vejledning in screenshots/ is what the current code makes (QA's `make check`)."""
     done = sesag("guide", "--check", "--out", str(REPO / "screenshots"), "--diff-dir", str(tmp_path / "diff"))
+    if done.returncode == 1 and "differ between browser builds" in done.stderr:
+        pytest.skip(done.stderr.strip().splitlines()[-1])  # another Chromium build: its pixels are not comparable
     assert done.returncode == 0, done.stderr
