@@ -234,6 +234,14 @@ class _LoggedInPage:
         goto(self.page, url)
         _ensure_logged_in(self.page)
 
+    def _submit(self, button: Locator) -> "SaveResult":
+        """Click a save button and return the portal's refusal (alert) or confirmation (status)."""
+        self._click_through(button)
+        alert = self.error_text()
+        if alert:
+            return SaveResult(False, alert, stale=STALE_HINT in alert.lower())
+        return SaveResult(True, self.status_text() or "")
+
     def log_out(self) -> None:
         navigate(self.page, lambda: self.logout_button.click())
 
@@ -388,11 +396,7 @@ class EmployeePage(_LoggedInPage):
 
     def save(self) -> "SaveResult":
         """Click 'Gem' and return the portal's confirmation or refusal."""
-        self._click_through(self.save_button)
-        alert = self.error_text()
-        if alert:
-            return SaveResult(False, alert)
-        return SaveResult(True, self.status_text() or "")
+        return self._submit(self.save_button)
 
     def employee_email(self) -> str:
         return self.email_field.input_value().strip()
@@ -410,7 +414,7 @@ class SaveResult:
 
     saved: bool
     message: str
-    stale: bool = False
+    stale: bool = False  # refused because someone saved in between: read again and retry
 
 
 class RightsPage(_LoggedInPage):
@@ -466,11 +470,7 @@ class RightsPage(_LoggedInPage):
 
     def save(self) -> SaveResult:
         """Click 'GEM RETTIGHEDER' and return the portal's confirmation or refusal."""
-        self._click_through(self.save_button)
-        alert = self.error_text()
-        if alert:
-            return SaveResult(False, alert, stale=STALE_HINT in alert.lower())
-        return SaveResult(True, self.status_text() or "")
+        return self._submit(self.save_button)
 
     def cancel(self) -> None:
         navigate(self.page, lambda: self.cancel_link.click())

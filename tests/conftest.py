@@ -122,20 +122,19 @@ class AuthActions:
 
     def __init__(self, client):
         self.client = client
-        self._client = client
 
     def csrf(self) -> str:
         """A CSRF token for a POST: the one the portal's forms carry in this session."""
-        with self._client.session_transaction() as session:
+        with self.client.session_transaction() as session:
             token = session.get("csrf_token")
         if token:
             return token
-        return form_token(self._client.get("/log-paa").get_data(as_text=True))
+        return form_token(self.client.get("/log-paa").get_data(as_text=True))
 
     def start(self, user="admin", password=None):
         """Step one (GET the form, read its token, 'Næste'). ``password`` None: the user's demo one."""
-        page = self._client.get("/log-paa").get_data(as_text=True)
-        return self._client.post("/log-paa", data={
+        page = self.client.get("/log-paa").get_data(as_text=True)
+        return self.client.post("/log-paa", data={
             "csrf_token": form_token(page),
             "bruger_id": user,
             "adgangskode": DEMO_PASSWORDS.get(user, "") if password is None else password,
@@ -143,14 +142,14 @@ class AuthActions:
 
     def key_code(self) -> str:
         """The key number the key-card page shows now (after step one)."""
-        return key_code_shown(self._client.get("/log-paa/noeglekort").get_data(as_text=True))
+        return key_code_shown(self.client.get("/log-paa/noeglekort").get_data(as_text=True))
 
     def key(self, user="admin", key=None):
         """Step two: read the key number shown and answer with the key card's key ('Log på')."""
-        page = self._client.get("/log-paa/noeglekort").get_data(as_text=True)
+        page = self.client.get("/log-paa/noeglekort").get_data(as_text=True)
         code = key_code_shown(page)
         answer = key if key is not None else (demo_key_shown(page) or demo_data.keycard(user)[code])
-        return self._client.post("/log-paa/noeglekort", data={"csrf_token": form_token(page), "noegle": answer})
+        return self.client.post("/log-paa/noeglekort", data={"csrf_token": form_token(page), "noegle": answer})
 
     def login(self, user="admin", password=None, key=None):
         """Both steps; the last response (a redirect to /selvbetjening on success)."""
@@ -160,11 +159,25 @@ class AuthActions:
         return self.key(user, key)
 
     def logout(self):
-        return self._client.post("/log-af", data={"csrf_token": self.csrf()})
+        return self.client.post("/log-af", data={"csrf_token": self.csrf()})
 
     def post(self, url, data=None, **kwargs):
         """POST a form with this session's CSRF token, as the portal's own forms do."""
-        return self._client.post(url, data={"csrf_token": self.csrf(), **(data or {})}, **kwargs)
+        return self.client.post(url, data={"csrf_token": self.csrf(), **(data or {})}, **kwargs)
+
+
+@pytest.fixture
+def pdf_pages():
+    """``pdf_pages(path)``: the text of each page of a PDF (pypdf, no system tools needed)."""
+    from pypdf import PdfReader
+
+    return lambda path: [page.extract_text() for page in PdfReader(path).pages]
+
+
+@pytest.fixture
+def auth_for():
+    """``auth_for(client)``: log-in actions for another test client (a second browser)."""
+    return AuthActions
 
 
 @pytest.fixture

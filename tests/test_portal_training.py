@@ -35,32 +35,26 @@ def app(app_factory, tmp_path):
 class Trainee:
     """A browser of one trainee: a test client with its own cookies."""
 
-    def __init__(self, app):
+    def __init__(self, app, auth_for):
         self.client = app.test_client()
+        self.auth = auth_for(self.client)
 
     def csrf(self, url: str = "/") -> str:
-        page = self.client.get(url).get_data(as_text=True)
-        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return form_token(self.client.get(url).get_data(as_text=True))
 
     def start(self, employee: int = LRA, right: str = SAGSBEHANDLER):
         return self.client.post("/oevelse/start", data={"csrf_token": self.csrf("/oevelse"),
                                                         "medarbejder": employee, "rettighed": right})
 
     def log_in(self) -> None:
-        token = self.csrf("/log-paa")
-        assert self.client.post("/log-paa", data={"csrf_token": token, "bruger_id": "admin",
-                                                  "adgangskode": "nemid-demo"}).status_code == 302
-        page = self.client.get("/log-paa/noeglekort").get_data(as_text=True)
-        key = re.search(r'data-testid="demo-key">(\d{6})<', page).group(1)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        assert self.client.post("/log-paa/noeglekort", data={"csrf_token": token, "noegle": key}).status_code == 302
+        """The NemID log-in (demo admin, key from the demo hint), as conftest's ``auth`` does it."""
+        assert self.auth.login().status_code == 302
 
     def save_rights(self, employee: int, rights: list[str]):
         url = f"/selvbetjening/medarbejdere/{employee}/rettigheder"
         page = self.client.get(url).get_data(as_text=True)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         version = re.search(r'name="version" value="(\d+)"', page).group(1)
-        return self.client.post(url, data={"csrf_token": token, "version": version, "right": rights})
+        return self.client.post(url, data={"csrf_token": form_token(page), "version": version, "right": rights})
 
     def held(self, employee: int) -> set[str]:
         page = self.client.get(f"/selvbetjening/medarbejdere/{employee}/rettigheder").get_data(as_text=True)
@@ -68,6 +62,17 @@ class Trainee:
 
     def panel(self, url: str) -> str:
         return panel_text(self.client.get(url).get_data(as_text=True))
+
+
+def form_token(page: str) -> str:
+    """The csrf_token of the (first) form on a page."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+@pytest.fixture
+def new_trainee(app, auth_for):
+    """``new_trainee()``: one more trainee with a browser (cookies) of their own."""
+    return lambda: Trainee(app, auth_for)
 
 
 def panel_text(page: str) -> str:
@@ -89,8 +94,8 @@ def test_training_off_adds_nothing(tmp_path):
     assert plain.test_client().get("/oevelse").status_code == 404
 
 
-def test_front_page_offers_start_oevelse(app):
-    trainee = Trainee(app)
+def test_front_page_offers_start_oevelse(new_trainee):
+    trainee = new_trainee()
     assert 'href="/oevelse">Start øvelse</a>' in trainee.client.get("/").get_data(as_text=True)
     start = trainee.client.get("/oevelse").get_data(as_text=True)
     assert "Medlem - Lra</option>" in start and 'value="1" selected' in start
@@ -99,8 +104,8 @@ def test_front_page_offers_start_oevelse(app):
     assert GUIDE["rights"][0]["who"]["da"] in start
 
 
-def test_start_makes_a_sandbox_and_logs_out(app, tmp_path):
-    trainee = Trainee(app)
+def test_start_makes_a_sandbox_and_logs_out(new_trainee, tmp_path):
+    trainee = new_trainee()
     trainee.log_in()
     answer = trainee.start()
     assert answer.status_code == 302 and answer.headers["Location"] == "/"
@@ -112,8 +117,8 @@ def test_start_makes_a_sandbox_and_logs_out(app, tmp_path):
     assert f"Trin {step_of('front')} af 5" in text and caption("front") in text
 
 
-def test_start_refuses_an_unknown_right_or_employee(app):
-    trainee = Trainee(app)
+def test_start_refuses_an_unknown_right_or_employee(new_trainee):
+    trainee = new_trainee()
     token = trainee.csrf("/oevelse")
     assert trainee.client.post("/oevelse/start", data={"csrf_token": token, "medarbejder": LRA,
                                                        "rettighed": "finans.betaler"}).status_code == 400
@@ -122,8 +127,8 @@ def test_start_refuses_an_unknown_right_or_employee(app):
     assert trainee.client.get_cookie("sesag_oevelse") is None
 
 
-def test_sandboxes_are_private(app):
-    one, two, outsider = Trainee(app), Trainee(app), Trainee(app)
+def test_sandboxes_are_private(new_trainee):
+    one, two, outsider = new_trainee(), new_trainee(), new_trainee()
     for trainee in (one, two):
         trainee.start()
         trainee.log_in()
@@ -135,8 +140,8 @@ def test_sandboxes_are_private(app):
     assert outsider.held(LRA) == set()
 
 
-def test_start_forfra_resets_the_sandbox(app):
-    trainee = Trainee(app)
+def test_start_forfra_resets_the_sandbox(new_trainee):
+    trainee = new_trainee()
     trainee.start()
     trainee.log_in()
     trainee.save_rights(LRA, [KOMMUNAL])
@@ -147,18 +152,18 @@ def test_start_forfra_resets_the_sandbox(app):
     assert "Giv Medlem - Lra rettigheden Sagsbehandler" in trainee.panel("/")  # same task
 
 
-def test_afslut_removes_the_sandbox(app, tmp_path):
-    trainee = Trainee(app)
+def test_afslut_removes_the_sandbox(new_trainee, tmp_path):
+    trainee = new_trainee()
     trainee.start()
     trainee.client.post("/oevelse/afslut", data={"csrf_token": trainee.csrf()})
     assert list((tmp_path / "oevelse").glob("sandkasse-*.sqlite")) == []
     assert "Start øvelse" in trainee.panel("/") and "Opgave" not in trainee.panel("/")
 
 
-def test_old_sandboxes_are_cleaned_up(app, tmp_path):
+def test_old_sandboxes_are_cleaned_up(app, new_trainee, tmp_path):
     app.config["TRAINING_MAX_SANDBOXES"] = 3
     app.extensions["sesag.training"].max_count = 3
-    trainees = [Trainee(app) for _ in range(5)]
+    trainees = [new_trainee() for _ in range(5)]
     for trainee in trainees:
         trainee.start()
     assert len(list((tmp_path / "oevelse").glob("sandkasse-*.sqlite"))) == 3
@@ -167,8 +172,8 @@ def test_old_sandboxes_are_cleaned_up(app, tmp_path):
     assert "Start øvelse" in trainees[0].panel("/") and "Opgave" not in trainees[0].panel("/")
 
 
-def test_a_forged_cookie_gives_no_sandbox(app):
-    trainee = Trainee(app)
+def test_a_forged_cookie_gives_no_sandbox(new_trainee):
+    trainee = new_trainee()
     trainee.client.set_cookie("sesag_oevelse", "../../portal")
     assert "Opgave" not in trainee.panel("/")
 
@@ -177,15 +182,15 @@ def test_a_forged_cookie_gives_no_sandbox(app):
     ("/", "front"),
     ("/log-paa", "login"),
 ])
-def test_hints_before_log_in(app, url, screen):
-    trainee = Trainee(app)
+def test_hints_before_log_in(new_trainee, url, screen):
+    trainee = new_trainee()
     trainee.start()
     text = trainee.panel(url)
     assert f"Trin {step_of(screen)} af 5" in text and caption(screen) in text
 
 
-def test_hints_per_screen_when_logged_in(app):
-    trainee = Trainee(app)
+def test_hints_per_screen_when_logged_in(new_trainee):
+    trainee = new_trainee()
     trainee.start()
     token = trainee.csrf("/log-paa")
     trainee.client.post("/log-paa", data={"csrf_token": token, "bruger_id": "admin", "adgangskode": "nemid-demo"})
@@ -204,8 +209,8 @@ def test_hints_per_screen_when_logged_in(app):
     assert "Rettigheden i denne øvelse: Sagsbehandler" in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
 
 
-def test_wrong_employee_gets_a_gentle_hint_back(app):
-    trainee = Trainee(app)
+def test_wrong_employee_gets_a_gentle_hint_back(new_trainee):
+    trainee = new_trainee()
     trainee.start()
     trainee.log_in()
     page = trainee.client.get(f"/selvbetjening/medarbejdere/{BRUGER}").get_data(as_text=True)
@@ -216,8 +221,8 @@ def test_wrong_employee_gets_a_gentle_hint_back(app):
     assert "Hov, det er Medlem - Bruger" in trainee.panel(f"/selvbetjening/medarbejdere/{BRUGER}/rettigheder")
 
 
-def test_menu_page_outside_the_procedure(app):
-    trainee = Trainee(app)
+def test_menu_page_outside_the_procedure(new_trainee):
+    trainee = new_trainee()
     trainee.start()
     trainee.log_in()
     page = trainee.client.get("/selvbetjening/side/statistik").get_data(as_text=True)
@@ -227,8 +232,8 @@ def test_menu_page_outside_the_procedure(app):
     assert "Det er ikke et trin i proceduren" in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/haendelser")
 
 
-def test_ticking_both_rights_is_explained(app):
-    trainee = Trainee(app)
+def test_ticking_both_rights_is_explained(new_trainee):
+    trainee = new_trainee()
     trainee.start()
     trainee.log_in()
     answer = trainee.save_rights(LRA, [SAGSBEHANDLER, KOMMUNAL])
@@ -238,8 +243,8 @@ def test_ticking_both_rights_is_explained(app):
     assert "fjern fluebenet ved Kommunal sagsbehandler" in text
 
 
-def test_success_check(app):
-    trainee = Trainee(app)
+def test_success_check(new_trainee):
+    trainee = new_trainee()
     trainee.start()
     trainee.log_in()
     assert "ikke gemt" in trainee.client.get("/oevelse/resultat").get_data(as_text=True)
@@ -251,8 +256,8 @@ def test_success_check(app):
     assert "Godt klaret!" in result and "training-ok" in result and "<strong>Sagsbehandler</strong>" in result
 
 
-def test_wrong_right_fails_the_check(app):
-    trainee = Trainee(app)
+def test_wrong_right_fails_the_check(new_trainee):
+    trainee = new_trainee()
     trainee.start(right=SAGSBEHANDLER)
     trainee.log_in()
     trainee.save_rights(LRA, [KOMMUNAL])
@@ -266,8 +271,8 @@ def test_wrong_right_fails_the_check(app):
     assert "Godt klaret!" in trainee.panel("/oevelse/resultat")
 
 
-def test_kommunal_task_and_other_employee(app):
-    trainee = Trainee(app)
+def test_kommunal_task_and_other_employee(new_trainee):
+    trainee = new_trainee()
     trainee.start(employee=BRUGER, right=KOMMUNAL)
     trainee.log_in()
     trainee.save_rights(LRA, [KOMMUNAL])  # the wrong employee
@@ -280,8 +285,8 @@ def test_kommunal_task_and_other_employee(app):
     assert "Du har også gemt rettigheder for Medlem - Lra" in result
 
 
-def test_extra_rights_fail_the_check(app):
-    trainee = Trainee(app)
+def test_extra_rights_fail_the_check(new_trainee):
+    trainee = new_trainee()
     trainee.start()
     trainee.log_in()
     trainee.save_rights(LRA, [SAGSBEHANDLER, "finans.betaler"])
@@ -289,8 +294,8 @@ def test_extra_rights_fail_the_check(app):
     assert "men også Betalingsgodkender" in text and "Godt klaret" not in text
 
 
-def test_saving_with_nothing_ticked_is_not_success(app):
-    trainee = Trainee(app)
+def test_saving_with_nothing_ticked_is_not_success(new_trainee):
+    trainee = new_trainee()
     trainee.start()
     trainee.log_in()
     trainee.save_rights(LRA, [])

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
-import subprocess
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +16,6 @@ from flows import render, steps
 SCENES = [scene for step in steps.catalogue() for scene in step.scenes]
 WHEN = datetime(2025, 11, 28, 12, 52, tzinfo=ZoneInfo("Europe/Copenhagen"))
 PORTAL = "http://127.0.0.1:5000/"
-PDFTOTEXT = shutil.which("pdftotext")
 
 
 def make_shot(path: Path, index: int, size=(640, 450)) -> Path:
@@ -240,15 +237,7 @@ def test_time_is_copenhagen_time_per_language():
     assert render.format_time(summer, "en") == "1 July 2025, 00:05 (CEST)"
 
 
-def pdf_pages(path: Path) -> list[str]:
-    if PDFTOTEXT is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    text = subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    return [page for page in text.split("\f") if page.strip()]
-
-
-def test_pdf_has_pages_steps_and_page_numbers(shots, tmp_path, pdf_browser):
+def test_pdf_has_pages_steps_and_page_numbers(shots, tmp_path, pdf_browser, pdf_pages):
     out = tmp_path / "guide"
     files = render.render_guide(capture(shots), out, browser=pdf_browser)
     assert set(files) == {"html", "pdf", "md"}
@@ -267,7 +256,7 @@ def test_pdf_has_pages_steps_and_page_numbers(shots, tmp_path, pdf_browser):
         assert firsts.count(step.title("da")) == 1
 
 
-def test_pdf_without_a_browser_launches_its_own(shots, tmp_path):
+def test_pdf_without_a_browser_launches_its_own(shots, tmp_path, pdf_pages):
     files = render.render_guide(capture(shots, "en"), tmp_path / "en", formats=("pdf",))
     assert list(files) == ["pdf"]
     pages = pdf_pages(files["pdf"])
@@ -275,7 +264,7 @@ def test_pdf_without_a_browser_launches_its_own(shots, tmp_path):
     assert "Step 5" in " ".join(pages) and "Page 1 of" in pages[0]
 
 
-def test_pdf_falls_back_to_the_embedded_page(shots, tmp_path, pdf_browser, monkeypatch):
+def test_pdf_falls_back_to_the_embedded_page(shots, tmp_path, pdf_browser, monkeypatch, pdf_pages):
     """A browser that cannot read the files beside the guide (a remote one) still prints it."""
     original = render.render_html
 
