@@ -14,6 +14,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from flows.overlay import MARK_COLOUR
+
 WIDTH = 960
 DEFAULT_SECONDS = 4.0  # long enough to read a caption of two lines
 FORMATS = ("webp", "gif", "mp4")
@@ -29,7 +31,7 @@ TITLE_SIZE = 26
 TEXT_SIZE = 20
 LINE_GAP = 6
 PROGRESS_HEIGHT = 4
-SEPARATOR = (227, 6, 19)  # a red rule, as the target frames, between screenshot and caption
+SEPARATOR = MARK_COLOUR  # a red rule, as the target frames, between screenshot and caption
 SEPARATOR_HEIGHT = 3
 
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts", "C:/Windows/Fonts")

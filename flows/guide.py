@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
-from zoneinfo import ZoneInfo
 
 import click
 
@@ -194,7 +193,7 @@ def generate(
                 capture_data = render.Capture(
                     lang=lang,
                     portal_url=EMBEDDED_LABEL[lang] if embedded else url,
-                    generated_at=datetime.now(ZoneInfo("Europe/Copenhagen")),
+                    generated_at=datetime.now(render.TIMEZONE),
                     right=right,
                     employee=employee,
                     shots=shots,

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageChops, ImageColor, ImageDraw
 
-DIFF_RED = (227, 6, 19, 255)
+from flows.overlay import MARK_COLOUR
+
+DIFF_RED = (*ImageColor.getrgb(MARK_COLOUR), 255)
 FRAME_COLOUR = (255, 0, 170, 255)  # magenta: stands apart from the red changes and the red target frames
 FRAME_WIDTH = 6
 FRAME_PADDING = 12

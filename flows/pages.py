@@ -32,10 +32,7 @@ STALE_HINT = "genindlæs"
 EVENT_GRANTED = "tildelt"
 EVENT_REVOKED = "fjernet"
 
-_EMPLOYEE_URL = re.compile(r"/selvbetjening/medarbejdere/[^/?#]+/?(?:[?#].*)?$")
 _RIGHTS_URL = re.compile(r"/selvbetjening/medarbejdere/[^/?#]+/rettigheder/?(?:[?#].*)?$")
-_EVENTS_URL = re.compile(r"/selvbetjening/medarbejdere/[^/?#]+/haendelser/?(?:[?#].*)?$")
-_EMPLOYEES_URL = re.compile(r"/selvbetjening/medarbejdere/?(?:[?#].*)?$")
 
 
 class PortalError(RuntimeError):
@@ -212,7 +209,6 @@ class _LoggedInPage:
         self.menu = page.get_by_role("navigation", name="NemID medarbejdersignatur")
         self.status = page.get_by_role("status")
         self.error = page.get_by_role("alert")
-        self.logout_button = page.get_by_role("button", name=exactly("Log af"))
 
     def error_text(self) -> str | None:
         """The portal's alert (role=alert) on this page, or None."""
@@ -241,9 +237,6 @@ class _LoggedInPage:
         if alert:
             return SaveResult(False, alert, stale=STALE_HINT in alert.lower())
         return SaveResult(True, self.status_text() or "")
-
-    def log_out(self) -> None:
-        navigate(self.page, lambda: self.logout_button.click())
 
 
 class SelfServicePage(_LoggedInPage):
@@ -288,7 +281,6 @@ class EmployeesPage(_LoggedInPage):
         self.search_button = page.get_by_role("button", name=exactly("Søg"))
         self.table = page.get_by_role("table")
         self.rows = self.table.get_by_role("row").filter(has=page.get_by_role("cell"))
-        self.empty_message = page.get_by_role("status").filter(has_text="Ingen medarbejdere matcher")
         self.pager = page.get_by_role("navigation", name="Sider")
         self.next_page_link = self.pager.get_by_role("link", name=exactly("Næste"))
 
@@ -322,10 +314,6 @@ class EmployeesPage(_LoggedInPage):
         if status is not None:
             self.status_select.select_option(status)
         self._click_through(self.search_button)
-
-    def names(self) -> list[str]:
-        """The names in the table on this page, top to bottom."""
-        return [row.name for row in self.results()]
 
     def results(self) -> list[EmployeeRow]:
         """The rows of the table on this page."""
@@ -383,10 +371,6 @@ class EmployeePage(_LoggedInPage):
         self.address_field = labelled(page, "Adresse")
         self.save_button = page.get_by_role("button", name=exactly("Gem"))
         self.rights_link = page.get_by_role("link", name=exactly("Administrér rettigheder"))
-        self.events_link = page.get_by_role("link", name=exactly("Se hændelser"))
-
-    def employee_name(self) -> str:
-        return self.heading.inner_text().split(":", 1)[1].strip()
 
     def edit(self, name: str | None = None, email: str | None = None, address: str | None = None) -> None:
         """Change the fields given (not saved yet)."""
@@ -398,14 +382,8 @@ class EmployeePage(_LoggedInPage):
         """Click 'Gem' and return the portal's confirmation or refusal."""
         return self._submit(self.save_button)
 
-    def employee_email(self) -> str:
-        return self.email_field.input_value().strip()
-
     def open_rights(self) -> None:
         self._click_through(self.rights_link)
-
-    def open_events(self) -> None:
-        self._click_through(self.events_link)
 
 
 @dataclass(frozen=True)
@@ -426,7 +404,6 @@ class RightsPage(_LoggedInPage):
         self.aes_group = page.get_by_role("group", name=AES, exact=True)
         self.aes_node = page.get_by_text(exactly(AES))
         self.save_button = page.get_by_role("button", name=exactly("Gem rettigheder"))
-        self.cancel_link = page.get_by_role("link", name=exactly("Fortryd"))
 
     def checkbox(self, right_key: str) -> Locator:
         """The 'Tildel rettighed' checkbox of ``sagsbehandler`` | ``kommunal-sagsbehandler``."""
@@ -438,9 +415,6 @@ class RightsPage(_LoggedInPage):
 
     def is_shown(self) -> bool:
         return bool(_RIGHTS_URL.search(self.page.url))
-
-    def employee_name(self) -> str:
-        return re.sub(r"^\s*Administrér rettigheder for\s*", "", self.heading.inner_text(), flags=re.I).strip()
 
     def is_held(self, right_key: str) -> bool:
         return self.checkbox(right_key).is_checked()
@@ -471,9 +445,6 @@ class RightsPage(_LoggedInPage):
     def save(self) -> SaveResult:
         """Click 'GEM RETTIGHEDER' and return the portal's confirmation or refusal."""
         return self._submit(self.save_button)
-
-    def cancel(self) -> None:
-        navigate(self.page, lambda: self.cancel_link.click())
 
     def reload(self) -> None:
         """Read the page again from the portal (a GET, also after a refused save)."""
@@ -518,7 +489,6 @@ class EventsPage(_LoggedInPage):
         self.heading = page.get_by_role("heading", name=re.compile(r"^\s*Hændelser for", re.I))
         self.table = page.get_by_role("table")
         self.rows = self.table.get_by_role("row").filter(has=page.get_by_role("cell"))
-        self.back_link = page.get_by_role("link", name=exactly("Tilbage til medarbejderen"))
 
     def open(self, url: str) -> None:
         self._load(url)
@@ -529,8 +499,3 @@ class EventsPage(_LoggedInPage):
             "rows => rows.map(r => Array.from(r.cells).slice(0, 3).map(c => c.innerText.trim()))"
         )
         return [Event(*(list(c) + ["", "", ""])[:3]) for c in cells]
-
-    def latest(self) -> str:
-        """The text of the newest event ('' when there is none)."""
-        entries = self.entries()
-        return entries[0].text if entries else ""

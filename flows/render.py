@@ -26,11 +26,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from PIL import Image
 
+from flows import browser as browsers
 from flows import steps
 
 FORMATS = ("html", "pdf", "md")
 BASENAME = "vejledning"
-TIMEZONE = ZoneInfo("Europe/Copenhagen")
+TIMEZONE = ZoneInfo(browsers.TIMEZONE)
 
 # Print geometry shared by the page's CSS (@page) and Chromium's PDF call, so the HTML printed
 # from a browser and the PDF lay out alike; the bottom margin leaves room for the page footer.
@@ -71,7 +72,7 @@ class Capture:
 def format_time(moment: datetime, lang: str = "da") -> str:
     """``moment`` in Copenhagen time, written as ``lang`` writes dates."""
     if moment.tzinfo is None:
-        raise ValueError("generated_at must be timezone-aware (e.g. datetime.now(ZoneInfo('Europe/Copenhagen')))")
+        raise ValueError("generated_at must be timezone-aware (e.g. datetime.now(render.TIMEZONE))")
     local = moment.astimezone(TIMEZONE)
     month = _MONTHS[lang][local.month - 1]
     if lang == "da":

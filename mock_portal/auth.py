@@ -12,16 +12,21 @@ import secrets
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from mock_portal.db import get_db
+from mock_portal.db import PASSWORD_HASH_METHOD, get_db
 
 bp = Blueprint("auth", __name__)
 
 WRONG_LOGIN = "Forkert bruger-id eller adgangskode. Prøv igen."
 WRONG_KEY = "Forkert nøgle. Prøv igen med nøglen, der hører til nøglenummeret."
-LOCKED = ("Din NemID er spærret efter 5 forkerte forsøg. Kontakt din NemID administrator "
+LOCKED = ("Din NemID er spærret efter {attempts} forkerte forsøg. Kontakt din NemID administrator "
           "eller Nets DanID support for at få den åbnet igen.")
 MAX_FIELD = 100
-_UNKNOWN_USER_HASH = generate_password_hash(secrets.token_hex(16), method="pbkdf2:sha256:60000")
+_UNKNOWN_USER_HASH = generate_password_hash(secrets.token_hex(16), method=PASSWORD_HASH_METHOD)
+
+
+def _shown(error: str | None) -> str | None:
+    """An alert as the page shows it: LOCKED names the configured MAX_LOGIN_ATTEMPTS."""
+    return error and error.format(attempts=current_app.config["MAX_LOGIN_ATTEMPTS"])
 
 
 def login_required(view):
@@ -90,7 +95,7 @@ def login():
             session["next"] = _safe_next(request.args.get("next"))
             return redirect(url_for("auth.keycard"))
     status = 401 if error else 200
-    return render_template("login.html", error=error, user_id=user_id), status
+    return render_template("login.html", error=_shown(error), user_id=user_id), status
 
 
 def _choose_code(admin_id: int) -> str:
@@ -134,7 +139,7 @@ def keycard():
         found = db.execute("SELECT key FROM keycard WHERE admin_id = ? AND code = ?", (admin_id, code)).fetchone()
         demo_key = found["key"] if found else None
     status = 401 if error else 200
-    return render_template("keycard.html", error=error, code=code, demo_key=demo_key,
+    return render_template("keycard.html", error=_shown(error), code=code, demo_key=demo_key,
                            locked=error == LOCKED, user_id=admin["user_id"]), status
 
 

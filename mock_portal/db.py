@@ -18,6 +18,9 @@ try:
 except ZoneInfoNotFoundError:  # no tz database (some minimal systems): Danish winter time
     COPENHAGEN = timezone(timedelta(hours=1), "CET")
 
+# How the portal stores passwords (also for the unknown-user decoy in auth, so both cost the same).
+PASSWORD_HASH_METHOD = "pbkdf2:sha256:60000"
+
 # Danish alphabetical order: Æ, Ø, Å come after Z (characters just after 'z' stand in for them).
 _DANISH_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
 
@@ -120,7 +123,7 @@ def seed_demo() -> None:
         admin = company.admin
         admin_id = db.execute(
             "INSERT INTO admin (company_id, user_id, password_hash, name, email, phone) VALUES (?, ?, ?, ?, ?, ?)",
-            (company_id, admin.user_id, generate_password_hash(admin.password, method="pbkdf2:sha256:60000"),
+            (company_id, admin.user_id, generate_password_hash(admin.password, method=PASSWORD_HASH_METHOD),
              admin.name, admin.email, admin.phone),
         ).lastrowid
         db.executemany(
@@ -147,18 +150,6 @@ def reset_demo_database() -> None:
     """Drop everything and seed the demo data again (tests, the guide, training)."""
     init_db()
     seed_demo()
-
-
-def add_bench_employees(people: list[tuple[str, str]]) -> None:
-    """Add (name, e-mail) employees to the first company: volume for benchmarks."""
-    db = get_db()
-    company_id = db.execute("SELECT id FROM company ORDER BY id LIMIT 1").fetchone()[0]
-    db.execute("BEGIN")
-    db.executemany(
-        "INSERT INTO employee (company_id, name, email, grp, signature, address) VALUES (?, ?, ?, 'Bench', 'Nøglefil', ?)",
-        [(company_id, name, email, "Lautrupbjerg 10, 2750 Ballerup") for name, email in people],
-    )
-    db.execute("COMMIT")
 
 
 def database_is_empty() -> bool:

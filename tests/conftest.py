@@ -7,13 +7,19 @@ fewer pbkdf2 rounds, and the apps share compiled templates, to keep the suite fa
 ``app_factory(**config)`` makes such an app with more config (training mode). ``client`` and
 ``runner`` are Flask's; ``auth`` logs in through the real two-step NemID log-in, ``logged_in`` is
 ``auth`` after logging in as admin. ``employee_id``, ``query`` and ``add_employee`` read and add
-rows in the test's database.
+rows in the test's database. ``require`` is how a test asks for what lies outside the code (a
+file beside the checkout, an optional package): missing, it skips locally and fails under CI=true.
 """
 from __future__ import annotations
 
 import html as htmllib
+import importlib
+import os
 import re
 import shutil
+from pathlib import Path
+from types import ModuleType
+from typing import NoReturn
 
 import pytest
 from jinja2 import BytecodeCache
@@ -164,6 +170,43 @@ class AuthActions:
     def post(self, url, data=None, **kwargs):
         """POST a form with this session's CSRF token, as the portal's own forms do."""
         return self.client.post(url, data={"csrf_token": self.csrf(), **(data or {})}, **kwargs)
+
+
+class Requirement:
+    """What a test needs from outside the code. When it is missing the test skips and says what
+    is missing; under CI=true it fails instead, so a test that guards a regression never passes
+    unseen in CI."""
+
+    def __init__(self, ci: bool):
+        self.ci = ci
+
+    def missing(self, what: str) -> NoReturn:
+        if self.ci:
+            pytest.fail(f"{what} (CI=true: a test that guards a regression may not skip)", pytrace=False)
+        pytest.skip(what)
+
+    def file(self, path: Path, what: str) -> Path:
+        """``path``, which must exist (``what`` says what it is and where it comes from)."""
+        if not path.is_file():
+            self.missing(f"{what} is missing: {path}")
+        return path
+
+    def module(self, name: str) -> ModuleType:
+        """The optional package ``name``, imported."""
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            self.missing(f"the package {name} is not installed")
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+@pytest.fixture
+def require() -> Requirement:
+    """``require.file(path, what)``, ``require.module(name)``: see Requirement."""
+    return Requirement(ci=running_in_ci())
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from mock_portal.db import add_bench_employees, danish_key, fold, get_db, now
+from mock_portal.db import danish_key, fold, get_db, now
 
 
 def count(app, sql, *params):
@@ -112,13 +112,6 @@ def test_fold_of_nothing(empty):
 def test_search_function_is_registered_in_sqlite(app):
     with app.app_context():
         assert get_db().execute("SELECT fold('Ærbø')").fetchone()[0] == "aerbo"
-
-
-def test_bench_helper_adds_employees(app):
-    with app.app_context():
-        add_bench_employees([("Bench 1", "b1@example.dk"), ("Bench 2", "b2@example.dk")])
-        rows = get_db().execute("SELECT company_id FROM employee WHERE email LIKE 'b_@example.dk'").fetchall()
-    assert [r[0] for r in rows] == [1, 1]
 
 
 def test_events_are_append_only(app, query):

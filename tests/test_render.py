@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from flows import render, steps
 
 SCENES = [scene for step in steps.catalogue() for scene in step.scenes]
-WHEN = datetime(2025, 11, 28, 12, 52, tzinfo=ZoneInfo("Europe/Copenhagen"))
+WHEN = datetime(2025, 11, 28, 12, 52, tzinfo=render.TIMEZONE)
 PORTAL = "http://127.0.0.1:5000/"
 
 
