@@ -5,13 +5,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: guide test check portal demo bench setup browser clean
+.PHONY: guide test test-fast lint check portal demo bench setup browser clean
 
 guide: setup            ## regenerate the illustrated vejledning into screenshots/
 	$(BIN)/sesag guide
 
+# -n auto: one pytest-xdist worker per core; loadgroup keeps each e2e module on one worker
+# (tests/e2e/conftest.py groups them), so a module's shared guide or portal is made once.
 test: setup             ## run every test: unit, portal and end-to-end
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
+
+test-fast: $(STAMP)     ## the unit and Flask test-client tests only (no browser)
+	$(BIN)/pytest -m "not e2e" -n auto
+
+lint: $(STAMP)          ## ruff: lint and format check (configured in pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 check: setup            ## compare a fresh guide with the committed screenshots
 	$(BIN)/sesag guide --check

@@ -3,7 +3,8 @@
 Order of preference: Playwright's bundled Chromium, then a system Chromium (``SESAG_CHROMIUM``
 or ``chromium``/``chromium-browser``/``google-chrome`` on PATH), then an install (``apt-get
 install chromium`` when root on Debian, else ``playwright install chromium``), else a clear
-error that says what to run.
+error that says what to run. Or none of that: given a Playwright browser server (``--connect
+WS_URL``, or ``SESAG_CONNECT`` for every command and the test suite) the flows drive its browser.
 """
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from flows import first_line
 
 SYSTEM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -28,6 +33,9 @@ BASE_ARGS = (
     "--font-render-hinting=none",
     "--hide-scrollbars",
 )
+
+# A Playwright browser server for every command that opens a browser (a grid, CI's launch-server).
+CONNECT_ENV = "SESAG_CONNECT"
 
 VIEWPORT = {"width": 1280, "height": 900}
 LOCALE = "da-DK"
@@ -144,8 +152,50 @@ def context_options(device_scale_factor: float = 1) -> dict[str, Any]:
     }
 
 
+def server_config(playwright, install: bool = True) -> dict[str, Any]:
+    """``playwright launch-server --config`` for this machine: the Chromium and flags the flows
+    launch locally, served to clients that connect (CI runs the e2e tests against it)."""
+    options = launch_options(playwright, install=install)
+    config: dict[str, Any] = {"headless": True, "args": options["args"]}
+    if "executable_path" in options:
+        config["executablePath"] = options["executable_path"]
+    return config
+
+
+_remote: str | None = None
+
+
+def remote_endpoint() -> str | None:
+    """The browser server to connect to: the one ``remote()`` set, else SESAG_CONNECT, else None."""
+    return _remote or os.environ.get(CONNECT_ENV) or None
+
+
+@contextmanager
+def remote(ws_url: str | None) -> Iterator[None]:
+    """Within the block ``open_browser`` connects to ``ws_url`` (a command's ``--connect``)."""
+    global _remote
+    before, _remote = _remote, ws_url or _remote
+    try:
+        yield
+    finally:
+        _remote = before
+
+
+def connect_options(ws_url: str) -> dict[str, Any]:
+    """Keyword arguments for ``chromium.connect``. The remote browser reaches this machine's
+    loopback through the connection, so the embedded mock on 127.0.0.1 works from a grid too."""
+    return {"endpoint": ws_url, "expose_network": "<loopback>"}
+
+
 def open_browser(playwright, headed: bool = False, slowmo: float = 0, connect: str | None = None):
-    """Launch a local Chromium, or connect to a remote Playwright browser server (``connect``)."""
-    if connect:
-        return playwright.chromium.connect(connect)
-    return playwright.chromium.launch(**launch_options(playwright, headed=headed, slowmo=slowmo))
+    """Launch a local Chromium, or connect to a Playwright browser server (``connect``, else
+    ``remote_endpoint()``); a server that does not answer is BrowserNotFound."""
+    connect = connect or remote_endpoint()
+    if not connect:
+        return playwright.chromium.launch(**launch_options(playwright, headed=headed, slowmo=slowmo))
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        return playwright.chromium.connect(**connect_options(connect), slow_mo=slowmo or None)
+    except PlaywrightError as exc:
+        raise BrowserNotFound(f"cannot connect to the browser server {connect}: {first_line(exc)}") from None

@@ -249,7 +249,8 @@ def check(run: GuideRun, committed: Path, diff_dir: Path, tolerance: float) -> l
 @click.option("--diff-dir", type=click.Path(path_type=Path), default=Path("guide-diff"), show_default=True, help="With --check: where diff images go.")
 @click.option("--trace", type=click.Path(path_type=Path), default=Path("guide-trace.zip"), show_default=True, help="Where a failing run saves its Playwright trace.")
 @click.option("--headed", is_flag=True, help="Show the browser (needs a display).")
-def guide_command(out, base_url, right, employee, lang, formats, check_only, tolerance, diff_dir, trace, headed):
+@click.option("--connect", metavar="WS_URL", help="Use a remote Playwright browser server (default: SESAG_CONNECT).")
+def guide_command(out, base_url, right, employee, lang, formats, check_only, tolerance, diff_dir, trace, headed, connect):
     """Regenerate the illustrated vejledning into --out (default screenshots/).
 
     Without --base-url it starts the embedded mock portal with fresh demo data, so one
@@ -268,6 +269,9 @@ def guide_command(out, base_url, right, employee, lang, formats, check_only, tol
         raise click.UsageError(f"unknown format(s): {', '.join(unknown)}; choose from html, pdf, md")
     if check_only:
         wanted = ()
+    from flows.browser import remote
+
+    click.get_current_context().with_resource(remote(connect))  # open_browser connects while the command runs
     _echo(f"Generating the vejledning ({lang}, {steps.right_label(right)} for {employee}) ...")
     try:
         run = generate(out, base_url, right, employee, lang, wanted, headed, trace)

@@ -3,13 +3,31 @@
 Follows pytest-playwright: small chained fixtures, and our launch/context options are merged
 into ``browser_type_launch_args`` / ``browser_context_args`` so ``--headed``, ``--slowmo``,
 ``--tracing`` and ``--screenshot`` keep working as in any pytest-playwright project.
+With ``SESAG_CONNECT=ws://...`` the browser comes from that Playwright browser server (a grid,
+or CI's local ``playwright launch-server``) through pytest-playwright's ``connect_options``.
+
+Every test here is marked ``e2e`` (``make test-fast`` leaves them out); under pytest-xdist the
+tests of one module run on one worker, so module-scoped fixtures (a whole guide, a training
+portal) are made once.
 """
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from flows import browser as sesag_browser
 from flows.embedded import embedded_portal
+
+HERE = Path(__file__).parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's loadgroup reads the groups
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +51,18 @@ def base_url(live_portal):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args, playwright):
-    """Add this machine's Chromium and flags; keep what pytest-playwright put there."""
+def connect_options():
+    """pytest-playwright's: the browser server in SESAG_CONNECT, or None (launch locally)."""
+    endpoint = sesag_browser.remote_endpoint()
+    return sesag_browser.connect_options(endpoint) if endpoint else None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, playwright, connect_options):
+    """Add this machine's Chromium and flags; keep what pytest-playwright put there. (A browser
+    server launches its own browser: a path on this machine means nothing there.)"""
+    if connect_options:
+        return browser_type_launch_args
     headed = browser_type_launch_args.get("headless") is False
     ours = sesag_browser.launch_options(playwright, headed=headed)
     merged = {**ours, **browser_type_launch_args}
