@@ -333,7 +333,7 @@ def render_guide(capture: Capture, out_dir: Path, formats=FORMATS, browser=None,
 
     ``browser`` is a Playwright Browser to print the PDF with; without one a Chromium is
     launched for it. ``pdf_image_quality``: JPEG quality of the PDF's screenshots (None:
-    lossless, about 0.5 s slower for seven 2560x1800 shots). Returns format -> written file.
+    lossless and slower, see bench/README.md). Returns format -> written file.
     """
     formats = tuple(formats)
     unknown = sorted(set(formats) - set(FORMATS))
