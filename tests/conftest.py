@@ -8,7 +8,8 @@ fewer pbkdf2 rounds, and the apps share compiled templates, to keep the suite fa
 ``runner`` are Flask's; ``auth`` logs in through the real two-step NemID log-in, ``logged_in`` is
 ``auth`` after logging in as admin. ``employee_id``, ``query`` and ``add_employee`` read and add
 rows in the test's database. ``require`` is how a test asks for what lies outside the code (a
-file beside the checkout, an optional package): missing, it skips locally and fails under CI=true.
+file beside the checkout, an optional package): missing, it skips locally. Under CI=true every skip
+is a failure that gives the skip's reason.
 """
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ import re
 import shutil
 from pathlib import Path
 from types import ModuleType
-from typing import NoReturn
 
 import pytest
 from jinja2 import BytecodeCache
@@ -172,23 +172,30 @@ class AuthActions:
         return self.client.post(url, data={"csrf_token": self.csrf(), **(data or {})}, **kwargs)
 
 
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true a skipped test fails, with its reason: every test here guards a
+    regression, and one that skips in CI would let that regression pass unseen."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail") and running_in_ci():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"{reason.removeprefix('Skipped: ')} (CI=true: a test that guards a regression may not skip)"
+
+
 class Requirement:
-    """What a test needs from outside the code. When it is missing the test skips and says what
-    is missing; under CI=true it fails instead, so a test that guards a regression never passes
-    unseen in CI."""
-
-    def __init__(self, ci: bool):
-        self.ci = ci
-
-    def missing(self, what: str) -> NoReturn:
-        if self.ci:
-            pytest.fail(f"{what} (CI=true: a test that guards a regression may not skip)", pytrace=False)
-        pytest.skip(what)
+    """What a test needs from outside the code; when it is missing the test skips and says what
+    is missing (which fails under CI=true, see pytest_runtest_makereport)."""
 
     def file(self, path: Path, what: str) -> Path:
         """``path``, which must exist (``what`` says what it is and where it comes from)."""
         if not path.is_file():
-            self.missing(f"{what} is missing: {path}")
+            pytest.skip(f"{what} is missing: {path}")
         return path
 
     def module(self, name: str) -> ModuleType:
@@ -196,17 +203,13 @@ class Requirement:
         try:
             return importlib.import_module(name)
         except ImportError:
-            self.missing(f"the package {name} is not installed")
-
-
-def running_in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+            pytest.skip(f"the package {name} is not installed")
 
 
 @pytest.fixture
 def require() -> Requirement:
     """``require.file(path, what)``, ``require.module(name)``: see Requirement."""
-    return Requirement(ci=running_in_ci())
+    return Requirement()
 
 
 @pytest.fixture

@@ -108,8 +108,8 @@ def test_mp4_skipped_without_imageio_ffmpeg(frames, tmp_path, monkeypatch):
     assert not (tmp_path / "walkthrough.mp4").exists()
 
 
-def test_mp4_written_when_imageio_ffmpeg_is_installed(frames, tmp_path, require):
-    imageio_ffmpeg = require.module("imageio_ffmpeg")
+def test_mp4_written_when_imageio_ffmpeg_is_installed(frames, tmp_path):
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
     files = build_walkthrough(frames, tmp_path, basename="demo", formats=("mp4",))
     assert files["mp4"] == tmp_path / "demo.mp4" and files.skipped == {}
     _, seconds = imageio_ffmpeg.count_frames_and_secs(str(files["mp4"]))
