@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-import tomllib
-from importlib.resources import files
 
 import pytest
 
+import catalogue
 from mock_portal import create_app
 from mock_portal.db import reset_demo_database
 
@@ -15,15 +14,17 @@ LRA = 1  # "Medlem - Lra": the first demo employee (deterministic seed)
 BRUGER = 2  # "Medlem - Bruger"
 SAGSBEHANDLER = "aes.sagsbehandler"
 KOMMUNAL = "aes.kommunal_sagsbehandler"
-GUIDE = tomllib.loads((files("flows") / "vejledning.toml").read_text(encoding="utf-8"))
 
 
 def caption(screen: str) -> str:
-    return next(scene["caption"]["da"] for step in GUIDE["steps"] for scene in step["scenes"] if scene["screen"] == screen)
+    """What the panel tells the trainee to do on ``screen``."""
+    data = catalogue.training()
+    scene = data.scene_for(screen)
+    return scene.caption["da"] if scene.screen == screen else data.screens[screen].do
 
 
 def step_of(screen: str) -> int:
-    return next(step["number"] for step in GUIDE["steps"] for scene in step["scenes"] if scene["screen"] == screen)
+    return catalogue.training().scene_for(screen).step
 
 
 @pytest.fixture
@@ -101,7 +102,7 @@ def test_front_page_offers_start_oevelse(new_trainee):
     assert "Medlem - Lra</option>" in start and 'value="1" selected' in start
     for label in ("Sagsbehandler", "Kommunal sagsbehandler"):
         assert f">{label}</label>" in start
-    assert GUIDE["rights"][0]["who"]["da"] in start
+    assert catalogue.rights()[0].who["da"] in start
 
 
 def test_start_makes_a_sandbox_and_logs_out(new_trainee, tmp_path):
@@ -160,16 +161,77 @@ def test_afslut_removes_the_sandbox(new_trainee, tmp_path):
     assert "Start øvelse" in trainee.panel("/") and "Opgave" not in trainee.panel("/")
 
 
-def test_old_sandboxes_are_cleaned_up(app, new_trainee, tmp_path):
-    app.config["TRAINING_MAX_SANDBOXES"] = 3
+def sandbox_files(tmp_path) -> list:
+    return sorted((tmp_path / "oevelse").glob("sandkasse-*.sqlite"))
+
+
+def test_a_full_portal_refuses_a_new_sandbox_and_evicts_none_in_use(app, new_trainee, tmp_path):
     app.extensions["sesag.training"].max_count = 3
-    trainees = [new_trainee() for _ in range(5)]
+    trainees = [new_trainee() for _ in range(3)]
     for trainee in trainees:
         trainee.start()
-    assert len(list((tmp_path / "oevelse").glob("sandkasse-*.sqlite"))) == 3
-    # the newest survive; the oldest trainee falls back to "Start øvelse"
-    assert "Opgave" in trainees[-1].panel("/")
-    assert "Start øvelse" in trainees[0].panel("/") and "Opgave" not in trainees[0].panel("/")
+    late = new_trainee().start()
+    assert late.status_code == 503 and "ikke plads" in late.get_data(as_text=True)
+    assert len(sandbox_files(tmp_path)) == 3
+    assert all("Opgave" in trainee.panel("/") for trainee in trainees)
+
+
+def test_an_idle_sandbox_makes_room(app, new_trainee, tmp_path):
+    import os
+    import time
+
+    app.extensions["sesag.training"].max_count = 2
+    idle, busy = new_trainee(), new_trainee()
+    idle.start()
+    old = time.time() - 2 * 3600  # unused for two hours (TRAINING_IDLE: one)
+    os.utime(sandbox_files(tmp_path)[0], (old, old))
+    busy.start()
+    assert new_trainee().start().status_code == 302
+    assert "Opgave" in busy.panel("/")
+    assert len(sandbox_files(tmp_path)) == 2
+
+
+def test_sandboxes_per_client_are_limited(app, new_trainee, tmp_path):
+    app.extensions["sesag.training"].per_client = 3
+    answers = [new_trainee().start().status_code for _ in range(5)]  # one address, no cookies kept
+    assert answers == [302, 302, 302, 429, 429]
+    assert len(sandbox_files(tmp_path)) == 3
+
+
+def test_a_trainee_whose_sandbox_is_gone_is_logged_out_and_never_writes_to_the_shared_database(
+        app, new_trainee, tmp_path, query):
+    trainee = new_trainee()
+    trainee.start()
+    trainee.log_in()
+    url = f"/selvbetjening/medarbejdere/{LRA}/rettigheder"
+    page = trainee.client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    for path in sandbox_files(tmp_path):
+        path.unlink()  # cleaned up (or evicted) while the trainee works
+    answer = trainee.client.post(url, data={"csrf_token": form_token(page), "version": version,
+                                            "right": [SAGSBEHANDLER]})
+    assert answer.status_code == 303 and answer.headers["Location"] == "/oevelse?slut=1"
+    assert query("SELECT * FROM employee_right WHERE employee_id = ? AND right_id = ?", LRA, SAGSBEHANDLER) == []
+    assert trainee.client.get_cookie("sesag_oevelse") is None
+    assert trainee.client.get("/selvbetjening/").status_code == 302  # logged out
+    assert "findes ikke længere" in trainee.client.get("/oevelse?slut=1").get_data(as_text=True)
+
+
+def test_a_trainees_session_is_bound_to_its_sandbox(app, new_trainee):
+    trainee = new_trainee()
+    trainee.start()
+    trainee.log_in()
+    assert trainee.client.get("/selvbetjening/").status_code == 200
+    thief = app.test_client()  # the trainee's session cookie, without the sandbox
+    thief.set_cookie("session", trainee.client.get_cookie("session").value)
+    assert thief.get("/selvbetjening/").status_code == 302
+
+
+def test_a_huge_employee_number_is_refused_with_400(new_trainee):
+    trainee = new_trainee()
+    answer = trainee.client.post("/oevelse/start", data={"csrf_token": trainee.csrf("/oevelse"),
+                                                         "medarbejder": "9" * 10240, "rettighed": SAGSBEHANDLER})
+    assert answer.status_code == 400
 
 
 def test_a_forged_cookie_gives_no_sandbox(new_trainee):
@@ -195,7 +257,7 @@ def test_hints_per_screen_when_logged_in(new_trainee):
     token = trainee.csrf("/log-paa")
     trainee.client.post("/log-paa", data={"csrf_token": token, "bruger_id": "admin", "adgangskode": "nemid-demo"})
     key_page = trainee.panel("/log-paa/noeglekort")  # the key card belongs to Trin 1 too
-    assert "Trin 1 af 5" in key_page and caption("login") in key_page
+    assert "Trin 1 af 5" in key_page and caption("keycard") in key_page
     trainee.log_in()
     for url, screen in [("/selvbetjening/", "selfservice"), ("/selvbetjening/medarbejdere", "employees"),
                         (f"/selvbetjening/medarbejdere/{LRA}", "employee"),
@@ -204,8 +266,8 @@ def test_hints_per_screen_when_logged_in(new_trainee):
         assert f"Trin {step_of(screen)} af 5" in text, url
         assert caption(screen) in text, url
         assert "Hov" not in text and "hører ikke til" not in text, url
-    step5 = next(step for step in GUIDE["steps"] if step["number"] == 5)
-    assert step5["bullets"]["da"][0] in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
+    step5 = catalogue.steps()[4]
+    assert step5.bullets["da"][0] in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
     assert "Rettigheden i denne øvelse: Sagsbehandler" in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
 
 
