@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import html as htmllib
+import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -362,3 +364,149 @@ def test_saving_with_nothing_ticked_is_not_success(new_trainee):
     trainee.log_in()
     trainee.save_rights(LRA, [])
     assert "Medlem - Lra har endnu ikke rettigheden Sagsbehandler." in trainee.panel("/selvbetjening/")
+
+
+class _Controls(HTMLParser):
+    """The texts of the things a person can click or fill in, outside the training panel."""
+
+    KINDS = {"a", "button", "label", "summary", "legend"}
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[list] = []
+        self.in_panel = 0
+        self.hidden: list[str] = []  # aria-hidden elements: not part of an accessible name
+        self.texts: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("aria-hidden") == "true":
+            self.hidden.append(tag)
+        if tag == "aside" and "training" in (attrs.get("class") or ""):
+            self.in_panel += 1
+        if tag in self.KINDS and not self.in_panel:
+            self.open.append([tag, ""])
+        if tag == "input" and attrs.get("type") in ("submit", "button") and not self.in_panel:
+            self.texts.add(_fold(attrs.get("value")))
+
+    def handle_endtag(self, tag):
+        if self.hidden and self.hidden[-1] == tag:
+            self.hidden.pop()
+        if tag == "aside" and self.in_panel:
+            self.in_panel -= 1
+        if self.open and self.open[-1][0] == tag:
+            self.texts.add(_fold(self.open.pop()[1]))
+
+    def handle_data(self, data):
+        if self.hidden:
+            return
+        for item in self.open:
+            item[1] += data
+
+
+def _fold(text) -> str:
+    return " ".join((text or "").split()).rstrip(":*").casefold()
+
+
+def panel_part(page: str, css_class: str) -> str:
+    found = re.findall(rf'<p class="{css_class}">(.*?)</p>', page, re.S)
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", part)) for part in found)
+
+
+def each_screen(trainee):
+    """(screen, page) for every screen of training.toml, reached as a trainee reaches it."""
+    yield "front", trainee.client.get("/").get_data(as_text=True)
+    yield "login", trainee.client.get("/log-paa").get_data(as_text=True)
+    trainee.auth.start()
+    yield "keycard", trainee.client.get("/log-paa/noeglekort").get_data(as_text=True)
+    trainee.auth.key()
+    yield "selfservice", trainee.client.get("/selvbetjening/").get_data(as_text=True)
+    yield "employees", trainee.client.get("/selvbetjening/medarbejdere").get_data(as_text=True)
+    yield "employee", trainee.client.get(f"/selvbetjening/medarbejdere/{LRA}").get_data(as_text=True)
+    yield "rights", trainee.client.get(f"/selvbetjening/medarbejdere/{LRA}/rettigheder").get_data(as_text=True)
+    trainee.save_rights(LRA, [SAGSBEHANDLER])
+    yield "saved", trainee.client.get(f"/selvbetjening/medarbejdere/{LRA}/rettigheder").get_data(as_text=True)
+
+
+def test_every_hint_names_buttons_and_links_that_are_on_its_page(new_trainee):
+    """A quoted label in what the panel says to do ('Log på', 'Gem rettigheder') is a control on
+    that very page: the key-card page must not say 'Næste' when its button is 'Log på'."""
+    trainee = new_trainee()
+    trainee.start()
+    seen = set()
+    for screen, page in each_screen(trainee):
+        seen.add(screen)
+        said = " ".join(panel_part(page, kind) for kind in ("training-do", "training-extra", "training-ok"))
+        assert said.strip(), screen
+        controls = _Controls()
+        controls.feed(page)
+        quoted = re.findall(r"'([^']+)'", said)
+        missing = [label for label in quoted if _fold(label) not in controls.texts]
+        assert missing == [], f"{screen}: the hint names {missing}, which the page does not show"
+    assert seen == set(catalogue.training().screens)
+
+
+def test_the_panel_carries_each_screens_targets(new_trainee):
+    """What 'Vis hvor' frames: the screen's targets with the task filled in, as JSON data (no
+    inline script: the page's CSP allows only its own files)."""
+    trainee = new_trainee()
+    trainee.start()
+    for screen, page in each_screen(trainee):
+        found = re.search(r'<script type="application/json" id="training-targets">(.*?)</script>', page, re.S)
+        assert found, screen
+        expected = [{"role": t.role, "name": t.name.format(employee="Medlem - Lra", right="Sagsbehandler"),
+                     "within": t.within} for t in catalogue.training().screens[screen].targets]
+        assert json.loads(found.group(1)) == expected, screen
+        assert 'role="switch" id="training-show"' in page and "/static/training.js" in page
+        assert re.search(r"<script>|\son[a-z]+=", page) is None, screen  # nothing inline
+
+
+def test_a_detour_frames_nothing(new_trainee):
+    trainee = new_trainee()
+    trainee.start()
+    trainee.log_in()
+    page = trainee.client.get(f"/selvbetjening/medarbejdere/{BRUGER}").get_data(as_text=True)
+    assert "Hov, det er" in page and 'id="training-targets"' not in page
+
+
+def test_the_trainer_overview_needs_the_code(app, new_trainee):
+    trainer = app.test_client()
+    assert "Underviserkode" in trainer.get("/oevelse/oversigt").get_data(as_text=True)
+    token = form_token(trainer.get("/oevelse/oversigt").get_data(as_text=True))
+    wrong = trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": "000000x"})
+    assert wrong.status_code == 403 and "Forkert kode" in wrong.get_data(as_text=True)
+    assert "<table" not in trainer.get("/oevelse/oversigt").get_data(as_text=True)
+
+
+def test_the_trainer_overview_shows_each_trainees_progress(app, new_trainee):
+    done, busy = new_trainee(), new_trainee()
+    done.start()
+    done.log_in()
+    done.save_rights(LRA, [SAGSBEHANDLER])
+    done.panel("/selvbetjening/")  # the panel notes the passed check
+    busy.start(employee=BRUGER, right=KOMMUNAL)
+    busy.log_in()
+    busy.panel("/selvbetjening/medarbejdere")
+    trainer = app.test_client()
+    token = form_token(trainer.get("/oevelse/oversigt").get_data(as_text=True))
+    assert trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": app.config["TRAINER_CODE"]}).status_code == 302
+    rows = [" ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", row)).split())
+            for row in re.findall(r"<tr>(.*?)</tr>", trainer.get("/oevelse/oversigt").get_data(as_text=True), re.S)]
+    assert rows[1:] == ["Giv Medlem - Bruger rettigheden Kommunal sagsbehandler Trin 3 af 5 Nej 0 min.",
+                        "Giv Medlem - Lra rettigheden Sagsbehandler Trin 5 af 5 Ja 0 min."]
+
+
+def test_portal_training_prints_the_trainer_code(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from mock_portal.cli import portal_command
+
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path / "instance"))
+    served = []
+    monkeypatch.setattr("waitress.serve", lambda app, **kw: served.append(app))
+    monkeypatch.setenv("SESAG_SECRET_KEY", "cli-test")
+    result = CliRunner().invoke(portal_command, ["--db", str(tmp_path / "p.sqlite"), "--training", "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    code = served[0].config["TRAINER_CODE"]
+    assert re.fullmatch(r"\d{6}", code)
+    assert f"Trainer overview: http://127.0.0.1:5123/oevelse/oversigt (code {code})" in result.output

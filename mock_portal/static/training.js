@@ -18,20 +18,28 @@
     return (text || "").replace(/\s+/g, " ").trim().replace(/[\s:*]+$/, "").toLowerCase();
   }
 
+  function textOf(el) {  /* its text, without what is hidden from assistive technology */
+    return Array.prototype.map.call(el.childNodes, function (node) {
+      if (node.nodeType === 3) return node.nodeValue;
+      if (node.nodeType !== 1 || node.getAttribute("aria-hidden") === "true") return "";
+      return textOf(node);
+    }).join("");
+  }
+
   function nameOf(el) {
     if (el.getAttribute("aria-label")) return el.getAttribute("aria-label");
     var by = el.getAttribute("aria-labelledby");
     if (by) {
       return by.split(/\s+/).map(function (id) {
         var other = document.getElementById(id);
-        return other ? other.textContent : "";
+        return other ? textOf(other) : "";
       }).join(" ");
     }
     if (el.labels && el.labels.length) {
-      return Array.prototype.map.call(el.labels, function (l) { return l.textContent; }).join(" ");
+      return Array.prototype.map.call(el.labels, textOf).join(" ");
     }
     if (el.tagName === "INPUT") return el.value;
-    return el.textContent;
+    return textOf(el);
   }
 
   function insideOf(el, name) {
