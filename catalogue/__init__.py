@@ -11,6 +11,7 @@ mode its hints from :func:`training`).
 """
 from __future__ import annotations
 
+import string
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +23,10 @@ LANGUAGES = ("da", "en")
 VEJLEDNING = "vejledning.toml"
 TRAINING = "training.toml"
 ANY_ENDPOINT = "*"
+# What training.toml's detours may ask of a request (the portal evaluates them), and the
+# placeholders its sentences may use (the portal fills them in).
+CONDITIONS = ("", "logged_in", "logged_out", "other_employee", "both_ticked")
+PLACEHOLDERS = frozenset({"employee", "right", "other", "user_id", "password", "who", "page", "others", "extras"})
 
 
 class CatalogueError(ValueError):
@@ -233,9 +238,18 @@ def load_training(data: dict[str, Any], scene_list: tuple[Scene, ...], source: s
             claimed[endpoint] = screen.name
     detours = tuple(Detour(**{**raw, "endpoints": tuple(raw["endpoints"])}) for raw in data.get("detours", ()))
     for detour in detours:
+        where = f"{source}: a detour on {', '.join(detour.endpoints)}"
         if detour.back_to not in by_id:
-            raise CatalogueError(f"{source}: a detour on {', '.join(detour.endpoints)} goes back to scene"
-                                 f" {detour.back_to!r}, which {VEJLEDNING} does not have")
+            raise CatalogueError(f"{where} goes back to scene {detour.back_to!r}, which {VEJLEDNING} does not have")
+        if detour.when not in CONDITIONS:
+            raise CatalogueError(f"{where} has the unknown condition {detour.when!r}; known: {', '.join(CONDITIONS[1:])}")
+    sentences = [("task", data["task"]), *((f"results.{k}", v) for k, v in data["results"].items())]
+    sentences += [(f"screens.{s.name}", text) for s in screens.values() for text in (s.extra, s.do, *(t.name for t in s.targets))]
+    sentences += [(f"detour to {d.back_to}", text) for d in detours for text in (d.text, d.extra, d.link)]
+    for where, sentence in sentences:
+        unknown = {field for _, field, _, _ in string.Formatter().parse(sentence) if field is not None} - PLACEHOLDERS
+        if unknown:
+            raise CatalogueError(f"{source}: {where} uses the unknown placeholder {{{sorted(unknown)[0]}}}")
     return Training(data["task"], screens, detours, dict(data["results"]), by_id)
 
 

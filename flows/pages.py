@@ -22,7 +22,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 if TYPE_CHECKING:
     from flows.credentials import Credentials
 
-# Right key (the CLI's word) -> (rights-tree group, checkbox accessible name, checkbox value).
+# Right key (the CLI's word) -> (checkbox accessible name, checkbox value), from the catalogue's rights table.
 AES = "Arbejdsmarkedets Erhvervssikring"
 RIGHTS = {right.key: (right.portal_label, right.portal_id) for right in catalogue.rights()}
 # Words of the portal's messages that the flows react to.

@@ -73,6 +73,28 @@ class NoRoom(Exception):
         self.status = status
 
 
+class RateLimit:
+    """At most ``count`` events per client in ``window`` seconds (a client: an address)."""
+
+    def __init__(self, count: int, window: float):
+        self.count = count
+        self.window = window
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        """Count one event for ``client``; False (and not counted) when it is over the limit."""
+        now = time.monotonic()
+        with self._lock:
+            seen = self._seen[client]
+            while seen and now - seen[0] > self.window:
+                seen.popleft()
+            if len(seen) >= self.count:
+                return False
+            seen.append(now)
+            return True
+
+
 class Sandboxes:
     """Sandbox files in one folder: a template seeded once, a copy per trainee.
 
@@ -87,12 +109,10 @@ class Sandboxes:
         self.max_count = max_count
         self.max_age = max_age
         self.idle = idle
-        self.per_client = per_client
-        self.window = window
+        self.starts = RateLimit(per_client, window)
         self.template = folder / "skabelon.sqlite"
         self._seeded = False
         self._lock = threading.Lock()
-        self._made: dict[str, deque[float]] = defaultdict(deque)
 
     def path(self, sandbox_id: str) -> Path:
         if not SANDBOX_ID.match(sandbox_id):
@@ -133,16 +153,6 @@ class Sandboxes:
         with _connect(self.template) as db:
             return db.execute(sql, params).fetchall()
 
-    def _admit(self, client: str) -> None:
-        """Count a new sandbox for ``client``; NoRoom when it made ``per_client`` in the window."""
-        now = time.monotonic()
-        made = self._made[client]
-        while made and now - made[0] > self.window:
-            made.popleft()
-        if len(made) >= self.per_client:
-            raise NoRoom("Du har startet for mange øvelser på kort tid. Vent lidt, og prøv igen.", 429)
-        made.append(now)
-
     def create(self, employee_id: int, right_id: str, sandbox_id: str | None = None, client: str = "") -> str:
         """A fresh copy of the demo data with the task in it; returns its id. A new sandbox
         (no ``sandbox_id``) counts toward ``client``'s limit and needs room (NoRoom)."""
@@ -152,7 +162,8 @@ class Sandboxes:
             if sandbox_id is None:
                 if len(self.all()) >= self.max_count:
                     raise NoRoom("Der er ikke plads til flere øvelser lige nu. Prøv igen senere.", 503)
-                self._admit(client)
+                if not self.starts.allow(client):
+                    raise NoRoom("Du har startet for mange øvelser på kort tid. Vent lidt, og prøv igen.", 429)
                 sandbox_id = secrets.token_urlsafe(16)
             target = self.path(sandbox_id)
             partial = target.with_suffix(".tmp")
@@ -279,6 +290,7 @@ class Task:
     start_rights: frozenset[str]
     started: float
     finished: float | None
+    step: int | None  # the Trin the panel showed last
 
     @property
     def text(self) -> str:
@@ -307,7 +319,7 @@ def read_task(db: sqlite3.Connection) -> Task | None:
     other_id = next(r for r in rights if r != row["right_id"])
     return Task(row["employee_id"], row["name"], row["right_id"], rights[row["right_id"]].portal_label,
                 other_id, rights[other_id].portal_label, frozenset(row["start_rights"].split()),
-                row["started"], row["finished"])
+                row["started"], row["finished"], row["trin"])
 
 
 def current_task() -> Task | None:
@@ -370,7 +382,7 @@ def _other_employee(task: Task) -> bool:
     return employee_id is not None and employee_id != task.employee_id
 
 
-# The conditions training.toml's detours may name.
+# The conditions training.toml's detours may name (catalogue.CONDITIONS).
 CONDITIONS = {
     "": lambda task: True,
     "logged_in": lambda task: g.get("admin") is not None,
@@ -420,7 +432,7 @@ def hint_for(task: Task) -> Hint | None:
                         detour.extra.format(**words))
     scene = data.scene_on(screen)
     do = scene.caption["da"] if scene.screen == screen.name else screen.do
-    targets = tuple(t.filled(employee=task.employee, right=task.right) for t in screen.targets)
+    targets = tuple(t.filled(**task.words()) for t in screen.targets)
     return Hint(scene, do, extra=screen.extra.format(**words), targets=targets)
 
 
@@ -429,14 +441,14 @@ def saved_hint(task: Task) -> Hint:
     data = catalogue.training()
     screen = data.screens["saved"]
     scene = data.scene_on(screen)
-    return Hint(scene, scene.caption["da"], targets=screen.targets)
+    return Hint(scene, scene.caption["da"], targets=tuple(t.filled(**task.words()) for t in screen.targets))
 
 
 def _note_progress(task: Task, step: int, ok: bool) -> None:
     """Keep the trainer overview's columns: the current Trin, and when the check first passed."""
     finished = task.finished or (time.time() if ok else None)
-    get_db().execute("UPDATE oevelse SET trin = ?, finished = ? WHERE trin IS NOT ? OR finished IS NOT ?",
-                     (step, finished, step, finished))
+    if (task.step, task.finished) != (step, finished):
+        get_db().execute("UPDATE oevelse SET trin = ?, finished = ?", (step, finished))
 
 
 @bp.app_context_processor
@@ -583,14 +595,9 @@ def progress() -> list[Progress]:
             continue
         if task is not None:
             end = task.finished or time.time()
-            rows.append(Progress(task.text, _stored_step(path), task.finished is not None,
+            rows.append(Progress(task.text, task.step, task.finished is not None,
                                  round((end - task.started) / 60)))
     return sorted(rows, key=lambda row: (row.finished, row.task))
-
-
-def _stored_step(path: Path) -> int | None:
-    with _connect(path) as db:
-        return db.execute("SELECT trin FROM oevelse").fetchone()[0]
 
 
 def _trainer_token() -> str:
@@ -603,6 +610,9 @@ def overview():
     """The trainer's overview, behind the trainer code that ``sesag portal --training`` prints."""
     wrong = False
     if request.method == "POST":
+        if not current_app.extensions["sesag.trainer_tries"].allow(request.remote_addr or ""):
+            message = "For mange forsøg. Vent lidt, og prøv igen."
+            return render_template("error.html", title="Oversigt over øvelser", message=message), 429
         code = request.form.get("kode", "")
         if hmac.compare_digest(code.encode(), current_app.config["TRAINER_CODE"].encode()):
             response = redirect(url_for("training.overview"))
@@ -625,6 +635,7 @@ def init_app(app) -> None:
         window=float(config.get("TRAINING_CLIENT_WINDOW", 600)),
     )
     config.setdefault("TRAINER_CODE", f"{secrets.randbelow(10**6):06d}")
+    app.extensions["sesag.trainer_tries"] = RateLimit(10, 600)
     app.extensions["sesag.database_path"] = sandbox_database
     app.wsgi_app = SandboxGuard(app, app.wsgi_app)
     catalogue.training()  # a catalogue that contradicts itself fails at start-up, not in class

@@ -81,6 +81,23 @@ def test_an_endpoint_on_two_screens_is_an_error():
         catalogue.load_training(data, catalogue.scenes())
 
 
+def test_an_unknown_condition_or_placeholder_is_an_error():
+    data = _training_data()
+    data["detours"][0]["when"] = "tuesday"
+    with pytest.raises(catalogue.CatalogueError, match="unknown condition 'tuesday'"):
+        catalogue.load_training(data, catalogue.scenes())
+    data = _training_data()
+    data["results"]["ok"] = "Godt klaret, {name}!"
+    with pytest.raises(catalogue.CatalogueError, match=r"^training\.toml: results\.ok uses the unknown placeholder \{name\}"):
+        catalogue.load_training(data, catalogue.scenes())
+
+
+def test_the_portal_evaluates_every_condition():
+    from mock_portal import training
+
+    assert set(training.CONDITIONS) == set(catalogue.CONDITIONS)
+
+
 def test_a_broken_file_is_named(tmp_path):
     broken = tmp_path / "training.toml"
     broken.write_text("task = \n", encoding="utf-8")

@@ -194,7 +194,7 @@ def test_an_idle_sandbox_makes_room(app, new_trainee, tmp_path):
 
 
 def test_sandboxes_per_client_are_limited(app, new_trainee, tmp_path):
-    app.extensions["sesag.training"].per_client = 3
+    app.extensions["sesag.training"].starts.count = 3
     answers = [new_trainee().start().status_code for _ in range(5)]  # one address, no cookies kept
     assert answers == [302, 302, 302, 429, 429]
     assert len(sandbox_files(tmp_path)) == 3
@@ -476,6 +476,16 @@ def test_the_trainer_overview_needs_the_code(app, new_trainee):
     wrong = trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": "000000x"})
     assert wrong.status_code == 403 and "Forkert kode" in wrong.get_data(as_text=True)
     assert "<table" not in trainer.get("/oevelse/oversigt").get_data(as_text=True)
+
+
+def test_guessing_the_trainer_code_is_limited(app):
+    trainer = app.test_client()
+    token = form_token(trainer.get("/oevelse/oversigt").get_data(as_text=True))
+    answers = [trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": f"{n:06d}"}).status_code
+               for n in range(11) if f"{n:06d}" != app.config["TRAINER_CODE"]][:11]
+    assert answers[:10] == [403] * 10 and answers[10:] == [429] * len(answers[10:])
+    right = trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": app.config["TRAINER_CODE"]})
+    assert right.status_code == 429  # even the right code waits out the window
 
 
 def test_the_trainer_overview_shows_each_trainees_progress(app, new_trainee):
