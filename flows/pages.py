@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 from typing import TYPE_CHECKING, Callable
 
+import catalogue
 from flows import first_line
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
@@ -21,12 +22,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 if TYPE_CHECKING:
     from flows.credentials import Credentials
 
-# Right key (the CLI's word) -> (rights-tree group, checkbox accessible name, checkbox value).
+# Right key (the CLI's word) -> (checkbox accessible name, checkbox value), from the catalogue's rights table.
 AES = "Arbejdsmarkedets Erhvervssikring"
-RIGHTS = {
-    "sagsbehandler": ("Sagsbehandler", "aes.sagsbehandler"),
-    "kommunal-sagsbehandler": ("Kommunal sagsbehandler", "aes.kommunal_sagsbehandler"),
-}
+RIGHTS = {right.key: (right.portal_label, right.portal_id) for right in catalogue.rights()}
 # Words of the portal's messages that the flows react to.
 STALE_HINT = "genindlæs"
 EVENT_GRANTED = "tildelt"

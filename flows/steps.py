@@ -1,7 +1,7 @@
 """The step catalogue: Trin 1-5 of the vejledning, what each does and what each marks.
 
-The words come from ``vejledning.toml`` (shared with the portal's training mode); this module
-adds, per scene, the browser work over the page objects:
+The words, steps and scenes come from the ``catalogue`` package (shared with the portal); this
+module adds, per scene, the browser work over the page objects:
 
 - ``prepare``: bring the screen into the state the guide shows (e.g. tick the right);
 - ``targets``: the elements a person must click next, which the guide frames in red and the
@@ -13,47 +13,39 @@ end-to-end tests pass an ``on_scene`` callback to shoot, caption or check each s
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Callable
 
-if TYPE_CHECKING:  # the catalogue's data is importable without Playwright
+import catalogue as words
+
+if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
     from flows.credentials import Credentials
 
-LANGUAGES = ("da", "en")
-RIGHT_KEYS = ("sagsbehandler", "kommunal-sagsbehandler")
+LANGUAGES = words.LANGUAGES
+RIGHT_KEYS = words.right_keys()
+Step = words.Step
+guide_text = words.guide_text
 DEFAULT_EMPLOYEE = "Medlem - Lra"  # the guide's own example row
 
 
-@cache
 def text() -> dict[str, Any]:
-    """The parsed ``vejledning.toml``."""
-    with resources.files("flows").joinpath("vejledning.toml").open("rb") as handle:
-        return tomllib.load(handle)
-
-
-def guide_text(lang: str = "da") -> dict[str, Any]:
-    """Title, intro, rule and the small words of the guide in ``lang``."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    return text()["guide"][lang]
+    """The parsed ``catalogue/vejledning.toml``."""
+    return words.text()
 
 
 def rights() -> list[dict[str, Any]]:
-    """The two Se Sag rights: key, label and who should have it, per language."""
+    """The two Se Sag rights as written in the catalogue: key, labels and who should have them."""
     return text()["rights"]
 
 
 def right_label(key: str, lang: str = "da") -> str:
-    """The portal's label of right ``key`` (``sagsbehandler`` | ``kommunal-sagsbehandler``)."""
-    for right in rights():
-        if right["key"] == key:
-            return right["label"][lang]
-    raise ValueError(f"unknown right {key!r}; choose one of {', '.join(RIGHT_KEYS)}")
+    """The label of right ``key`` (``sagsbehandler`` | ``kommunal-sagsbehandler``) in ``lang``."""
+    if key not in RIGHT_KEYS:
+        raise ValueError(f"unknown right {key!r}; choose one of {', '.join(RIGHT_KEYS)}")
+    return words.right(key).label[lang]
 
 
 @dataclass
@@ -126,12 +118,9 @@ ACTIONS: dict[str, Action] = {
 
 
 @dataclass(frozen=True)
-class Scene:
-    """One screen of a step: one screenshot, one caption, one training hint."""
+class Scene(words.Scene):
+    """A scene of the catalogue with its browser work."""
 
-    id: str
-    screen: str
-    caption: dict[str, str]
     action: Action
 
     def prepare(self, walk: Walk) -> None:
@@ -144,28 +133,17 @@ class Scene:
         self.action.act(walk)
 
 
-@dataclass(frozen=True)
-class Step:
-    """Trin N: the guide's bullets and the scenes that show it."""
-
-    number: int
-    bullets: dict[str, list[str]]
-    scenes: tuple[Scene, ...]
-
-    def title(self, lang: str = "da") -> str:
-        return f"{guide_text(lang)['step_word']} {self.number}"
-
-
 @cache
 def catalogue() -> tuple[Step, ...]:
-    """Trin 1-5 in the guide's order."""
+    """Trin 1-5 in the guide's order, each scene with its action (a scene without one is an error)."""
     steps = []
-    for raw in text()["steps"]:
-        scenes = tuple(
-            Scene(id=s["id"], screen=s["screen"], caption=s["caption"], action=ACTIONS[s["id"]])
-            for s in raw["scenes"]
-        )
-        steps.append(Step(number=raw["number"], bullets=raw["bullets"], scenes=scenes))
+    for step in words.steps():
+        scenes = []
+        for scene in step.scenes:
+            if scene.id not in ACTIONS:
+                raise words.CatalogueError(f"{words.VEJLEDNING}: scene {scene.id!r} has no action in flows/steps.py")
+            scenes.append(Scene(scene.id, scene.screen, scene.caption, scene.step, ACTIONS[scene.id]))
+        steps.append(Step(step.number, step.bullets, tuple(scenes)))
     return tuple(steps)
 
 

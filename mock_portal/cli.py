@@ -44,4 +44,5 @@ def portal_command(host, port, database, unlock, reset, training, no_demo_key):
     click.echo(f"Demo log-in: bruger-id admin, adgangskode nemid-demo{hint}")
     if training:
         click.echo("Training mode: each trainee gets a sandbox of their own.")
+        click.echo(f"Trainer overview: http://{host}:{port}/oevelse/oversigt (code {app.config['TRAINER_CODE']})")
     serve(app, host=host, port=port, threads=8, ident="mock-portal")

@@ -1,13 +1,15 @@
 """The rights catalogue (the tree on *Administrér rettigheder*) and its rules. Pure Python.
 
 The tree is data so that other services can carry rights too: a node is a folder (``children``)
-or a service whose ``rights`` can be granted. Right ids are ``<service>.<right>``.
+or a service whose ``rights`` can be granted. Right ids are ``<service>.<right>``. The two Se Sag
+rights under Arbejdsmarkedets Erhvervssikring (id, label, info text) come from the step
+catalogue's rights table, the one source the flows read too.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-AES_RIGHTS = frozenset({"aes.sagsbehandler", "aes.kommunal_sagsbehandler"})
+import catalogue
 
 
 @dataclass(frozen=True)
@@ -51,23 +53,7 @@ CATALOGUE: tuple[Node, ...] = (
                 "aes",
                 "Arbejdsmarkedets Erhvervssikring",
                 open=True,
-                rights=(
-                    Right(
-                        "aes.sagsbehandler",
-                        "Sagsbehandler",
-                        # verbatim from the guide's intro
-                        "Sagsbehandler rettigheden skal anvendes til medarbejdere i fagforbund, "
-                        "advokatvirksomheder og forsikringsselskaber (herunder selvforsikrede kommuners- "
-                        "og statsinstitutioners forsikringsafdeling).",
-                    ),
-                    Right(
-                        "aes.kommunal_sagsbehandler",
-                        "Kommunal sagsbehandler",
-                        "Kommunal sagsbehandler rettigheden skal anvendes til medarbejdere ansat i "
-                        "kommunalt jobcenter eller lignende (dog ikke ansatte i selvforsikrede kommuners "
-                        "forsikringsafdeling).",
-                    ),
-                ),
+                rights=tuple(Right(r.portal_id, r.portal_label, r.who["da"]) for r in catalogue.rights()),
             ),
             Node(
                 "sm",
@@ -92,6 +78,9 @@ CATALOGUE: tuple[Node, ...] = (
 )
 
 
+AES_RIGHTS = frozenset(r.portal_id for r in catalogue.rights())
+
+
 def all_rights() -> dict[str, Right]:
     """Every grantable right by id."""
     return {right.id: right for node in CATALOGUE for sub in node.walk() for right in sub.rights}
@@ -110,7 +99,8 @@ class RightsRuleError(ValueError):
     """A set of rights the rules forbid; the message is Danish, for the administrator."""
 
 
-ONE_AES_RIGHT = "En medarbejder kan højst have én af rettighederne Sagsbehandler og Kommunal sagsbehandler."
+ONE_AES_RIGHT = ("En medarbejder kan højst have én af rettighederne "
+                 f"{' og '.join(r.portal_label for r in catalogue.rights())}.")
 
 
 def validate(right_ids: set[str]) -> set[str]:

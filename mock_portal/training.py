@@ -4,14 +4,18 @@ A trainee starts an exercise on ``/oevelse`` ("Giv <medarbejder> rettigheden <re
 gets a private copy of the freshly seeded demo database: a file copied from a template that is
 seeded once per process. The sandbox id lives in a signed cookie of its own, not in the Flask
 session, because logging in and out clears the session and must not end the exercise.
-``db.get_db()`` asks :func:`sandbox_database` which file to open.
+``db.get_db()`` asks :func:`sandbox_database` which file to open. A request whose training
+cookie names a sandbox that is gone (cleaned up, forged) is answered before the session is
+opened: the trainee is logged out and never reaches the shared database.
 
-The hint panel (``training_panel.html``, included by ``base.html``) maps the current page to a
-screen of ``flows/vejledning.toml`` and shows that step's words: the step texts are read from
-the flows package's data file (never from ``flows.steps``, which needs Playwright).
+The hint panel (``training_panel.html``, included by base.html) shows the scene of the current
+page and frames what to click next ('Vis hvor', static/training.js). Which scene a page is, the
+detours and every sentence come from the step catalogue (``catalogue/training.toml``): this
+module only looks them up. ``/oevelse/oversigt`` shows a trainer every trainee's progress.
 """
 from __future__ import annotations
 
+import hmac
 import os
 import re
 import secrets
@@ -19,88 +23,93 @@ import shutil
 import sqlite3
 import threading
 import time
-import tomllib
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, g, has_request_context, redirect, render_template, request,
                    session, url_for)
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.utils import redirect as wsgi_redirect
+from werkzeug.wrappers import Request
 
+import catalogue
 from mock_portal import demo_data
-from mock_portal import rights as catalogue
+from mock_portal import rights as portal_rights
 from mock_portal.db import get_db, reset_demo_database
 
 bp = Blueprint("training", __name__, url_prefix="/oevelse")
 
 COOKIE = "sesag_oevelse"
+TRAINER_COOKIE = "sesag_traener"
 SANDBOX_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 PREFIX = "sandkasse-"
+MAX_EMPLOYEE_DIGITS = 9  # int() of a 10,000-digit string raises (and costs): refuse it as text
 
 # The exercise's own bookkeeping, added to each sandbox copy (not to the portal's schema).
 TASK_SCHEMA = """
-CREATE TABLE oevelse (employee_id INTEGER NOT NULL, right_id TEXT NOT NULL, start_rights TEXT NOT NULL);
+CREATE TABLE oevelse (employee_id INTEGER NOT NULL, right_id TEXT NOT NULL, start_rights TEXT NOT NULL,
+                      started REAL NOT NULL, trin INTEGER, finished REAL);
 CREATE TABLE oevelse_gemt (employee_id INTEGER NOT NULL);
 """
 
 
-# --- the step texts --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Scene:
-    step: int
-    screen: str
-    caption: str
-    bullets: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def guide() -> dict:
-    """flows/vejledning.toml, the one source of the step texts (read as data: no Playwright)."""
-    return tomllib.loads((files("flows") / "vejledning.toml").read_text(encoding="utf-8"))
-
-
-def scenes() -> dict[str, Scene]:
-    """Screen name -> the scene shown on it (Danish)."""
-    found = {}
-    for step in guide()["steps"]:
-        for scene in step["scenes"]:
-            found[scene["screen"]] = Scene(step["number"], scene["screen"], scene["caption"]["da"],
-                                           tuple(step["bullets"]["da"]))
-    return found
-
-
 def step_count() -> int:
-    return len(guide()["steps"])
+    return len(catalogue.steps())
 
 
-def portal_right_id(key: str) -> str:
-    """The guide's right key ('kommunal-sagsbehandler') as the portal's id ('aes.kommunal_sagsbehandler')."""
-    return "aes." + key.replace("-", "_")
-
-
-def se_sag_rights() -> dict[str, dict]:
-    """Portal right id -> {key, label, who} for the two Se Sag rights, from the guide."""
-    rights = {}
-    for right in guide()["rights"]:
-        right_id = portal_right_id(right["key"])
-        if right_id not in catalogue.AES_RIGHTS:
-            raise RuntimeError(f"vejledning.toml names a right the portal does not know: {right['key']}")
-        rights[right_id] = {"key": right["key"], "label": right["label"]["da"], "who": right["who"]["da"]}
-    return rights
+def se_sag_rights() -> dict[str, catalogue.Right]:
+    """Portal right id -> the catalogue's Se Sag right (the portal's tree carries the same ids)."""
+    return {right.portal_id: right for right in catalogue.rights()}
 
 
 # --- sandboxes -------------------------------------------------------------------------------
 
-class Sandboxes:
-    """Sandbox files in one folder: a template seeded once, a copy per trainee."""
+class NoRoom(Exception):
+    """No sandbox can be made now: every one is in use (503), or this client made too many (429)."""
 
-    def __init__(self, folder: Path, max_count: int, max_age: float):
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+class RateLimit:
+    """At most ``count`` events per client in ``window`` seconds (a client: an address)."""
+
+    def __init__(self, count: int, window: float):
+        self.count = count
+        self.window = window
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        """Count one event for ``client``; False (and not counted) when it is over the limit."""
+        now = time.monotonic()
+        with self._lock:
+            seen = self._seen[client]
+            while seen and now - seen[0] > self.window:
+                seen.popleft()
+            if len(seen) >= self.count:
+                return False
+            seen.append(now)
+            return True
+
+
+class Sandboxes:
+    """Sandbox files in one folder: a template seeded once, a copy per trainee.
+
+    A sandbox is in use while it was used within ``idle`` seconds (each request touches its
+    file): such a sandbox is never removed to make room. A client (an address) may make at most
+    ``per_client`` sandboxes per ``window`` seconds.
+    """
+
+    def __init__(self, folder: Path, max_count: int, max_age: float, idle: float = 3600,
+                 per_client: int = 20, window: float = 600):
         self.folder = folder
         self.max_count = max_count
         self.max_age = max_age
+        self.idle = idle
+        self.starts = RateLimit(per_client, window)
         self.template = folder / "skabelon.sqlite"
         self._seeded = False
         self._lock = threading.Lock()
@@ -112,6 +121,19 @@ class Sandboxes:
 
     def exists(self, sandbox_id: str) -> bool:
         return bool(SANDBOX_ID.match(sandbox_id)) and self.path(sandbox_id).is_file()
+
+    def touch(self, sandbox_id: str) -> None:
+        """Mark the sandbox as in use now."""
+        try:
+            os.utime(self.path(sandbox_id))
+        except FileNotFoundError:
+            pass
+
+    def all(self) -> list[tuple[str, Path]]:
+        """(id, file) of every sandbox."""
+        if not self.folder.is_dir():
+            return []
+        return [(path.stem.removeprefix(PREFIX), path) for path in self.folder.glob(f"{PREFIX}*.sqlite")]
 
     def _seed_template(self) -> None:
         """Seed the demo data into the template, once per process (the config may differ per run)."""
@@ -131,20 +153,28 @@ class Sandboxes:
         with _connect(self.template) as db:
             return db.execute(sql, params).fetchall()
 
-    def create(self, employee_id: int, right_id: str, sandbox_id: str | None = None) -> str:
-        """A fresh copy of the demo data with the task in it; returns its id."""
+    def create(self, employee_id: int, right_id: str, sandbox_id: str | None = None, client: str = "") -> str:
+        """A fresh copy of the demo data with the task in it; returns its id. A new sandbox
+        (no ``sandbox_id``) counts toward ``client``'s limit and needs room (NoRoom)."""
         self._seed_template()
-        self.clean_up()
-        sandbox_id = sandbox_id or secrets.token_urlsafe(16)
-        target = self.path(sandbox_id)
-        partial = target.with_suffix(".tmp")
-        shutil.copyfile(self.template, partial)
-        with _connect(partial) as db:
-            held = [row[0] for row in db.execute(
-                "SELECT right_id FROM employee_right WHERE employee_id = ? ORDER BY right_id", (employee_id,))]
-            db.executescript(TASK_SCHEMA)
-            db.execute("INSERT INTO oevelse VALUES (?, ?, ?)", (employee_id, right_id, " ".join(held)))
-        os.replace(partial, target)  # a reset swaps the whole file at once
+        with self._lock:
+            self.clean_up()
+            if sandbox_id is None:
+                if len(self.all()) >= self.max_count:
+                    raise NoRoom("Der er ikke plads til flere øvelser lige nu. Prøv igen senere.", 503)
+                if not self.starts.allow(client):
+                    raise NoRoom("Du har startet for mange øvelser på kort tid. Vent lidt, og prøv igen.", 429)
+                sandbox_id = secrets.token_urlsafe(16)
+            target = self.path(sandbox_id)
+            partial = target.with_suffix(".tmp")
+            shutil.copyfile(self.template, partial)
+            with _connect(partial) as db:
+                held = [row[0] for row in db.execute(
+                    "SELECT right_id FROM employee_right WHERE employee_id = ? ORDER BY right_id", (employee_id,))]
+                db.executescript(TASK_SCHEMA)
+                db.execute("INSERT INTO oevelse (employee_id, right_id, start_rights, started) VALUES (?, ?, ?, ?)",
+                           (employee_id, right_id, " ".join(held), time.time()))
+            os.replace(partial, target)  # a reset swaps the whole file at once
         return sandbox_id
 
     def remove(self, sandbox_id: str) -> None:
@@ -153,21 +183,19 @@ class Sandboxes:
                 Path(f"{self.path(sandbox_id)}{suffix}").unlink(missing_ok=True)
 
     def clean_up(self) -> None:
-        """Drop sandboxes older than max_age, and the oldest beyond max_count - 1 (room for one more)."""
-        if not self.folder.is_dir():
-            return
+        """Drop the sandboxes older than max_age; when full, those idle longer than ``idle``.
+        A sandbox in use is never dropped."""
         now = time.time()
         found = []
-        for path in self.folder.glob(f"{PREFIX}*.sqlite"):
+        for sandbox_id, path in self.all():
             try:
-                found.append((path.stat().st_mtime, path))
+                found.append((now - path.stat().st_mtime, sandbox_id))
             except FileNotFoundError:  # removed by a parallel clean-up
                 continue
-        found.sort(reverse=True)
-        for index, (mtime, path) in enumerate(found):
-            if now - mtime > self.max_age or index >= self.max_count - 1:
-                path.unlink(missing_ok=True)
-                Path(f"{path}-journal").unlink(missing_ok=True)
+        full = len(found) >= self.max_count
+        for unused, sandbox_id in found:
+            if unused > self.max_age or (full and unused > self.idle):
+                self.remove(sandbox_id)
 
 
 class _connect:
@@ -188,33 +216,65 @@ def sandboxes() -> Sandboxes:
     return current_app.extensions["sesag.training"]
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="sesag-oevelse")
+def _serializer(secret_key=None) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key or current_app.secret_key, salt="sesag-oevelse")
+
+
+def _sandbox_of(raw: str | None, serializer: URLSafeSerializer, boxes: Sandboxes) -> str | None:
+    """The existing sandbox a training cookie names, else None."""
+    try:
+        sandbox_id = serializer.loads(raw) if raw else None
+    except BadSignature:
+        return None
+    return sandbox_id if isinstance(sandbox_id, str) and boxes.exists(sandbox_id) else None
 
 
 def current_sandbox() -> str | None:
-    """The request's sandbox id (from its cookie), when that sandbox still exists."""
+    """The request's sandbox id (from its cookie). SandboxGuard has made sure it exists."""
     if not has_request_context():
         return None
     if "sesag_sandbox" not in g:
-        g.sesag_sandbox = None
-        raw = request.cookies.get(COOKIE)
-        if raw:
-            try:
-                sandbox_id = _serializer().loads(raw)
-            except BadSignature:
-                sandbox_id = None
-            if isinstance(sandbox_id, str) and sandboxes().exists(sandbox_id):
-                g.sesag_sandbox = sandbox_id
-            else:
-                g.sesag_stale_cookie = True  # cleaned up, or forged: forget it (after_request)
+        g.sesag_sandbox = _sandbox_of(request.cookies.get(COOKIE), _serializer(), sandboxes())
+        if g.sesag_sandbox:
+            sandboxes().touch(g.sesag_sandbox)
     return g.sesag_sandbox
 
 
 def sandbox_database() -> str | None:
-    """The file ``get_db()`` opens for this request: the trainee's sandbox, or None (DATABASE)."""
+    """The file ``get_db()`` opens for this request: the trainee's sandbox, or None (DATABASE).
+
+    A request with a training cookie never gets None: SandboxGuard answered it already when its
+    sandbox is gone, and should the sandbox vanish in between, this refuses to fall back."""
     sandbox_id = current_sandbox()
-    return str(sandboxes().path(sandbox_id)) if sandbox_id else None
+    if sandbox_id:
+        return str(sandboxes().path(sandbox_id))
+    if has_request_context() and request.cookies.get(COOKIE):
+        abort(409, description="Øvelsens sandkasse findes ikke længere. Start en ny øvelse.")
+    return None
+
+
+class SandboxGuard:
+    """WSGI middleware: a request whose training cookie names no existing sandbox is logged out
+    (session and training cookies deleted) and sent to the start page, before Flask opens the
+    session, so that neither its session nor its writes can reach the shared database."""
+
+    def __init__(self, app, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        request_ = Request(environ)
+        raw = request_.cookies.get(COOKIE)
+        static = request_.path.startswith(f"{self.app.static_url_path}/")
+        if raw and not static and _sandbox_of(raw, _serializer(self.app.secret_key),
+                                              self.app.extensions["sesag.training"]) is None:
+            response = wsgi_redirect(f"{request_.script_root}/oevelse?slut=1", 303)
+            response.delete_cookie(COOKIE)
+            response.delete_cookie(self.app.config["SESSION_COOKIE_NAME"],
+                                   path=self.app.config.get("SESSION_COOKIE_PATH") or "/",
+                                   domain=self.app.config.get("SESSION_COOKIE_DOMAIN"))
+            return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
 
 
 # --- the exercise ----------------------------------------------------------------------------
@@ -228,10 +288,17 @@ class Task:
     other_id: str
     other: str
     start_rights: frozenset[str]
+    started: float
+    finished: float | None
+    step: int | None  # the Trin the panel showed last
 
     @property
     def text(self) -> str:
-        return f"Giv {self.employee} rettigheden {self.right}"
+        return catalogue.training().task.format(employee=self.employee, right=self.right)
+
+    def words(self) -> dict[str, str]:
+        """The task's placeholders for training.toml's sentences."""
+        return {"employee": self.employee, "right": self.right, "other": self.other}
 
 
 @dataclass(frozen=True)
@@ -243,122 +310,145 @@ class Result:
     note: str = ""
 
 
-def current_task() -> Task | None:
-    if current_sandbox() is None:
-        return None
-    db = get_db()
+def read_task(db: sqlite3.Connection) -> Task | None:
+    """The task stored in a sandbox database."""
     row = db.execute("SELECT o.*, e.name FROM oevelse o JOIN employee e ON e.id = o.employee_id").fetchone()
     if row is None:
         return None
     rights = se_sag_rights()
     other_id = next(r for r in rights if r != row["right_id"])
-    return Task(row["employee_id"], row["name"], row["right_id"], rights[row["right_id"]]["label"],
-                other_id, rights[other_id]["label"], frozenset(row["start_rights"].split()))
+    return Task(row["employee_id"], row["name"], row["right_id"], rights[row["right_id"]].portal_label,
+                other_id, rights[other_id].portal_label, frozenset(row["start_rights"].split()),
+                row["started"], row["finished"], row["trin"])
 
 
-def check(task: Task) -> Result:
+def current_task() -> Task | None:
+    if current_sandbox() is None:
+        return None
+    return read_task(get_db())
+
+
+def check(task: Task, db: sqlite3.Connection | None = None) -> Result:
     """Does the employee hold the intended right, and not both Se Sag rights (nor anything extra)?"""
-    db = get_db()
+    db = db or get_db()
+    results = catalogue.training().results
     held = {row[0] for row in db.execute("SELECT right_id FROM employee_right WHERE employee_id = ?", (task.employee_id,))}
-    labels = {right_id: right.label for right_id, right in catalogue.all_rights().items()}
+    labels = {right_id: right.label for right_id, right in portal_rights.all_rights().items()}
     shown = tuple(sorted(labels.get(r, r) for r in held))
     saved = db.execute("SELECT 1 FROM oevelse_gemt WHERE employee_id = ?", (task.employee_id,)).fetchone() is not None
     others = [row[0] for row in db.execute(
         "SELECT DISTINCT e.name FROM oevelse_gemt s JOIN employee e ON e.id = s.employee_id"
         " WHERE s.employee_id != ? ORDER BY e.name", (task.employee_id,))]
-    note = (f"Bemærk: Du har også gemt rettigheder for {', '.join(others)}. "
-            "I en rigtig portal skal du kun ændre den medarbejder, opgaven gælder.") if others else ""
-    extras = sorted(labels.get(r, r) for r in held - task.start_rights - catalogue.AES_RIGHTS)
-    name = task.employee
+    note = results["note"].format(others=", ".join(others)) if others else ""
+    extras = sorted(labels.get(r, r) for r in held - task.start_rights - portal_rights.AES_RIGHTS)
+    words = {**task.words(), "extras": ", ".join(extras)}
     if not saved:
-        return Result(False, False, f"Du har ikke gemt rettigheder for {name} endnu.", shown, note)
-    if catalogue.AES_RIGHTS <= held:
-        message = (f"{name} har både {task.right} og {task.other}. En medarbejder må højst have én af dem: "
-                   f"fjern fluebenet ved {task.other}, og klik 'Gem rettigheder' igen.")
-        return Result(True, False, message, shown, note)
-    if task.other_id in held:
-        message = (f"{name} har fået {task.other}, men opgaven var {task.right}. Fjern fluebenet ved "
-                   f"{task.other}, sæt flueben ved {task.right}, og klik 'Gem rettigheder' igen.")
-        return Result(True, False, message, shown, note)
-    if task.right_id not in held:
-        message = (f"{name} har endnu ikke rettigheden {task.right}. Sæt flueben ved {task.right} under "
-                   "Arbejdsmarkedets Erhvervssikring, og klik 'Gem rettigheder'.")
-        return Result(True, False, message, shown, note)
-    if extras:
-        message = (f"{name} har fået {task.right}, men også {', '.join(extras)}, som ikke hører til opgaven. "
-                   "Fjern de ekstra flueben, og klik 'Gem rettigheder' igen.")
-        return Result(True, False, message, shown, note)
-    message = f"Godt klaret! {name} har nu rettigheden {task.right} og ikke {task.other}."
-    return Result(True, True, message, shown, note)
+        verdict = "not_saved"
+    elif portal_rights.AES_RIGHTS <= held:
+        verdict = "both"
+    elif task.other_id in held:
+        verdict = "other"
+    elif task.right_id not in held:
+        verdict = "missing"
+    elif extras:
+        verdict = "extras"
+    else:
+        verdict = "ok"
+    return Result(saved, verdict == "ok", results[verdict].format(**words), shown, note)
 
 
 @dataclass(frozen=True)
 class Hint:
-    scene: Scene
+    """What the panel shows: the scene's step and words, a detour, what to frame."""
+
+    scene: catalogue.Scene
+    do: str
     detour: str = ""
     link: tuple[str, str] | None = None  # (text, url): the way back
     extra: str = ""
+    targets: tuple[catalogue.Target, ...] = field(default=())
+
+    @property
+    def step(self) -> int:
+        return self.scene.step
+
+    @property
+    def bullets(self) -> list[str]:
+        return next(step.bullets["da"] for step in catalogue.steps() if step.number == self.scene.step)
 
 
-def _simple_label(key: str) -> str:
+def _other_employee(task: Task) -> bool:
+    employee_id = (request.view_args or {}).get("employee_id")
+    return employee_id is not None and employee_id != task.employee_id
+
+
+# The conditions training.toml's detours may name (catalogue.CONDITIONS).
+CONDITIONS = {
+    "": lambda task: True,
+    "logged_in": lambda task: g.get("admin") is not None,
+    "logged_out": lambda task: g.get("admin") is None,
+    "other_employee": _other_employee,
+    "both_ticked": lambda task: request.method == "POST"
+    and portal_rights.AES_RIGHTS <= set(request.form.getlist("right")),
+}
+
+
+def _words(task: Task) -> dict[str, str]:
+    """Every placeholder training.toml's sentences may use, for this request."""
     from mock_portal.selvbetjening import SIMPLE_PAGES
 
-    return SIMPLE_PAGES.get(key, key)
+    args = request.view_args or {}
+    who = "en anden medarbejder"
+    if "employee_id" in args:
+        row = get_db().execute("SELECT name FROM employee WHERE id = ?", (args["employee_id"],)).fetchone()
+        who = row["name"] if row else who
+    admin = demo_data.companies()[0].admin
+    page = SIMPLE_PAGES.get(args.get("key", ""), args.get("key", ""))
+    return {**task.words(), "who": who, "page": page, "user_id": admin.user_id, "password": admin.password}
+
+
+def _link(detour: catalogue.Detour, task: Task, words: dict[str, str]) -> tuple[str, str] | None:
+    if not detour.link_to:
+        return None
+    arguments = {arg for rule in current_app.url_map.iter_rules(detour.link_to) for arg in rule.arguments}
+    values = {"employee_id": task.employee_id} if "employee_id" in arguments else {}
+    return detour.link.format(**words), url_for(detour.link_to, **values)
 
 
 def hint_for(task: Task) -> Hint | None:
-    """Which scene this page is, or which one the trainee should go back to, and why."""
-    shown = scenes()
-    endpoint = request.endpoint or ""
-    args = request.view_args or {}
-    logged_in = g.get("admin") is not None
-    employees_url = url_for("selvbetjening.employees")
-    back_to_list = ("Tilbage til medarbejderlisten", employees_url)
-    if endpoint.startswith("training."):
+    """The scene this page shows, or the one to go back to and why: a lookup in training.toml."""
+    if request.blueprint == bp.name:
         return None
-    if endpoint == "public.front":
-        if logged_in:
-            return Hint(shown["selfservice"], "Du er allerede logget på, så Trin 1 er klaret.",
-                        ("Gå til selvbetjeningen", url_for("selvbetjening.overview")))
-        return Hint(shown["front"])
-    if endpoint in ("auth.login", "auth.keycard"):
-        admin = demo_data.companies()[0].admin
-        return Hint(shown["login"], extra=f"I øvelsen: bruger-id {admin.user_id}, adgangskode {admin.password}.")
-    if not logged_in:
-        return Hint(shown["front"], "Den side hører ikke til proceduren. Start på forsiden.",
-                    ("Til forsiden", url_for("public.front")))
-    if endpoint == "selvbetjening.overview":
-        return Hint(shown["selfservice"])
-    if endpoint == "selvbetjening.employees":
-        return Hint(shown["employees"], extra=f"Opgaven gælder {task.employee}.")
-    employee_id = args.get("employee_id")
-    if endpoint in ("selvbetjening.employee", "selvbetjening.rights") and employee_id != task.employee_id:
-        other = get_db().execute("SELECT name FROM employee WHERE id = ?", (employee_id,)).fetchone()
-        who = other["name"] if other else "en anden medarbejder"
-        return Hint(shown["employees"],
-                    f"Hov, det er {who}. Opgaven gælder {task.employee}: gå tilbage til listen, og klik på "
-                    f"blyantsikonet ud for {task.employee}.", back_to_list)
-    if endpoint == "selvbetjening.employee":
-        return Hint(shown["employee"])
-    if endpoint == "selvbetjening.rights":
-        if request.method == "POST" and catalogue.AES_RIGHTS <= set(request.form.getlist("right")):
-            return Hint(shown["rights"],
-                        f"Du har sat flueben ved både {task.right} og {task.other}. {task.employee} må kun have "
-                        f"én af dem: fjern fluebenet ved {task.other}, og klik 'Gem rettigheder' igen.")
-        return Hint(shown["rights"], extra=f"Rettigheden i denne øvelse: {task.right}.")
-    if endpoint == "selvbetjening.events":
-        return Hint(shown["employee"],
-                    "Hændelserne viser, hvad der er sket med medarbejderen. Det er ikke et trin i proceduren: "
-                    "gå tilbage til medarbejderen, og vælg 'Administrér rettigheder'.",
-                    (f"Tilbage til {task.employee}", url_for("selvbetjening.employee", employee_id=task.employee_id)))
-    if endpoint == "selvbetjening.delete":
-        return Hint(shown["employees"],
-                    "Pas på: Slet gør medarbejderen inaktiv. Det skal du ikke i denne øvelse.", back_to_list)
-    if endpoint == "selvbetjening.simple":
-        label = _simple_label(args.get("key", ""))
-        return Hint(shown["selfservice"], f"'{label}' hører ikke til proceduren.", ("Til Administrér medarbejdere", employees_url))
-    return Hint(shown["selfservice"], "Den side hører ikke til proceduren.",
-                ("Til selvbetjeningen", url_for("selvbetjening.overview")))
+    data = catalogue.training()
+    endpoint = request.endpoint or ""
+    words = _words(task)
+    screen = data.screen_of(endpoint)
+    specific = [d for d in data.detours if catalogue.ANY_ENDPOINT not in d.endpoints]
+    fallback = [d for d in data.detours if catalogue.ANY_ENDPOINT in d.endpoints]
+    for detour in specific + ([] if screen else fallback):
+        if detour.matches(endpoint) and CONDITIONS[detour.when](task):
+            scene = data.scenes[detour.back_to]
+            return Hint(scene, scene.caption["da"], detour.text.format(**words), _link(detour, task, words),
+                        detour.extra.format(**words))
+    scene = data.scene_on(screen)
+    do = scene.caption["da"] if scene.screen == screen.name else screen.do
+    targets = tuple(t.filled(**task.words()) for t in screen.targets)
+    return Hint(scene, do, extra=screen.extra.format(**words), targets=targets)
+
+
+def saved_hint(task: Task) -> Hint:
+    """The scene shown once the check passes."""
+    data = catalogue.training()
+    screen = data.screens["saved"]
+    scene = data.scene_on(screen)
+    return Hint(scene, scene.caption["da"], targets=tuple(t.filled(**task.words()) for t in screen.targets))
+
+
+def _note_progress(task: Task, step: int, ok: bool) -> None:
+    """Keep the trainer overview's columns: the current Trin, and when the check first passed."""
+    finished = task.finished or (time.time() if ok else None)
+    if (task.step, task.finished) != (step, finished):
+        get_db().execute("UPDATE oevelse SET trin = ?, finished = ?", (step, finished))
 
 
 @bp.app_context_processor
@@ -368,16 +458,32 @@ def panel_context() -> dict:
     if task is None:
         return {"training": {"task": None}}
     result = check(task)
-    hint = None if result.ok else hint_for(task)
-    return {"training": {"task": task, "result": result, "hint": hint, "steps": step_count(),
-                         "saved_scene": scenes()["saved"]}}
+    hint = saved_hint(task) if result.ok else hint_for(task)
+    if hint is not None:
+        _note_progress(task, hint.step, result.ok)
+    targets = [{"role": t.role, "name": t.name, "within": t.within} for t in (hint.targets if hint else ())]
+    return {"training": {"task": task, "result": result, "hint": hint, "steps": step_count(), "targets": targets}}
+
+
+SESSION_BINDING = "oevelse"  # the session key holding the sandbox a session was made in
+
+
+@bp.before_app_request
+def keep_sessions_apart() -> None:
+    """A session belongs to the database it was made in (a trainee's sandbox, or the shared one,
+    ''): used elsewhere, it is logged out. (Runs after auth's loader, which set g.admin.)"""
+    here = current_sandbox() or ""
+    if session.get(SESSION_BINDING, here) != here:
+        session.clear()
+        g.admin = None
 
 
 @bp.after_app_request
 def remember(response):
-    """Note a successful 'Gem rettigheder' (the portal answers it with a redirect), and drop stale cookies."""
-    if g.get("sesag_stale_cookie") and not g.get("sesag_cookie_set"):
-        response.delete_cookie(COOKIE)
+    """Bind a new session to its database; note a successful 'Gem rettigheder' (the portal
+    answers it with a redirect)."""
+    if session and SESSION_BINDING not in session:
+        session[SESSION_BINDING] = current_sandbox() or ""
     if (current_sandbox() and request.endpoint == "selvbetjening.rights" and request.method == "POST"
             and g.get("admin") is not None and response.status_code in (302, 303)):
         get_db().execute("INSERT INTO oevelse_gemt (employee_id) VALUES (?)", (request.view_args["employee_id"],))
@@ -388,22 +494,24 @@ def remember(response):
 
 def _choices() -> list[sqlite3.Row]:
     """Employees of the first demo company who hold neither Se Sag right: candidates for the task."""
-    marks = ",".join("?" * len(catalogue.AES_RIGHTS))
+    marks = ",".join("?" * len(portal_rights.AES_RIGHTS))
     return sandboxes().template_rows(
         "SELECT e.id, e.name FROM employee e JOIN company c ON c.id = e.company_id"
         " WHERE c.cvr = ? AND e.active = 1 AND NOT EXISTS (SELECT 1 FROM employee_right r"
         f" WHERE r.employee_id = e.id AND r.right_id IN ({marks})) ORDER BY e.id",
-        (demo_data.companies()[0].cvr, *sorted(catalogue.AES_RIGHTS)),
+        (demo_data.companies()[0].cvr, *sorted(portal_rights.AES_RIGHTS)),
     )
 
 
-def _start(response_target: str, employee_id: int, right_id: str, sandbox_id: str | None = None):
-    sandbox_id = sandboxes().create(employee_id, right_id, sandbox_id)
+def _start(employee_id: int, right_id: str, sandbox_id: str | None = None):
+    try:
+        sandbox_id = sandboxes().create(employee_id, right_id, sandbox_id, client=request.remote_addr or "")
+    except NoRoom as full:
+        return render_template("error.html", title="Ingen plads til øvelsen", message=str(full)), full.status
     session.clear()  # log out: the exercise starts at Trin 1, in the sandbox
-    response = redirect(response_target)
+    response = redirect(url_for("public.front"))
     response.set_cookie(COOKIE, _serializer().dumps(sandbox_id), httponly=True, samesite="Lax",
                         secure=request.is_secure)
-    g.sesag_cookie_set = True
     return response
 
 
@@ -413,23 +521,24 @@ def start_page():
     """Choose the task; or, during an exercise, start again or stop."""
     admin = demo_data.companies()[0].admin
     return render_template("training_start.html", choices=_choices(), rights=se_sag_rights(),
-                           rule=guide()["guide"]["da"]["rule"], admin=admin, default_name="Medlem - Lra")
+                           rule=catalogue.guide_text("da")["rule"], admin=admin, default_name="Medlem - Lra",
+                           ended="slut" in request.args)
 
 
 @bp.route("/start", methods=("POST",))
 def start():
     """A new sandbox with the chosen task; the trainee begins on the front page, logged out."""
-    rights = se_sag_rights()
     right_id = request.form.get("rettighed", "")
     raw_employee = request.form.get("medarbejder", "")
-    allowed = {row["id"] for row in _choices()}
-    if right_id not in rights or not raw_employee.isascii() or not raw_employee.isdigit() \
-            or int(raw_employee) not in allowed:
+    valid = (right_id in se_sag_rights() and raw_employee.isascii() and raw_employee.isdigit()
+             and len(raw_employee) <= MAX_EMPLOYEE_DIGITS)
+    if not valid or int(raw_employee) not in {row["id"] for row in _choices()}:
         abort(400, description="Vælg en medarbejder og en af rettighederne Sagsbehandler og Kommunal sagsbehandler.")
     old = current_sandbox()
     if old:
+        get_db()  # opened before the file goes: a later use must not create an empty file there
         sandboxes().remove(old)
-    return _start(url_for("public.front"), int(raw_employee), right_id)
+    return _start(int(raw_employee), right_id)
 
 
 @bp.route("/forfra", methods=("POST",))
@@ -438,7 +547,7 @@ def reset():
     task = current_task()
     if task is None:
         return redirect(url_for("training.start_page"))
-    return _start(url_for("public.front"), task.employee_id, task.right_id, current_sandbox())
+    return _start(task.employee_id, task.right_id, current_sandbox())
 
 
 @bp.route("/afslut", methods=("POST",))
@@ -446,11 +555,11 @@ def stop():
     """Afslut øvelse: remove the sandbox; the portal is the shared demo again."""
     sandbox_id = current_sandbox()
     if sandbox_id:
+        get_db()  # opened before the file goes: a later use must not create an empty file there
         sandboxes().remove(sandbox_id)
     session.clear()
     response = redirect(url_for("public.front"))
     response.delete_cookie(COOKIE)
-    g.sesag_cookie_set = True
     return response
 
 
@@ -460,16 +569,74 @@ def result():
     task = current_task()
     if task is None:
         return redirect(url_for("training.start_page"))
-    return render_template("training_result.html", task=task, outcome=check(task), saved_scene=scenes()["saved"])
+    return render_template("training_result.html", task=task, outcome=check(task), saved=saved_hint(task))
+
+
+# --- the trainer's overview ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Progress:
+    """One trainee's row of the overview."""
+
+    task: str
+    step: int | None
+    finished: bool
+    minutes: int
+
+
+def progress() -> list[Progress]:
+    """Every sandbox's task, current Trin, whether the check passed, and minutes taken so far."""
+    rows = []
+    for _sandbox_id, path in sandboxes().all():
+        try:
+            with _connect(path) as db:
+                task = read_task(db)
+        except sqlite3.Error:  # removed or being replaced just now
+            continue
+        if task is not None:
+            end = task.finished or time.time()
+            rows.append(Progress(task.text, task.step, task.finished is not None,
+                                 round((end - task.started) / 60)))
+    return sorted(rows, key=lambda row: (row.finished, row.task))
+
+
+def _trainer_token() -> str:
+    return hmac.new(current_app.secret_key.encode() if isinstance(current_app.secret_key, str)
+                    else current_app.secret_key, current_app.config["TRAINER_CODE"].encode(), "sha256").hexdigest()
+
+
+@bp.route("/oversigt", methods=("GET", "POST"))
+def overview():
+    """The trainer's overview, behind the trainer code that ``sesag portal --training`` prints."""
+    wrong = False
+    if request.method == "POST":
+        if not current_app.extensions["sesag.trainer_tries"].allow(request.remote_addr or ""):
+            message = "For mange forsøg. Vent lidt, og prøv igen."
+            return render_template("error.html", title="Oversigt over øvelser", message=message), 429
+        code = request.form.get("kode", "")
+        if hmac.compare_digest(code.encode(), current_app.config["TRAINER_CODE"].encode()):
+            response = redirect(url_for("training.overview"))
+            response.set_cookie(TRAINER_COOKIE, _trainer_token(), httponly=True, samesite="Strict",
+                                secure=request.is_secure)
+            return response
+        wrong = True
+    if not hmac.compare_digest(request.cookies.get(TRAINER_COOKIE, ""), _trainer_token()):
+        return render_template("training_overview.html", rows=None, wrong=wrong), 403 if wrong else 200
+    return render_template("training_overview.html", rows=progress(), steps=step_count())
 
 
 def init_app(app) -> None:
-    """Switch training mode on: sandboxes, the /oevelse pages and the hint panel."""
-    folder = app.config.get("TRAINING_FOLDER") or str(Path(app.config["DATABASE"]).parent / "oevelse")
+    """Switch training mode on: sandboxes, the /oevelse pages, the hint panel, the trainer code."""
+    config = app.config
+    folder = config.get("TRAINING_FOLDER") or str(Path(config["DATABASE"]).parent / "oevelse")
     app.extensions["sesag.training"] = Sandboxes(
-        Path(folder), int(app.config.get("TRAINING_MAX_SANDBOXES", 200)),
-        float(app.config.get("TRAINING_MAX_AGE", 24 * 3600)),
+        Path(folder), int(config.get("TRAINING_MAX_SANDBOXES", 200)), float(config.get("TRAINING_MAX_AGE", 24 * 3600)),
+        idle=float(config.get("TRAINING_IDLE", 3600)), per_client=int(config.get("TRAINING_STARTS_PER_CLIENT", 20)),
+        window=float(config.get("TRAINING_CLIENT_WINDOW", 600)),
     )
+    config.setdefault("TRAINER_CODE", f"{secrets.randbelow(10**6):06d}")
+    app.extensions["sesag.trainer_tries"] = RateLimit(10, 600)
     app.extensions["sesag.database_path"] = sandbox_database
-    se_sag_rights()  # a guide that no longer matches the portal fails at start-up, not in class
+    app.wsgi_app = SandboxGuard(app, app.wsgi_app)
+    catalogue.training()  # a catalogue that contradicts itself fails at start-up, not in class
     app.register_blueprint(bp)

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import html as htmllib
+import json
 import re
-import tomllib
-from importlib.resources import files
+from html.parser import HTMLParser
 
 import pytest
 
+import catalogue
 from mock_portal import create_app
 from mock_portal.db import reset_demo_database
 
@@ -15,15 +16,17 @@ LRA = 1  # "Medlem - Lra": the first demo employee (deterministic seed)
 BRUGER = 2  # "Medlem - Bruger"
 SAGSBEHANDLER = "aes.sagsbehandler"
 KOMMUNAL = "aes.kommunal_sagsbehandler"
-GUIDE = tomllib.loads((files("flows") / "vejledning.toml").read_text(encoding="utf-8"))
 
 
 def caption(screen: str) -> str:
-    return next(scene["caption"]["da"] for step in GUIDE["steps"] for scene in step["scenes"] if scene["screen"] == screen)
+    """What the panel tells the trainee to do on ``screen``."""
+    data = catalogue.training()
+    scene = data.scene_for(screen)
+    return scene.caption["da"] if scene.screen == screen else data.screens[screen].do
 
 
 def step_of(screen: str) -> int:
-    return next(step["number"] for step in GUIDE["steps"] for scene in step["scenes"] if scene["screen"] == screen)
+    return catalogue.training().scene_for(screen).step
 
 
 @pytest.fixture
@@ -101,7 +104,7 @@ def test_front_page_offers_start_oevelse(new_trainee):
     assert "Medlem - Lra</option>" in start and 'value="1" selected' in start
     for label in ("Sagsbehandler", "Kommunal sagsbehandler"):
         assert f">{label}</label>" in start
-    assert GUIDE["rights"][0]["who"]["da"] in start
+    assert catalogue.rights()[0].who["da"] in start
 
 
 def test_start_makes_a_sandbox_and_logs_out(new_trainee, tmp_path):
@@ -160,16 +163,77 @@ def test_afslut_removes_the_sandbox(new_trainee, tmp_path):
     assert "Start øvelse" in trainee.panel("/") and "Opgave" not in trainee.panel("/")
 
 
-def test_old_sandboxes_are_cleaned_up(app, new_trainee, tmp_path):
-    app.config["TRAINING_MAX_SANDBOXES"] = 3
+def sandbox_files(tmp_path) -> list:
+    return sorted((tmp_path / "oevelse").glob("sandkasse-*.sqlite"))
+
+
+def test_a_full_portal_refuses_a_new_sandbox_and_evicts_none_in_use(app, new_trainee, tmp_path):
     app.extensions["sesag.training"].max_count = 3
-    trainees = [new_trainee() for _ in range(5)]
+    trainees = [new_trainee() for _ in range(3)]
     for trainee in trainees:
         trainee.start()
-    assert len(list((tmp_path / "oevelse").glob("sandkasse-*.sqlite"))) == 3
-    # the newest survive; the oldest trainee falls back to "Start øvelse"
-    assert "Opgave" in trainees[-1].panel("/")
-    assert "Start øvelse" in trainees[0].panel("/") and "Opgave" not in trainees[0].panel("/")
+    late = new_trainee().start()
+    assert late.status_code == 503 and "ikke plads" in late.get_data(as_text=True)
+    assert len(sandbox_files(tmp_path)) == 3
+    assert all("Opgave" in trainee.panel("/") for trainee in trainees)
+
+
+def test_an_idle_sandbox_makes_room(app, new_trainee, tmp_path):
+    import os
+    import time
+
+    app.extensions["sesag.training"].max_count = 2
+    idle, busy = new_trainee(), new_trainee()
+    idle.start()
+    old = time.time() - 2 * 3600  # unused for two hours (TRAINING_IDLE: one)
+    os.utime(sandbox_files(tmp_path)[0], (old, old))
+    busy.start()
+    assert new_trainee().start().status_code == 302
+    assert "Opgave" in busy.panel("/")
+    assert len(sandbox_files(tmp_path)) == 2
+
+
+def test_sandboxes_per_client_are_limited(app, new_trainee, tmp_path):
+    app.extensions["sesag.training"].starts.count = 3
+    answers = [new_trainee().start().status_code for _ in range(5)]  # one address, no cookies kept
+    assert answers == [302, 302, 302, 429, 429]
+    assert len(sandbox_files(tmp_path)) == 3
+
+
+def test_a_trainee_whose_sandbox_is_gone_is_logged_out_and_never_writes_to_the_shared_database(
+        app, new_trainee, tmp_path, query):
+    trainee = new_trainee()
+    trainee.start()
+    trainee.log_in()
+    url = f"/selvbetjening/medarbejdere/{LRA}/rettigheder"
+    page = trainee.client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    for path in sandbox_files(tmp_path):
+        path.unlink()  # cleaned up (or evicted) while the trainee works
+    answer = trainee.client.post(url, data={"csrf_token": form_token(page), "version": version,
+                                            "right": [SAGSBEHANDLER]})
+    assert answer.status_code == 303 and answer.headers["Location"] == "/oevelse?slut=1"
+    assert query("SELECT * FROM employee_right WHERE employee_id = ? AND right_id = ?", LRA, SAGSBEHANDLER) == []
+    assert trainee.client.get_cookie("sesag_oevelse") is None
+    assert trainee.client.get("/selvbetjening/").status_code == 302  # logged out
+    assert "findes ikke længere" in trainee.client.get("/oevelse?slut=1").get_data(as_text=True)
+
+
+def test_a_trainees_session_is_bound_to_its_sandbox(app, new_trainee):
+    trainee = new_trainee()
+    trainee.start()
+    trainee.log_in()
+    assert trainee.client.get("/selvbetjening/").status_code == 200
+    thief = app.test_client()  # the trainee's session cookie, without the sandbox
+    thief.set_cookie("session", trainee.client.get_cookie("session").value)
+    assert thief.get("/selvbetjening/").status_code == 302
+
+
+def test_a_huge_employee_number_is_refused_with_400(new_trainee):
+    trainee = new_trainee()
+    answer = trainee.client.post("/oevelse/start", data={"csrf_token": trainee.csrf("/oevelse"),
+                                                         "medarbejder": "9" * 10240, "rettighed": SAGSBEHANDLER})
+    assert answer.status_code == 400
 
 
 def test_a_forged_cookie_gives_no_sandbox(new_trainee):
@@ -195,7 +259,7 @@ def test_hints_per_screen_when_logged_in(new_trainee):
     token = trainee.csrf("/log-paa")
     trainee.client.post("/log-paa", data={"csrf_token": token, "bruger_id": "admin", "adgangskode": "nemid-demo"})
     key_page = trainee.panel("/log-paa/noeglekort")  # the key card belongs to Trin 1 too
-    assert "Trin 1 af 5" in key_page and caption("login") in key_page
+    assert "Trin 1 af 5" in key_page and caption("keycard") in key_page
     trainee.log_in()
     for url, screen in [("/selvbetjening/", "selfservice"), ("/selvbetjening/medarbejdere", "employees"),
                         (f"/selvbetjening/medarbejdere/{LRA}", "employee"),
@@ -204,8 +268,8 @@ def test_hints_per_screen_when_logged_in(new_trainee):
         assert f"Trin {step_of(screen)} af 5" in text, url
         assert caption(screen) in text, url
         assert "Hov" not in text and "hører ikke til" not in text, url
-    step5 = next(step for step in GUIDE["steps"] if step["number"] == 5)
-    assert step5["bullets"]["da"][0] in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
+    step5 = catalogue.steps()[4]
+    assert step5.bullets["da"][0] in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
     assert "Rettigheden i denne øvelse: Sagsbehandler" in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
 
 
@@ -300,3 +364,159 @@ def test_saving_with_nothing_ticked_is_not_success(new_trainee):
     trainee.log_in()
     trainee.save_rights(LRA, [])
     assert "Medlem - Lra har endnu ikke rettigheden Sagsbehandler." in trainee.panel("/selvbetjening/")
+
+
+class _Controls(HTMLParser):
+    """The texts of the things a person can click or fill in, outside the training panel."""
+
+    KINDS = {"a", "button", "label", "summary", "legend"}
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[list] = []
+        self.in_panel = 0
+        self.hidden: list[str] = []  # aria-hidden elements: not part of an accessible name
+        self.texts: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("aria-hidden") == "true":
+            self.hidden.append(tag)
+        if tag == "aside" and "training" in (attrs.get("class") or ""):
+            self.in_panel += 1
+        if tag in self.KINDS and not self.in_panel:
+            self.open.append([tag, ""])
+        if tag == "input" and attrs.get("type") in ("submit", "button") and not self.in_panel:
+            self.texts.add(_fold(attrs.get("value")))
+
+    def handle_endtag(self, tag):
+        if self.hidden and self.hidden[-1] == tag:
+            self.hidden.pop()
+        if tag == "aside" and self.in_panel:
+            self.in_panel -= 1
+        if self.open and self.open[-1][0] == tag:
+            self.texts.add(_fold(self.open.pop()[1]))
+
+    def handle_data(self, data):
+        if self.hidden:
+            return
+        for item in self.open:
+            item[1] += data
+
+
+def _fold(text) -> str:
+    return " ".join((text or "").split()).rstrip(":*").casefold()
+
+
+def panel_part(page: str, css_class: str) -> str:
+    found = re.findall(rf'<p class="{css_class}">(.*?)</p>', page, re.S)
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", part)) for part in found)
+
+
+def each_screen(trainee):
+    """(screen, page) for every screen of training.toml, reached as a trainee reaches it."""
+    yield "front", trainee.client.get("/").get_data(as_text=True)
+    yield "login", trainee.client.get("/log-paa").get_data(as_text=True)
+    trainee.auth.start()
+    yield "keycard", trainee.client.get("/log-paa/noeglekort").get_data(as_text=True)
+    trainee.auth.key()
+    yield "selfservice", trainee.client.get("/selvbetjening/").get_data(as_text=True)
+    yield "employees", trainee.client.get("/selvbetjening/medarbejdere").get_data(as_text=True)
+    yield "employee", trainee.client.get(f"/selvbetjening/medarbejdere/{LRA}").get_data(as_text=True)
+    yield "rights", trainee.client.get(f"/selvbetjening/medarbejdere/{LRA}/rettigheder").get_data(as_text=True)
+    trainee.save_rights(LRA, [SAGSBEHANDLER])
+    yield "saved", trainee.client.get(f"/selvbetjening/medarbejdere/{LRA}/rettigheder").get_data(as_text=True)
+
+
+def test_every_hint_names_buttons_and_links_that_are_on_its_page(new_trainee):
+    """A quoted label in what the panel says to do ('Log på', 'Gem rettigheder') is a control on
+    that very page: the key-card page must not say 'Næste' when its button is 'Log på'."""
+    trainee = new_trainee()
+    trainee.start()
+    seen = set()
+    for screen, page in each_screen(trainee):
+        seen.add(screen)
+        said = " ".join(panel_part(page, kind) for kind in ("training-do", "training-extra", "training-ok"))
+        assert said.strip(), screen
+        controls = _Controls()
+        controls.feed(page)
+        quoted = re.findall(r"'([^']+)'", said)
+        missing = [label for label in quoted if _fold(label) not in controls.texts]
+        assert missing == [], f"{screen}: the hint names {missing}, which the page does not show"
+    assert seen == set(catalogue.training().screens)
+
+
+def test_the_panel_carries_each_screens_targets(new_trainee):
+    """What 'Vis hvor' frames: the screen's targets with the task filled in, as JSON data (no
+    inline script: the page's CSP allows only its own files)."""
+    trainee = new_trainee()
+    trainee.start()
+    for screen, page in each_screen(trainee):
+        found = re.search(r'<script type="application/json" id="training-targets">(.*?)</script>', page, re.S)
+        assert found, screen
+        expected = [{"role": t.role, "name": t.name.format(employee="Medlem - Lra", right="Sagsbehandler"),
+                     "within": t.within} for t in catalogue.training().screens[screen].targets]
+        assert json.loads(found.group(1)) == expected, screen
+        assert 'role="switch" id="training-show"' in page and "/static/training.js" in page
+        assert re.search(r"<script>|\son[a-z]+=", page) is None, screen  # nothing inline
+
+
+def test_a_detour_frames_nothing(new_trainee):
+    trainee = new_trainee()
+    trainee.start()
+    trainee.log_in()
+    page = trainee.client.get(f"/selvbetjening/medarbejdere/{BRUGER}").get_data(as_text=True)
+    assert "Hov, det er" in page and 'id="training-targets"' not in page
+
+
+def test_the_trainer_overview_needs_the_code(app, new_trainee):
+    trainer = app.test_client()
+    assert "Underviserkode" in trainer.get("/oevelse/oversigt").get_data(as_text=True)
+    token = form_token(trainer.get("/oevelse/oversigt").get_data(as_text=True))
+    wrong = trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": "000000x"})
+    assert wrong.status_code == 403 and "Forkert kode" in wrong.get_data(as_text=True)
+    assert "<table" not in trainer.get("/oevelse/oversigt").get_data(as_text=True)
+
+
+def test_guessing_the_trainer_code_is_limited(app):
+    trainer = app.test_client()
+    token = form_token(trainer.get("/oevelse/oversigt").get_data(as_text=True))
+    answers = [trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": f"{n:06d}"}).status_code
+               for n in range(11) if f"{n:06d}" != app.config["TRAINER_CODE"]][:11]
+    assert answers[:10] == [403] * 10 and answers[10:] == [429] * len(answers[10:])
+    right = trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": app.config["TRAINER_CODE"]})
+    assert right.status_code == 429  # even the right code waits out the window
+
+
+def test_the_trainer_overview_shows_each_trainees_progress(app, new_trainee):
+    done, busy = new_trainee(), new_trainee()
+    done.start()
+    done.log_in()
+    done.save_rights(LRA, [SAGSBEHANDLER])
+    done.panel("/selvbetjening/")  # the panel notes the passed check
+    busy.start(employee=BRUGER, right=KOMMUNAL)
+    busy.log_in()
+    busy.panel("/selvbetjening/medarbejdere")
+    trainer = app.test_client()
+    token = form_token(trainer.get("/oevelse/oversigt").get_data(as_text=True))
+    assert trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": app.config["TRAINER_CODE"]}).status_code == 302
+    rows = [" ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", row)).split())
+            for row in re.findall(r"<tr>(.*?)</tr>", trainer.get("/oevelse/oversigt").get_data(as_text=True), re.S)]
+    assert rows[1:] == ["Giv Medlem - Bruger rettigheden Kommunal sagsbehandler Trin 3 af 5 Nej 0 min.",
+                        "Giv Medlem - Lra rettigheden Sagsbehandler Trin 5 af 5 Ja 0 min."]
+
+
+def test_portal_training_prints_the_trainer_code(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from mock_portal.cli import portal_command
+
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path / "instance"))
+    served = []
+    monkeypatch.setattr("waitress.serve", lambda app, **kw: served.append(app))
+    monkeypatch.setenv("SESAG_SECRET_KEY", "cli-test")
+    result = CliRunner().invoke(portal_command, ["--db", str(tmp_path / "p.sqlite"), "--training", "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    code = served[0].config["TRAINER_CODE"]
+    assert re.fullmatch(r"\d{6}", code)
+    assert f"Trainer overview: http://127.0.0.1:5123/oevelse/oversigt (code {code})" in result.output

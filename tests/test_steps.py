@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from flows import steps
+import catalogue
+from flows import pages, steps
 
 # The official guide, in ../shared beside the checkout (SESAG_SEED: another place, e.g. in a worktree).
 SEED = Path(os.environ.get("SESAG_SEED") or Path(__file__).resolve().parents[2] / "shared/seed/vejledning-se-sag.txt")
@@ -96,3 +97,21 @@ def test_a_failing_scene_is_named():
         steps.catalogue.cache_clear()
     assert failed.value.step.number == 3
     assert isinstance(failed.value.__cause__, LookupError)
+
+
+def test_a_scene_without_an_action_is_an_error_naming_file_and_scene():
+    original = dict(steps.ACTIONS)
+    try:
+        del steps.ACTIONS["trin-4-medarbejder"]
+        steps.catalogue.cache_clear()
+        with pytest.raises(ValueError, match=r"^vejledning\.toml: scene 'trin-4-medarbejder' has no action"):
+            steps.catalogue()
+    finally:
+        steps.ACTIONS.update(original)
+        steps.catalogue.cache_clear()
+
+
+def test_rights_derive_from_the_catalogue():
+    assert steps.RIGHT_KEYS == tuple(right.key for right in catalogue.rights())
+    assert steps.right_label("kommunal-sagsbehandler", "en") == catalogue.right("aes.kommunal_sagsbehandler").label["en"]
+    assert pages.RIGHTS == {r.key: (r.portal_label, r.portal_id) for r in catalogue.rights()}

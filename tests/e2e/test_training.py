@@ -1,5 +1,6 @@
-"""Training mode in Chromium: a trainee completes the exercise (with one wrong turn), and two
-trainees practising at the same time do not see each other's changes."""
+"""Training mode in Chromium: a trainee completes the exercise (with one wrong turn), two
+trainees practising at the same time do not see each other's changes, and 'Vis hvor' frames the
+elements the guide frames."""
 from __future__ import annotations
 
 import re
@@ -8,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from flows import browser as sesag_browser
+from flows import steps
 from flows.credentials import Credentials
 from flows.embedded import embedded_portal
 from flows.pages import EmployeePage, EmployeesPage, FrontPage, LoginPage, RightsPage, SelfServicePage
@@ -113,3 +115,41 @@ def test_two_trainees_do_not_see_each_others_changes(page: Page, browser, traini
         expect(panel(page)).to_contain_text("Godt klaret! Medlem - Lra har nu rettigheden Sagsbehandler")
     finally:
         other.close()
+
+
+def framed(page: Page):
+    """The elements 'Vis hvor' frames now (once training.js has run)."""
+    expect(page.locator("html[data-training-shown]")).to_have_count(1)
+    return page.locator(".training-target")
+
+
+def test_vis_hvor_frames_what_the_guide_frames_on_each_screen(page: Page, training_portal):
+    """The catalogue's declarative targets, found by training.js in the live page, are the very
+    elements flows/steps.py's Playwright targets find, scene by scene through Trin 1-5."""
+    start_exercise(page, training_portal.url)
+    walk = steps.Walk(page=page, base_url=training_portal.url, credentials=Credentials.demo())
+    checked = []
+
+    def on_scene(step, scene, walk):
+        guide = scene.targets(walk)
+        shown = framed(page)
+        expect(shown).to_have_count(sum(target.count() for target in guide))
+        for target in guide:
+            expect(target).to_have_class(re.compile(r"\btraining-target\b"))
+        checked.append(scene.id)
+
+    steps.run_procedure(walk, on_scene)
+    assert checked == [scene.id for step in steps.catalogue() for scene in step.scenes]
+
+
+def test_vis_hvor_switches_the_frames_off_and_remembers_it(page: Page, training_portal):
+    start_exercise(page, training_portal.url)
+    expect(framed(page)).to_have_count(1)  # 'Log på NemID selvbetjening'
+    switch = panel(page).get_by_role("switch", name="Vis hvor")
+    switch.uncheck()
+    expect(page.locator(".training-target")).to_have_count(0)
+    FrontPage(page, training_portal.url).go_to_login()
+    expect(panel(page).get_by_role("switch", name="Vis hvor")).not_to_be_checked()
+    expect(framed(page)).to_have_count(0)
+    panel(page).get_by_role("switch", name="Vis hvor").check()
+    expect(page.locator(".training-target")).to_have_count(1)  # 'Næste'
