@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from pathlib import Path
 
-from flask import Flask, render_template, url_for
+from flask import Flask, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from mock_portal.db import check_fixed_now
 
@@ -22,7 +25,27 @@ ERROR_TITLES = {
     405: ("Ugyldig forespørgsel", "Siden kan ikke bruges på denne måde."),
     413: ("For store data", "De indsendte data er for store."),
     500: ("Der opstod en fejl", "Der opstod en fejl i selvbetjeningen. Prøv igen senere."),
+    503: ("Selvbetjeningen er ikke tilgængelig", "Selvbetjeningen kan ikke gemme lige nu. Prøv igen senere."),
 }
+
+# Every page but the static files: no copy in a cache, no frame, nothing loaded from elsewhere.
+# (The guide's overlay and the training panel are added by Playwright's evaluate(), which a
+# CSP does not govern; data: is the favicon's empty image.)
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+
+
+class AsciiIntegerConverter(IntegerConverter):
+    """``<int:...>`` with ASCII digits only: Werkzeug's ``\\d`` also takes '١' (Arabic-Indic one)."""
+
+    regex = r"[0-9]+"
+
+
+def _cookie_secure(value: str | None) -> bool | None:
+    """SESAG_COOKIE_SECURE: 1/0 forces it on/off; unset: Secure exactly when served over https."""
+    if value is None or value.strip() == "":
+        return None
+    return value.strip().lower() in ("1", "true", "yes", "ja", "on")
 
 
 def _secret_key(app: Flask) -> str:
@@ -40,6 +63,7 @@ def _secret_key(app: Flask) -> str:
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the portal."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = AsciiIntegerConverter  # before any route is added
     app.config.from_mapping(
         DATABASE=os.path.join(app.instance_path, "portal.sqlite"),
         DEMO_MODE=True,
@@ -50,6 +74,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=64 * 1024,
         MAX_LOGIN_ATTEMPTS=5,
+        SESSION_IDLE_MINUTES=30,
+        SESSION_MAX_HOURS=8,
+        SESAG_COOKIE_SECURE=_cookie_secure(os.environ.get("SESAG_COOKIE_SECURE")),
         # Browsers keep the stylesheet and fonts instead of asking again on every page (as a
         # real portal's CDN would); asset_url() adds the file's mtime so an edit is seen at once.
         SEND_FILE_MAX_AGE_DEFAULT=3600,
@@ -62,6 +89,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app)
 
     from mock_portal import auth, csrf, db, public, selvbetjening
+    from mock_portal.sessions import ServerSideSessions
+
+    app.session_interface = ServerSideSessions()
+    # Behind a reverse proxy that ends https, X-Forwarded-Proto tells the portal so (Secure cookie).
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1)
 
     @app.template_global()
     def asset_url(filename: str) -> str:
@@ -92,11 +124,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         title, message = ERROR_TITLES[500]
         return render_template("error.html", title=title, message=message), 500
 
+    @app.errorhandler(sqlite3.OperationalError)
+    def database_unavailable(error):
+        """The database cannot be written (read-only, disk full, locked too long): nothing was changed."""
+        app.logger.error("database error: %s", error)
+        title, message = ERROR_TITLES[503]
+        return render_template("error.html", title=title, message=message), 503
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint != "static":
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     return app

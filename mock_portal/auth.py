@@ -2,17 +2,23 @@
 
 Five wrong answers in a row (password or key) lock the user until an operator unlocks it
 (``flask --app mock_portal unlock-user BRUGER_ID`` or ``sesag portal --unlock BRUGER_ID``).
+A try is taken from the count in one statement before anything is checked, so parallel guesses
+never get more than five checks. Unknown, locked and open ids answer alike, in about the same
+time, until the password is right; only then does a locked user read "spærret". Each key of the
+card is used once (the pending log-in and its code live in the server-side session).
 """
 from __future__ import annotations
 
 import functools
+import hmac
 import random
 import secrets
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from mock_portal.db import PASSWORD_HASH_METHOD, get_db
+from mock_portal.db import PASSWORD_HASH_METHOD, end_admin_sessions, get_db, spend_key, unspent_codes
+from mock_portal.sessions import renew
 
 bp = Blueprint("auth", __name__)
 
@@ -21,7 +27,7 @@ WRONG_KEY = "Forkert nøgle. Prøv igen med nøglen, der hører til nøglenummer
 LOCKED = ("Din NemID er spærret efter {attempts} forkerte forsøg. Kontakt din NemID administrator "
           "eller Nets DanID support for at få den åbnet igen.")
 MAX_FIELD = 100
-_UNKNOWN_USER_HASH = generate_password_hash(secrets.token_hex(16), method=PASSWORD_HASH_METHOD)
+MAX_NEXT = 512  # a longer next= is dropped (it would only be a way to make requests heavy)
 
 
 def _shown(error: str | None) -> str | None:
@@ -35,7 +41,8 @@ def login_required(view):
     @functools.wraps(view)
     def wrapped(**kwargs):
         if g.admin is None:
-            return redirect(url_for("auth.login", next=request.path))
+            target = request.path if len(request.path) <= MAX_NEXT else None
+            return redirect(url_for("auth.login", next=target))
         return view(**kwargs)
 
     return wrapped
@@ -53,19 +60,49 @@ def load_logged_in_admin() -> None:
             g.company = db.execute("SELECT * FROM company WHERE id = ?", (g.admin["company_id"],)).fetchone()
 
 
-def _count_failure(admin) -> bool:
-    """Count a wrong answer; True when this one locked the user."""
-    db = get_db()
-    attempts = admin["failed_attempts"] + 1
-    locked = attempts >= current_app.config["MAX_LOGIN_ATTEMPTS"]
-    db.execute("UPDATE admin SET failed_attempts = ?, locked = ? WHERE id = ?", (attempts, int(locked), admin["id"]))
-    return locked
+@functools.lru_cache(maxsize=8)
+def _decoy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def _spend_time_like(stored_hash: str | None, password: str) -> None:
+    """Check a decoy of the same algorithm and rounds as ``stored_hash``: the time a real check costs."""
+    method = stored_hash.split("$", 1)[0] if stored_hash else PASSWORD_HASH_METHOD
+    check_password_hash(_decoy_hash(method), password)
+
+
+def _take_try(admin_id: int) -> bool:
+    """Take one of the user's tries before checking anything; False when none is left (locked, or
+    the last one is being checked right now)."""
+    taken = get_db().execute(
+        "UPDATE admin SET failed_attempts = failed_attempts + 1"
+        " WHERE id = ? AND locked = 0 AND failed_attempts < ? RETURNING failed_attempts",
+        (admin_id, current_app.config["MAX_LOGIN_ATTEMPTS"]),
+    ).fetchone()
+    return taken is not None
+
+
+def _give_try_back(admin_id: int) -> None:
+    """A right password: it does not count (only a full log-in clears the count)."""
+    get_db().execute("UPDATE admin SET failed_attempts = failed_attempts - 1 WHERE id = ? AND failed_attempts > 0",
+                     (admin_id,))
+
+
+def _lock_if_used_up(admin_id: int) -> bool:
+    """After a wrong answer: lock the user when that was the last try, ending their sessions; True if so."""
+    locked = get_db().execute(
+        "UPDATE admin SET locked = 1 WHERE id = ? AND locked = 0 AND failed_attempts >= ? RETURNING id",
+        (admin_id, current_app.config["MAX_LOGIN_ATTEMPTS"]),
+    ).fetchone()
+    if locked is not None:
+        end_admin_sessions(admin_id)
+    return locked is not None
 
 
 def _safe_next(target: str | None) -> str:
     # Only a path on this site: no '//host', and no backslash, which browsers read as '/'.
     if target and target.startswith("/") and not target.startswith("//") and target.isprintable() \
-            and "\\" not in target:
+            and "\\" not in target and len(target) <= MAX_NEXT:
         return target
     return url_for("selvbetjening.overview")
 
@@ -78,32 +115,41 @@ def login():
     if request.method == "POST":
         user_id = request.form.get("bruger_id", "").strip()[:MAX_FIELD]
         password = request.form.get("adgangskode", "")[:MAX_FIELD]
-        admin = get_db().execute("SELECT * FROM admin WHERE user_id = ?", (user_id,)).fetchone()
-        if admin is not None and admin["locked"]:
-            error = LOCKED
-        elif admin is None:
-            # Spend the time a real check costs, so response times do not reveal bruger-ids.
-            check_password_hash(_UNKNOWN_USER_HASH, password)
-            error = WRONG_LOGIN
-        elif not check_password_hash(admin["password_hash"], password):
-            error = WRONG_LOGIN
-            if admin is not None and _count_failure(admin):
+        db = get_db()
+        admin = db.execute("SELECT * FROM admin WHERE user_id = ?", (user_id,)).fetchone()
+        error = WRONG_LOGIN
+        if admin is None:
+            any_admin = db.execute("SELECT password_hash FROM admin ORDER BY id LIMIT 1").fetchone()
+            _spend_time_like(any_admin[0] if any_admin else None, password)
+        elif admin["locked"]:
+            if check_password_hash(admin["password_hash"], password):
                 error = LOCKED
-        else:
-            session.clear()
+        elif not _take_try(admin["id"]):
+            _spend_time_like(admin["password_hash"], password)
+        elif check_password_hash(admin["password_hash"], password):
+            _give_try_back(admin["id"])
+            renew()
             session["pending_admin_id"] = admin["id"]
             session["next"] = _safe_next(request.args.get("next"))
             return redirect(url_for("auth.keycard"))
+        else:
+            _lock_if_used_up(admin["id"])
     status = 401 if error else 200
     return render_template("login.html", error=_shown(error), user_id=user_id), status
 
 
 def _choose_code(admin_id: int) -> str:
+    """A code whose key is not used yet: the fixed one (reproducible screenshots) while it is unused."""
+    codes = unspent_codes(admin_id)
     fixed = current_app.config.get("KEYCARD_FIXED_CODE")
-    codes = [row["code"] for row in get_db().execute("SELECT code FROM keycard WHERE admin_id = ? ORDER BY code", (admin_id,))]
     if fixed and fixed in codes:
         return fixed
     return random.SystemRandom().choice(codes)
+
+
+def _key_is_right(admin_id: int, code: str | None, typed: str) -> bool:
+    row = get_db().execute("SELECT key FROM keycard WHERE admin_id = ? AND code = ?", (admin_id, code)).fetchone()
+    return row is not None and hmac.compare_digest(typed.encode(), row["key"].encode())
 
 
 @bp.route("/log-paa/noeglekort", methods=("GET", "POST"))
@@ -123,14 +169,16 @@ def keycard():
     elif request.method == "POST":
         code = session.get("key_code")
         typed = request.form.get("noegle", "").strip()[:MAX_FIELD]
-        row = db.execute("SELECT key FROM keycard WHERE admin_id = ? AND code = ?", (admin_id, code)).fetchone()
-        if row is not None and typed == row["key"]:
+        if not _take_try(admin_id):
+            error = LOCKED
+        elif _key_is_right(admin_id, code, typed) and spend_key(admin_id, code):
+            # Written first (the key spent, the count cleared, one transaction); then the session.
             target = session.get("next")
-            session.clear()
+            renew()
             session["admin_id"] = admin_id
-            db.execute("UPDATE admin SET failed_attempts = 0 WHERE id = ?", (admin_id,))
             return redirect(_safe_next(target))
-        error = LOCKED if _count_failure(admin) else WRONG_KEY
+        else:
+            error = LOCKED if _lock_if_used_up(admin_id) else WRONG_KEY
     if error != LOCKED and (request.method == "GET" or "key_code" not in session or error):
         session["key_code"] = _choose_code(admin_id)
     code = session.get("key_code", "")
@@ -145,7 +193,7 @@ def keycard():
 
 @bp.route("/log-af", methods=("POST",))
 def logout():
-    """End the session."""
-    session.clear()
+    """End the session (on the server: a copy of the cookie no longer works)."""
+    renew()
     flash("Du er nu logget af.", "success")
     return redirect(url_for("public.front"))

@@ -1,9 +1,28 @@
 """``sesag portal``: serve the mock portal with waitress (a real WSGI server)."""
 from __future__ import annotations
 
+import socket
+import sqlite3
 from pathlib import Path
 
 import click
+
+
+def _stop(message: str):
+    """One line on stderr and exit 2: a start-up problem the user fixes (no traceback)."""
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(2)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Stop unless ``host:port`` is a port this server can listen on (before printing its URL)."""
+    if not 1 <= port <= 65535:
+        _stop(f"--port {port} is not a port number (1-65535).")
+    try:
+        with socket.create_server((host, port)):  # SO_REUSEADDR, as waitress binds
+            pass
+    except OSError as error:
+        _stop(f"cannot listen on {host}:{port}: {error.strerror or error} (is another server running there?)")
 
 
 @click.command("portal")
@@ -23,17 +42,24 @@ def portal_command(host, port, database, unlock, reset, training, no_demo_key):
     from waitress import serve
 
     from mock_portal import create_app
-    from mock_portal.db import database_is_empty, reset_demo_database, unlock_user
+    from mock_portal.db import add_missing_tables, check_writable, database_is_empty, reset_demo_database, unlock_user
 
     config = {"DEMO_MODE": not no_demo_key, "TRAINING": training}
     if database:
         database.parent.mkdir(parents=True, exist_ok=True)
         config["DATABASE"] = str(database)
     app = create_app(config)
+    if not unlock:
+        _check_port(host, port)
     with app.app_context():
-        if reset or not Path(app.config["DATABASE"]).exists() or database_is_empty():
-            reset_demo_database()
-            click.echo(f"Created the demo database {app.config['DATABASE']}")
+        try:  # a corrupt or unwritable database stops here, not on a visitor's first log-in
+            if reset or not Path(app.config["DATABASE"]).exists() or database_is_empty():
+                reset_demo_database()
+                click.echo(f"Created the demo database {app.config['DATABASE']}")
+            add_missing_tables()
+            check_writable()
+        except sqlite3.Error as error:
+            _stop(f"the database {app.config['DATABASE']} cannot be used: {error}")
         if unlock:
             if not unlock_user(unlock):
                 raise click.ClickException(f"No user with bruger-id {unlock!r}.")

@@ -19,7 +19,8 @@ def protect() -> None:
         return
     sent = request.form.get("csrf_token", "")
     expected = session.get("csrf_token", "")
-    if not expected or not hmac.compare_digest(sent, expected):
+    # As bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500).
+    if not expected or not hmac.compare_digest(sent.encode("utf-8", "replace"), expected.encode("utf-8")):
         abort(400, description="Formularen er udløbet eller ugyldig. Gå tilbage, genindlæs siden og prøv igen.")
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 import unicodedata
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -196,3 +197,103 @@ def init_app(app) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(unlock_user_command)
+
+
+# --- security: server-side sessions, spent keys, start-up checks ------------------------------
+# The session rows go through get_db(), so in training mode a trainee's session lives in the
+# trainee's sandbox: a sandbox that disappears takes its sessions with it.
+
+def add_missing_tables() -> None:
+    """Run schema.sql's ``CREATE ... IF NOT EXISTS`` statements: a database made before a table
+    was added gets it, and nothing else changes."""
+    with current_app.open_resource("schema.sql") as schema:
+        lines = schema.read().decode("utf8").splitlines(keepends=True)
+    db, statement = get_db(), ""
+    for line in lines:
+        statement += line
+        if sqlite3.complete_statement(statement):
+            code = "\n".join(part for part in statement.strip().splitlines() if not part.startswith("--"))
+            if code.upper().startswith(("CREATE TABLE IF NOT EXISTS", "CREATE INDEX IF NOT EXISTS")):
+                db.execute(code)
+            statement = ""
+
+
+def check_writable() -> None:
+    """Raise sqlite3.Error unless the database is readable, sound and can be written."""
+    db = get_db()
+    db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    db.execute("BEGIN IMMEDIATE")
+    try:  # a real write (rolled back): SQLite writes its journal only then
+        db.execute("CREATE TABLE sesag_write_check (x)")
+    finally:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+
+
+def load_session(key: str, idle: float, longest: float) -> sqlite3.Row | None:
+    """The open session ``key``; one idle longer than ``idle`` or older than ``longest`` seconds ends now."""
+    row = get_db().execute("SELECT * FROM web_session WHERE id = ? AND ended IS NULL", (key,)).fetchone()
+    if row is None:
+        return None
+    moment = time.time()
+    if moment - row["last_seen"] > idle or moment - row["created"] > longest:
+        end_session(key)
+        return None
+    return row
+
+
+def create_session(key: str, admin_id: int | None, data: str, longest: float) -> None:
+    moment = time.time()
+    db = get_db()
+    db.execute("DELETE FROM web_session WHERE last_seen < ?", (moment - longest,))  # nothing lives longer
+    db.execute("INSERT INTO web_session (id, admin_id, created, last_seen, data) VALUES (?, ?, ?, ?, ?)",
+               (key, admin_id, moment, moment, data))
+
+
+def update_session(key: str, admin_id: int | None, data: str) -> None:
+    get_db().execute("UPDATE web_session SET admin_id = ?, data = ?, last_seen = ? WHERE id = ? AND ended IS NULL",
+                     (admin_id, data, time.time(), key))
+
+
+def touch_session(key: str, every: float = 60) -> None:
+    """Note the visit (at most one write a minute: the idle time-out counts minutes)."""
+    moment = time.time()
+    get_db().execute("UPDATE web_session SET last_seen = ? WHERE id = ? AND last_seen < ?", (moment, key, moment - every))
+
+
+def end_session(key: str) -> None:
+    get_db().execute("UPDATE web_session SET ended = ? WHERE id = ? AND ended IS NULL", (time.time(), key))
+
+
+def end_admin_sessions(admin_id: int) -> None:
+    """End every open session of an administrator (the user was locked)."""
+    get_db().execute("UPDATE web_session SET ended = ? WHERE admin_id = ? AND ended IS NULL", (time.time(), admin_id))
+
+
+def unspent_codes(admin_id: int) -> list[str]:
+    """The key card's codes whose key is not used yet; a used-up card is renewed (NemID sent a new one)."""
+    db = get_db()
+    query = ("SELECT code FROM keycard WHERE admin_id = ? AND code NOT IN"
+             " (SELECT code FROM keycard_spent WHERE admin_id = ?) ORDER BY code")
+    codes = [row["code"] for row in db.execute(query, (admin_id, admin_id))]
+    if not codes:
+        db.execute("DELETE FROM keycard_spent WHERE admin_id = ?", (admin_id,))
+        codes = [row["code"] for row in db.execute(query, (admin_id, admin_id))]
+    return codes
+
+
+def spend_key(admin_id: int, code: str) -> bool:
+    """Use the key of ``code`` and clear the failure count, in one transaction; False when it was used already."""
+    db = get_db()
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        spent = db.execute("INSERT OR IGNORE INTO keycard_spent (admin_id, code, spent) VALUES (?, ?, ?)",
+                           (admin_id, code, time.time())).rowcount == 1
+        if spent:
+            db.execute("UPDATE admin SET failed_attempts = 0 WHERE id = ?", (admin_id,))
+    except BaseException:
+        if db.in_transaction:  # SQLite ends it itself after some errors (I/O)
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT" if spent else "ROLLBACK")
+    return spent

@@ -68,3 +68,25 @@ CREATE TABLE event (
 -- Events are history: they cannot be changed or removed.
 CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+-- Security: server-side sessions (mock_portal/sessions.py) and spent key-card keys. The tables
+-- are created IF NOT EXISTS so that db.add_missing_tables() adds them to an older database.
+DROP TABLE IF EXISTS web_session;
+DROP TABLE IF EXISTS keycard_spent;
+
+CREATE TABLE IF NOT EXISTS web_session (
+  id TEXT PRIMARY KEY,  -- SHA-256 of the cookie's random id: a copy of this table opens no session
+  admin_id INTEGER,     -- NULL before log-in (a pending log-in, a CSRF token, a message)
+  created REAL NOT NULL,  -- Unix time, the real clock (FIXED_NOW only dates what pages show)
+  last_seen REAL NOT NULL,
+  ended REAL,           -- log-af, lock, time-out or renewal
+  data TEXT NOT NULL    -- the Flask session, tagged JSON
+);
+CREATE INDEX IF NOT EXISTS web_session_admin ON web_session (admin_id) WHERE ended IS NULL;
+
+CREATE TABLE IF NOT EXISTS keycard_spent (  -- NemID keys are single use
+  admin_id INTEGER NOT NULL,
+  code TEXT NOT NULL,
+  spent REAL NOT NULL,
+  PRIMARY KEY (admin_id, code)
+);

@@ -193,7 +193,17 @@ def _validate_employee(form) -> tuple[dict, list[str]]:
     for key, label in (("name", "Navn"), ("email", "E-mail-adresse"), ("address", "Adresse")):
         if any(unicodedata.category(c) == "Cc" for c in values[key]):
             errors.append(f"{label} må ikke indeholde linjeskift eller kontroltegn.")
+        # Zero-width and bidi characters make two employees look identical (the flows' lookup).
+        elif any(unicodedata.category(c) == "Cf" for c in values[key]):
+            errors.append(f"{label} må ikke indeholde usynlige tegn eller retningstegn.")
     return values, errors
+
+
+def _email_taken(employee, email: str) -> bool:
+    """Another employee of the same company has this e-mail address (in any case)."""
+    return get_db().execute(
+        "SELECT 1 FROM employee WHERE company_id = ? AND id != ? AND lower(email) = lower(?)",
+        (employee["company_id"], employee["id"], email)).fetchone() is not None
 
 
 @bp.route("/medarbejdere/<int:employee_id>", methods=("GET", "POST"))
@@ -207,6 +217,8 @@ def employee(employee_id):
     status = 200
     if request.method == "POST":
         values, errors = _validate_employee(request.form)
+        if not errors and _email_taken(person, values["email"]):
+            errors.append("En anden medarbejder har allerede den e-mail-adresse.")
         if errors:
             status = 400
         else:
@@ -253,6 +265,9 @@ def rights(employee_id):
         version = request.form.get("version", "")
         shown = wanted
         try:
+            if not person["active"]:  # deleted: a right on it would be a right nobody sees or revokes
+                raise catalogue.RightsRuleError(
+                    f"{person['name']} er slettet (inaktiv). Rettigheder gives kun til aktive medarbejdere.")
             catalogue.validate(wanted)
         except catalogue.RightsRuleError as refusal:
             flash(str(refusal), "error")
@@ -260,8 +275,9 @@ def rights(employee_id):
         else:
             db = get_db()
             db.execute("BEGIN IMMEDIATE")  # serialise saves: the version check and write are one step
-            current = db.execute("SELECT rights_version FROM employee WHERE id = ?", (employee_id,)).fetchone()[0]
-            if version != str(current):
+            current, active = db.execute("SELECT rights_version, active FROM employee WHERE id = ?",
+                                         (employee_id,)).fetchone()
+            if version != str(current) or not active:  # changed, or deleted, since the page was read
                 db.execute("ROLLBACK")
                 flash("Rettighederne er ændret af en anden, efter du åbnede siden. Genindlæs siden, "
                       "og gem dine ændringer igen.", "error")

@@ -44,7 +44,7 @@ def test_environment_key_wins_over_the_instance_file(tmp_path, monkeypatch):
 def test_security_headers(client):
     headers = client.get("/").headers
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert headers["X-Frame-Options"] == "DENY"  # and CSP frame-ancestors 'none' (test_portal_security)
 
 
 def test_portal_package_never_imports_playwright_or_flows():

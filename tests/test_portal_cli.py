@@ -97,3 +97,59 @@ def test_unlock_writes_the_secret_key_to_the_instance_folder_only(tmp_path, no_s
     CliRunner().invoke(portal_command, ["--db", str(database), "--unlock", "admin"])
     key_file = tmp_path / "instance" / "secret_key"
     assert key_file.exists() and key_file.stat().st_mode & 0o077 == 0
+
+
+def one_line_and_exit_2(result, *words):
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2, result.output
+    assert len(lines) == 1, result.output
+    assert "Traceback" not in result.output and "http://" not in result.output
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def test_port_in_use_stops_with_one_line(tmp_path, served):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(portal_command, ["--db", str(tmp_path / "p.sqlite"), "--port", str(port)])
+    one_line_and_exit_2(result, str(port))
+    assert served == []
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-1"])
+def test_port_out_of_range_stops_with_one_line(tmp_path, served, port):
+    result = CliRunner().invoke(portal_command, ["--db", str(tmp_path / "p.sqlite"), "--port", port])
+    one_line_and_exit_2(result, port)
+    assert served == []
+
+
+def test_corrupt_database_stops_with_one_line(tmp_path, served):
+    database = tmp_path / "portal.sqlite"
+    database.write_bytes(b"this is not a database " * 200)
+    result = CliRunner().invoke(portal_command, ["--db", str(database)])
+    one_line_and_exit_2(result, str(database))
+    assert served == []
+
+
+def test_unwritable_database_stops_with_one_line(tmp_path, served):
+    database = tmp_path / "portal.sqlite"
+    CliRunner().invoke(portal_command, ["--db", str(database)])
+    served.clear()
+    (tmp_path / "portal.sqlite-journal").mkdir()  # SQLite cannot write its journal: reads work, writes fail
+    result = CliRunner().invoke(portal_command, ["--db", str(database)])
+    one_line_and_exit_2(result, str(database))
+    assert served == []
+
+
+def test_an_older_database_gets_the_new_tables(tmp_path, served):
+    database = tmp_path / "portal.sqlite"
+    CliRunner().invoke(portal_command, ["--db", str(database)])
+    with sqlite3.connect(database) as conn:
+        conn.execute("DROP TABLE web_session")
+    assert CliRunner().invoke(portal_command, ["--db", str(database)]).exit_code == 0
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM web_session").fetchone()[0] == 0
