@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flows.errors import (AmbiguousEmployee, EmployeeNotFound, GrantError, PortalDown, RuleRefused, SaveRefused,
                           StaleSave, VerificationFailed)
@@ -16,6 +17,8 @@ from flows.session import Session
 from flows.steps import RIGHT_KEYS, right_label
 
 VERIFIED = "(verified on the rights and events pages)"
+# How far the portal's clock may be behind ours when events are compared with the run's start.
+CLOCK_SKEW = timedelta(minutes=1)
 
 
 def other_right(right: str) -> str:
@@ -135,13 +138,15 @@ def _verify(session: Session, row, target: dict[str, bool], changes: list[str]) 
 
 def _made_by_this_run(session: Session, row, target: dict[str, bool], changes: list[str]) -> bool:
     """After an ambiguous save: does the newest event of each change come from this
-    administrator since this run began? (Then the save landed; else someone else made it.)"""
+    administrator since this run began? Then the save landed; else someone else made the
+    change after our read (a portal clock more than CLOCK_SKEW behind ours errs towards 'not ours')."""
     events = session.screens.events
     events.open(session.screens.rights.events_url())
     entries = events.entries()
+    since = session.started - CLOCK_SKEW
     for key in changes:
         latest = next((event for event in entries if _mentions(event, key, target)), None)
-        if latest is None or not latest.by_user(session.credentials.user) or not latest.since(session.started):
+        if latest is None or not latest.by_user(session.credentials.user) or not latest.since(since):
             return False
     return True
 

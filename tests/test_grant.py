@@ -337,7 +337,7 @@ def test_after_a_stale_save_a_change_by_another_administrator_is_not_claimed(mon
 def test_after_a_lost_answer_an_own_change_from_before_the_run_is_not_claimed(monkeypatch):
     portal = FakePortal()
     session = make_session(portal, monkeypatch)
-    session.started = datetime.now(ZoneInfo("UTC")) + timedelta(minutes=5)  # the change below is older
+    session.started = datetime.now(ZoneInfo("UTC")) + timedelta(minutes=5)  # the change below is older than the run
     portal.fail_save_answer = 1
     outcome = grant.grant_right(session, "lra@nets.dk", "sagsbehandler")
     assert (outcome.result, outcome.changed) == ("already-held", False)

@@ -8,6 +8,7 @@ from flows import commands, errors, grant
 from flows.session import Session
 from flows.steps import RIGHT_KEYS
 from flows.credentials import Credentials
+from flows.embedded import embedded_portal
 from flows.pages import EmployeesPage
 
 LRA = "lra@nets.dk"
@@ -199,3 +200,57 @@ def test_a_failing_portal_is_reported_after_the_retries_and_nothing_changes(sess
     assert failed == ["GET", "GET"]
     session.page.unroute(re.compile(r"/rettigheder$"))
     expect(open_rights(session, LRA).checkbox("sagsbehandler")).not_to_be_checked()
+
+
+def _lose_the_first_saves_answer(session, how):
+    """The first save lands in the portal but its answer is lost: either the connection drops
+    ('abort'), or the browser resends the POST and the portal refuses the resend as stale
+    (409, 'resend'), which is what Chromium does after a lost answer."""
+    saves = []
+
+    def lose(route):
+        if route.request.method != "POST" or saves:
+            route.continue_()
+            return
+        saves.append(route.fetch(max_redirects=0))  # the save reaches the portal and lands
+        if how == "abort":
+            route.abort("connectionreset")
+        else:
+            resent = route.fetch(max_redirects=0)
+            saves.append(resent)
+            route.fulfill(response=resent)
+
+    session.page.route(re.compile(r"/rettigheder$"), lose)
+    # After a dropped connection Chromium loads its error page, which can interrupt the next
+    # navigation: allow the default number of retries.
+    session.retries, session.backoff = 3, 0.05
+    return saves
+
+
+@pytest.fixture(scope="module")
+def real_clock_portal():
+    """A portal on real time (the shared one has a fixed clock for the guide's screenshots):
+    the events' times are what tells this run's change from an older one."""
+    with embedded_portal(FIXED_NOW=None) as portal:
+        yield portal
+
+
+@pytest.fixture
+def real_clock_session(page, real_clock_portal):
+    real_clock_portal.reset()
+    session = Session(page, real_clock_portal.url, Credentials.demo(), retries=1, backoff=0.05)
+    session.log_in()
+    return session
+
+
+@pytest.mark.parametrize("how", ["abort", "resend"])
+def test_a_lost_answer_is_reported_as_this_runs_change(real_clock_session, how):
+    session = real_clock_session
+    saves = _lose_the_first_saves_answer(session, how)
+    outcome = grant.grant_right(session, LRA, "sagsbehandler")
+    if how == "resend":
+        assert [response.status for response in saves] == [302, 409]
+    assert (outcome.result, outcome.changed) == ("granted", True), outcome.message
+    session.page.unroute(re.compile(r"/rettigheder$"))
+    texts = [event.text for event in _events(session, LRA)]
+    assert sum("tildelt" in text and "Sagsbehandler" in text for text in texts) == 1  # saved once
