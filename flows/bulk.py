@@ -1,51 +1,53 @@
-"""Grant or revoke Se Sag rights for many employees from a CSV file, in one browser session.
+"""Grant or revoke Se Sag rights for many employees from a CSV or Excel file, in one log-in.
 
-The file has the columns ``employee,right[,action]`` (a header line naming them is optional;
-``action`` is grant or revoke, default grant; ``#`` lines and blank lines are skipped). Each
-row goes through ``flows.grant.grant_right`` in the same logged-in browser context (a fresh
-tab every ``ROWS_PER_PAGE`` rows).
+The file is read by ``flows.sheets``. Each row goes through ``flows.grant.grant_right`` in one
+logged-in browser context: with ``workers`` > 1 in that many tabs of it, the rows of one
+employee always in the same tab and in file order (so the one-right rule stays safe). The
+JSON report is written after every row (``"complete": false`` until the last one, rows not
+reached are ``"not-run"``); SIGINT and SIGTERM let the rows in progress finish, then the
+report and the summary are written and the command exits 130 / 143.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
+import os
+import signal
 import sys
+import tempfile
 import time
+from collections import deque
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import click
 
+from flows import commands, errors
 from flows import grant as grants
 from flows.credentials import Credentials
+from flows.session import Session, open_session
+from flows.sheets import BadRow, Row, SheetError, load
 
-COLUMNS = ("employee", "right", "action")
-ACTIONS = ("grant", "revoke")
 # Rows per browser tab before ``Session.renew_page``: a tab slows down with every page it has
 # loaded (about 6 per row); a new tab costs about 0.1 s. bench/bulk.py measures the effect.
 ROWS_PER_PAGE = 20
+# Tabs working at once; bench/bulk.py prints 1, 2 and 4 (see the README's speed section).
+DEFAULT_WORKERS = 2
+MAX_WORKERS = 8
 
-
-@dataclass(frozen=True)
-class Row:
-    """One well-formed line of the file."""
-
-    line: int
-    employee: str
-    right: str
-    action: str = "grant"
-
-
-@dataclass(frozen=True)
-class BadRow:
-    """A line that cannot be done as written."""
-
-    line: int
-    text: str
-    error: str
+# A failed row's exception -> the "result" word in the report (subclasses first).
+FAILURE_KINDS: dict[type[BaseException], str] = {
+    errors.AmbiguousEmployee: "ambiguous-employee",
+    errors.EmployeeNotFound: "unknown-employee",
+    errors.RuleRefused: "refused-one-right-rule",
+    errors.SaveRefused: "refused-by-portal",
+    errors.PortalDown: "portal-unavailable",
+    errors.LoginError: "login-failed",
+    errors.VerificationFailed: "not-verified",
+}
+FATAL_KINDS = ("portal-unavailable", "login-failed")  # the rows after one are not tried
 
 
 @dataclass
@@ -56,7 +58,7 @@ class RowResult:
     employee: str
     right: str
     action: str
-    status: str  # ok | failed | skipped
+    status: str  # ok | failed | not-run
     result: str  # granted, revoked, replaced, already-held, ... or the kind of failure
     message: str
     name: str = ""
@@ -68,148 +70,263 @@ class RowResult:
     def ok(self) -> bool:
         return self.status == "ok"
 
-
-def _row_text(cells: list[str]) -> str:
-    return ",".join(cells)
-
-
-def parse_csv(text: str) -> tuple[list[Row], list[BadRow]]:
-    """Split the file into good rows and bad rows, each with its line number (1-based)."""
-    rows: list[Row] = []
-    bad: list[BadRow] = []
-    order = list(COLUMNS)
-    seen_first = False
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), skipinitialspace=True)
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            bad.append(BadRow(start, "", f"malformed line: {exc}"))
-            continue
-        line = start
-        cells = [cell.strip() for cell in cells]
-        if not any(cells) or cells[0].startswith("#"):
-            continue
-        if not seen_first:
-            seen_first = True
-            lowered = [cell.lower() for cell in cells]
-            if "employee" in lowered:
-                unknown = [cell for cell in lowered if cell and cell not in COLUMNS]
-                if unknown or "right" not in lowered or len(set(lowered)) != len(lowered):
-                    bad.append(BadRow(line, _row_text(cells), f"header must name the columns {', '.join(COLUMNS)} (action optional)"))
-                    return rows, bad
-                order = lowered
-                continue
-        while len(cells) > len(order) and cells[-1] == "":
-            cells.pop()  # trailing commas
-        if len(cells) < 2 or len(cells) > len(order):
-            bad.append(BadRow(line, _row_text(cells), f"expected employee,right[,action]; got {len(cells)} column(s)"))
-            continue
-        values = dict(zip(order, cells))
-        employee = " ".join(values.get("employee", "").split())
-        if not employee:
-            bad.append(BadRow(line, _row_text(cells), "no employee given"))
-            continue
-        try:
-            right = grants.normalise_right(values.get("right", ""))
-        except ValueError as exc:
-            bad.append(BadRow(line, _row_text(cells), str(exc)))
-            continue
-        action = (values.get("action") or "grant").strip().lower()
-        if action not in ACTIONS:
-            bad.append(BadRow(line, _row_text(cells), f"unknown action {values.get('action')!r}; choose grant or revoke"))
-            continue
-        rows.append(Row(line, employee, right, action))
-    return rows, bad
+    @classmethod
+    def not_run(cls, row: Row, message: str = "not reached") -> "RowResult":
+        return cls(row.line, row.employee, row.right, row.action, "not-run", "not-run", message)
 
 
-def _failure_kind(exc: Exception) -> str:
-    return {
-        grants.AmbiguousEmployee: "ambiguous-employee",
-        grants.EmployeeNotFound: "unknown-employee",
-        grants.RuleRefused: "refused-one-right-rule",
-        grants.SaveRefused: "refused-by-portal",
-        grants.PortalDown: "portal-unavailable",
-        grants.LoginError: "login-failed",
-        grants.VerificationFailed: "not-verified",
-    }.get(type(exc), "error")
+def failure_kind(exc: BaseException) -> str:
+    return next((kind for cls, kind in FAILURE_KINDS.items() if isinstance(exc, cls)), "error")
+
+
+def bad_results(bad: Iterable[BadRow]) -> list[RowResult]:
+    """The lines that cannot be done as written, as failed rows (the message names no line:
+    every place that shows it puts the line number in front)."""
+    return [RowResult(line=b.line, employee="", right="", action="", status="failed", result="bad-row",
+                      message=b.error + (f" ({b.text})" if b.text else ""))
+            for b in bad]
+
+
+class Stop:
+    """Set by SIGINT / SIGTERM: no new row starts; the rows in progress finish."""
+
+    def __init__(self):
+        self.signal: int | None = None
+
+    def __bool__(self) -> bool:
+        return self.signal is not None
+
+    @property
+    def exit_code(self) -> int:
+        return commands.EXIT_SIGINT if self.signal == signal.SIGINT else commands.EXIT_SIGTERM
+
+    def name(self) -> str:
+        return signal.Signals(self.signal).name if self.signal else ""
+
+
+@contextmanager
+def stop_on_signals(stop: Stop, announce: Callable[[str], None]) -> Iterator[Stop]:
+    """While inside, SIGINT and SIGTERM set ``stop`` instead of killing the process."""
+
+    def handler(number, frame):
+        if not stop:
+            announce(f"{signal.Signals(number).name}: stopping after the row(s) in progress; "
+                     "the report and the summary follow.")
+        stop.signal = stop.signal or number
+
+    previous = {number: signal.signal(number, handler) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, old)
+
+
+def do_row(session: Session, row: Row, dry_run: bool = False, replace: bool = False) -> RowResult:
+    """One row through ``grant_right``; a failure is recorded, not raised."""
+    from flows import pages
+
+    started = time.perf_counter()
+    base = dict(line=row.line, employee=row.employee, right=row.right, action=row.action)
+    try:
+        outcome = grants.grant_right(session, row.employee, row.right, revoke=row.action == "revoke",
+                                     replace=replace and row.action == "grant", dry_run=dry_run)
+        result = RowResult(**base, status="ok", result=outcome.result, message=outcome.message,
+                           name=outcome.name, email=outcome.email, changed=outcome.changed)
+    except (errors.GrantError, pages.PortalError, pages.PlaywrightError) as exc:
+        found = getattr(exc, "employee", None)
+        result = RowResult(**base, status="failed", result=failure_kind(exc), message=pages.first_line(exc),
+                           name=found.name if found else "", email=found.email if found else "")
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+@dataclass
+class Run:
+    """The rows still to do, shared by the workers: a queue of employees, each with their rows."""
+
+    rows: list[Row]
+    dry_run: bool = False
+    replace: bool = False
+    rows_per_page: int = ROWS_PER_PAGE
+    stop: Stop = field(default_factory=Stop)
+    on_row: Callable[[RowResult], None] | None = None
+    aborted: str | None = None  # why the rows not yet started will not be tried
+    results: list[RowResult] = field(default_factory=list)
+    queue: deque = field(init=False)
+
+    def __post_init__(self) -> None:
+        groups: dict[str, list[Row]] = {}
+        for row in self.rows:
+            groups.setdefault(row.employee.casefold(), []).append(row)
+        self.queue = deque(groups.values())
+
+    def _record(self, result: RowResult) -> None:
+        self.results.append(result)
+        if self.on_row:
+            self.on_row(result)
+
+    def work(self, session: Session) -> None:
+        """Take employees from the queue and do their rows on ``session`` until none is left."""
+        while self.queue:
+            for row in self.queue.popleft():
+                if self.aborted:
+                    self._record(RowResult.not_run(row, self.aborted))
+                    continue
+                if self.stop:
+                    self._record(RowResult.not_run(row, f"not run: stopped by {self.stop.name()}"))
+                    continue
+                if session.rows_on_page >= self.rows_per_page:
+                    session.renew_page()
+                session.rows_on_page += 1
+                result = do_row(session, row, self.dry_run, self.replace)
+                if result.result in FATAL_KINDS:
+                    self.aborted = f"not run: an earlier row hit '{result.result}'"
+                self._record(result)
+
+    def in_line_order(self) -> list[RowResult]:
+        return sorted(self.results, key=lambda r: r.line)
 
 
 def run_rows(
-    session: "grants.Session",
+    session: Session,
     rows: Iterable[Row],
     dry_run: bool = False,
     replace: bool = False,
     on_row: Callable[[RowResult], None] | None = None,
     rows_per_page: int = ROWS_PER_PAGE,
+    workers: int = 1,
+    stop: Stop | None = None,
 ) -> list[RowResult]:
-    """Do every row on ``session``; a failing row is recorded and the next one goes on.
+    """Do every row; a failing row is recorded and the next one goes on. Results in line order.
 
-    When the portal stays unreachable or the log-in is refused, the remaining rows are
-    recorded as skipped instead of being tried one by one. Every ``rows_per_page`` rows the
-    session moves to a fresh tab (see ``Session.renew_page``).
+    ``workers`` tabs of ``session``'s context work at once (see ``run_together``). When the
+    portal stays unreachable or the log-in is refused, the rows not yet started are recorded
+    as not-run instead of being tried one by one; so are they once ``stop`` is set. Every
+    ``rows_per_page`` rows a tab is replaced by a fresh one (see ``Session.renew_page``).
     """
-    from flows import pages
+    run = Run(list(rows), dry_run, replace, rows_per_page, stop if stop is not None else Stop(), on_row)
+    workers = max(1, min(workers, len(run.queue)))
+    if workers == 1:
+        run.work(session)
+        return run.in_line_order()
+    tabs = [session] + [_worker_tab(session) for _ in range(workers - 1)]
+    try:
+        run_together([lambda tab=tab: run.work(tab) for tab in tabs], session.page)
+    finally:
+        for tab in tabs[1:]:
+            tab.page.close()
+    return run.in_line_order()
 
-    results: list[RowResult] = []
-    aborted: str | None = None
+
+def _worker_tab(session: Session) -> Session:
+    tab = session.add_tab()
+    # A retry's pause must let the other tabs go on: wait in the browser's event loop, not in time.sleep.
+    tab.sleep = lambda seconds: tab.page.wait_for_timeout(seconds * 1000)
+    return tab
+
+
+def run_together(jobs: list[Callable[[], None]], page) -> None:
+    """Run ``jobs`` (code using Playwright's sync API) at once, each in a greenlet of its own.
+
+    Playwright's sync API runs its event loop in a dispatcher greenlet and parks the caller
+    while a call waits; its own event handlers run the same way in greenlets of their own
+    (``run_in_greenlet``). Started from the event loop, several jobs' calls wait at the same
+    time, on one thread: N tabs of one logged-in context, no second browser or log-in.
+    """
+    import asyncio
+
+    from playwright._impl._greenlets import EventGreenlet, run_in_greenlet, wait_for_future
+
+    loop, dispatcher = page._loop, page._dispatcher_fiber  # the sync API's loop and dispatcher
+    all_done = loop.create_future()
+    failures: list[BaseException] = []
+
+    def start() -> None:
+        futures = [run_in_greenlet(EventGreenlet, job) for job in jobs]
+
+        def finished(gathered) -> None:
+            failures.extend(r for r in gathered.result() if isinstance(r, BaseException))
+            all_done.set_result(None)
+
+        asyncio.gather(*futures, return_exceptions=True).add_done_callback(finished)
+
+    loop.call_soon(start)
+    wait_for_future(loop, dispatcher, all_done)
+    if failures:
+        raise failures[0]
+
+
+class Report:
+    """The JSON report, rewritten (atomically) after every row, so an interrupted or killed
+    run leaves the truth about the rows it did."""
+
+    def __init__(self, path: Path | None, source: str, base_url: str, dry_run: bool, workers: int,
+                 rows: list[Row], bad: list[BadRow]):
+        self.path = path
+        self.head = {"file": source, "base_url": base_url, "dry_run": dry_run, "workers": workers,
+                     "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        self.began = time.perf_counter()
+        self.by_line: dict[int, RowResult] = {r.line: r for r in bad_results(bad)}
+        self.by_line.update({row.line: RowResult.not_run(row) for row in rows})
+        self.complete = False
+        self.interrupted: str | None = None
+
+    def record(self, result: RowResult) -> None:
+        self.by_line[result.line] = result
+        self.write()
+
+    @property
+    def results(self) -> list[RowResult]:
+        return [self.by_line[line] for line in sorted(self.by_line)]
+
+    def data(self) -> dict:
+        results = self.results
+        totals = {
+            "rows": len(results),
+            "ok": sum(r.ok for r in results),
+            "changed": sum(r.changed for r in results),
+            "unchanged": sum(r.ok and not r.changed for r in results),
+            "failed": sum(r.status == "failed" for r in results),
+            "not_run": sum(r.status == "not-run" for r in results),
+        }
+        return {**self.head, "seconds": round(time.perf_counter() - self.began, 2), "complete": self.complete,
+                "interrupted": self.interrupted, "totals": totals,
+                "ok": self.complete and totals["failed"] == 0 and totals["not_run"] == 0,
+                "rows": [asdict(r) for r in results]}
+
+    def write(self) -> None:
+        """Write to a temporary file beside the report, then replace it: never half a report."""
+        if self.path is None:
+            return
+        text = json.dumps(self.data(), ensure_ascii=False, indent=2) + "\n"
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent or Path("."), prefix=f".{self.path.name}.")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def resumed_rows(path: Path, rows: list[Row]) -> dict[int, RowResult]:
+    """The rows a previous report lists as ok (same line, employee, right and action)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        listed = {entry["line"]: entry for entry in data["rows"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise click.UsageError(f"--resume: cannot read the report {path}: {exc}") from None
+    done = {}
     for row in rows:
-        started = time.perf_counter()
-        base = dict(line=row.line, employee=row.employee, right=row.right, action=row.action)
-        if aborted:
-            result = RowResult(**base, status="skipped", result="not-attempted", message=aborted)
-        else:
-            try:
-                if session.rows_on_page >= rows_per_page:
-                    session.renew_page()
-                session.rows_on_page += 1
-                outcome = grants.grant_right(session, row.employee, row.right, revoke=row.action == "revoke",
-                                             replace=replace and row.action == "grant", dry_run=dry_run)
-                result = RowResult(**base, status="ok", result=outcome.result, message=outcome.message,
-                                   name=outcome.name, email=outcome.email, changed=outcome.changed)
-            except (grants.GrantError, pages.PortalError, pages.PlaywrightError) as exc:
-                kind = _failure_kind(exc)
-                result = RowResult(**base, status="failed", result=kind, message=str(exc))
-                if kind in ("portal-unavailable", "login-failed"):
-                    aborted = f"not attempted: an earlier row hit '{kind}'"
-        result.seconds = round(time.perf_counter() - started, 3)
-        results.append(result)
-        if on_row:
-            on_row(result)
-    return results
-
-
-def bad_results(bad: Iterable[BadRow]) -> list[RowResult]:
-    return [RowResult(line=b.line, employee="", right="", action="", status="failed", result="bad-row",
-                      message=f"line {b.line}: {b.error}" + (f" ({b.text})" if b.text else ""))
-            for b in bad]
-
-
-def build_report(results: list[RowResult], *, source: str, base_url: str, dry_run: bool,
-                 seconds: float, started: datetime | None = None) -> dict:
-    """The machine-readable report: totals and one entry per line of the file."""
-    ordered = sorted(results, key=lambda r: r.line)
-    totals = {
-        "rows": len(ordered),
-        "ok": sum(r.ok for r in ordered),
-        "changed": sum(r.changed for r in ordered),
-        "unchanged": sum(r.ok and not r.changed for r in ordered),
-        "failed": sum(r.status == "failed" for r in ordered),
-        "skipped": sum(r.status == "skipped" for r in ordered),
-    }
-    return {
-        "file": source,
-        "base_url": base_url,
-        "dry_run": dry_run,
-        "started": (started or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
-        "seconds": round(seconds, 2),
-        "totals": totals,
-        "ok": totals["failed"] == 0 and totals["skipped"] == 0,
-        "rows": [asdict(r) for r in ordered],
-    }
+        entry = listed.get(row.line)
+        if (entry and entry.get("status") == "ok"
+                and (entry.get("employee"), entry.get("right"), entry.get("action")) == (row.employee, row.right, row.action)):
+            fields = {key: entry.get(key) for key in ("result", "name", "email")}
+            done[row.line] = RowResult(row.line, row.employee, row.right, row.action, "ok", fields["result"] or "ok",
+                                       f"done in an earlier run ({path.name})", fields["name"] or "",
+                                       fields["email"] or "", changed=False)
+    return done
 
 
 def summary_table(results: list[RowResult], width: int = 60) -> str:
@@ -219,123 +336,153 @@ def summary_table(results: list[RowResult], width: int = 60) -> str:
         (str(r.line), r.name or r.employee or "-", r.right or "-", r.action or "-", r.status, r.result)
         for r in sorted(results, key=lambda r: r.line)
     ]
-    cut = lambda text: text if len(text) <= width else text[: width - 1] + "…"  # noqa: E731
-    lines = [tuple(cut(cell) for cell in line) for line in lines]
+    lines = [tuple(cell if len(cell) <= width else cell[: width - 1] + "…" for cell in line) for line in lines]
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
-    render = lambda row: "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()  # noqa: E731
-    out = [render(header), render(tuple("-" * w for w in widths))]
-    out += [render(row) for row in lines]
-    return "\n".join(out)
+
+    def render(row) -> str:
+        return "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+
+    return "\n".join([render(header), render(tuple("-" * w for w in widths))] + [render(row) for row in lines])
 
 
-def _totals_line(report: dict) -> str:
-    t = report["totals"]
-    return (f"{t['rows']} row(s): {t['changed']} changed, {t['unchanged']} already as asked, "
-            f"{t['failed']} failed, {t['skipped']} skipped ({report['seconds']:.1f} s)")
+def totals_line(data: dict) -> str:
+    t = data["totals"]
+    text = (f"{t['rows']} row(s): {t['changed']} changed, {t['unchanged']} already as asked, "
+            f"{t['failed']} failed, {t['not_run']} not run ({data['seconds']:.1f} s)")
+    return text + ("" if data["complete"] else f"; INCOMPLETE: stopped by {data['interrupted'] or 'an error'}")
 
 
 def exit_code(results: list[RowResult]) -> int:
     kinds = {r.result for r in results if r.status == "failed"}
     if "login-failed" in kinds:
-        return grants.EXIT_LOGIN
+        return commands.EXIT_LOGIN
     if "portal-unavailable" in kinds:
-        return grants.EXIT_PORTAL
-    return grants.EXIT_FAILED if kinds or any(r.status == "skipped" for r in results) else grants.EXIT_OK
+        return commands.EXIT_PORTAL
+    return commands.EXIT_FAILED if kinds or any(r.status == "not-run" for r in results) else commands.EXIT_OK
 
 
-def bulk(session: "grants.Session", rows: list[Row], dry_run: bool = False, replace: bool = False,
-         show_progress: bool = True) -> list[RowResult]:
-    """``run_rows`` with a progress bar on stderr (a line per row when stderr is not a terminal)."""
-    if not show_progress:
-        return run_rows(session, rows, dry_run, replace)
-    label = "Checking" if dry_run else "Saving"
+def progress(total: int, dry_run: bool) -> tuple[Callable[[RowResult], None], Callable[[], None]]:
+    """(tick per row, close): a progress bar on a terminal, else one line per row on stderr."""
     if sys.stderr.isatty():
-        with click.progressbar(length=len(rows), label=label, file=sys.stderr, show_pos=True, show_eta=True) as bar:
-            def tick(result: RowResult) -> None:
-                bar.update(1)
-                if not result.ok:
-                    click.echo(f"\n  line {result.line}: {result.message}", err=True)
-            return run_rows(session, rows, dry_run, replace, on_row=tick)
+        bar = click.progressbar(length=total, label="Checking" if dry_run else "Saving", file=sys.stderr,
+                                show_pos=True, show_eta=True)
+
+        def tick(result: RowResult) -> None:
+            bar.update(1)
+            if result.status == "failed":
+                click.echo(f"\n  line {result.line}: {result.message}", err=True)
+
+        return tick, bar.render_finish
     done = [0]
 
     def line(result: RowResult) -> None:
         done[0] += 1
-        click.echo(f"[{done[0]}/{len(rows)}] line {result.line}: {result.employee} {result.right} "
+        click.echo(f"[{done[0]}/{total}] line {result.line}: {result.employee} {result.right} "
                    f"{result.action} -> {result.result}", err=True)
 
-    return run_rows(session, rows, dry_run, replace, on_row=line)
+    return line, lambda: None
 
 
 @click.command("bulk")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write a JSON report of every line here.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a JSON report here, updated after every row.")
+@click.option("--resume", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="REPORT",
+              help="Skip the rows an earlier report of this file lists as ok.")
+@click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=DEFAULT_WORKERS, show_default=True,
+              help="Browser tabs working at once (one log-in); an employee's rows stay in one tab, in order.")
 @click.option("--replace", is_flag=True, help="For grant rows: swap the other Se Sag right if it is held.")
 @click.option("--dry-run", is_flag=True, help="Check every line (the employee exists and is unique, the rule) without saving.")
-@grants.browser_options
-def bulk_command(file, report, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout, block_assets):
-    """Grant or revoke Se Sag rights for every line of FILE (CSV).
+@commands.browser_options
+def bulk_command(file, report, resume, workers, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout,
+                 block_assets):
+    """Grant or revoke Se Sag rights for every line of FILE (.csv or .xlsx).
 
     \b
-    Columns: employee,right[,action]
-      employee  exact e-mail address or exact name
-      right     sagsbehandler | kommunal-sagsbehandler
-      action    grant | revoke (default grant)
-    A header line naming the columns is optional; blank lines and lines starting with #
-    are skipped.
+    Columns: employee,right[,action]  or  medarbejder;rettighed;handling
+      employee / medarbejder  exact e-mail address or exact name
+      right / rettighed       sagsbehandler | kommunal-sagsbehandler (or the label)
+      action / handling       grant | revoke  or  tildel | fjern (default grant)
+    CSV with , ; or tab between the columns, UTF-8 (with or without BOM) or Windows-1252,
+    as Excel saves it; .xlsx: the first sheet. A header line naming the columns (any case)
+    is optional; blank lines and lines starting with # are skipped.
 
-    Logs in once and does every line in one browser session, with a progress bar, then prints a
-    table of what happened per line and (with --report) writes it as JSON. Lines that cannot
-    be done (malformed, unknown right, unknown or ambiguous employee, refused by the
-    one-right rule) are reported with their line number and skipped; the rest are done.
-    Credentials as for `sesag grant`: SESAG_USER, SESAG_PASSWORD, SESAG_KEYCARD.
+    Logs in once, does the lines in --workers tabs, with a progress bar, then prints a table
+    of what happened per line. With --report the JSON report is rewritten after every row
+    ("complete": false until the end; rows not reached are "not-run"). Lines that cannot be
+    done (malformed, unknown right, unknown or ambiguous employee, refused by the one-right
+    rule) are reported with their line number; the rest are done. Ctrl-C (SIGINT) or SIGTERM
+    lets the rows in progress finish, writes the report and exits 130 / 143; running the same
+    file again is safe (rows already as asked are "unchanged"), and --resume REPORT skips the
+    rows that report lists as ok. Credentials as for `sesag grant`: SESAG_USER,
+    SESAG_PASSWORD, SESAG_KEYCARD.
 
     \b
     Exit codes:
-      0  every line done (or already as asked); with --dry-run: every line would work
-      1  one or more lines failed or were skipped
-      2  usage error (file missing, unreadable)
-      5  portal unreachable or failing after the retries (remaining lines skipped)
-      6  log-in failed or credentials missing
+      0    every line done (or already as asked); with --dry-run: every line would work
+      1    one or more lines failed or were not run
+      2    usage error (file missing, or not a file this command can read)
+      5    portal unreachable or failing after the retries (remaining lines not run)
+      6    log-in failed or credentials missing
+      130  stopped by SIGINT (Ctrl-C); 143: stopped by SIGTERM
     """
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        rows, bad = load(file)
+    except SheetError as exc:
         raise click.UsageError(f"cannot read {file}: {exc}") from None
-    rows, bad = parse_csv(text)
+    done_before = resumed_rows(resume, rows) if resume else {}
+    to_do = [row for row in rows if row.line not in done_before]
+    record = Report(report, str(file), base_url, dry_run, workers, rows, bad)
+    for result in done_before.values():
+        record.by_line[result.line] = result
+    stop = Stop()
 
     def work() -> int:
-        started_at = datetime.now(timezone.utc)
-        started = time.perf_counter()
-        results = bad_results(bad)
-        for item in results:
-            click.echo(f"Skipping {item.message}", err=True)
+        record.write()  # at once: an older report at this path must not pass for this run's
+        for item in bad_results(bad):
+            click.echo(f"line {item.line}: cannot be done: {item.message}", err=True)
+        if done_before:
+            click.echo(f"{len(done_before)} line(s) done in an earlier run ({resume}); not run again.", err=True)
         fatal = None
-        if rows:
+        if to_do:
             credentials = Credentials.from_env()
-            click.echo(f"{len(rows)} line(s) to {'check' if dry_run else 'do'} against {base_url} ...", err=True)
-            try:
-                with grants.open_session(base_url, credentials, headed, slowmo, connect, timeout, retries,
-                                         block_assets) as session:
-                    results += bulk(session, rows, dry_run=dry_run, replace=replace)
-            except grants.GrantError as exc:  # log-in refused or portal down before the first line
-                click.echo(f"Error: {exc}", err=True)
-                fatal = exc.exit_code
-                results += [RowResult(line=row.line, employee=row.employee, right=row.right, action=row.action,
-                                      status="skipped", result="not-attempted", message=f"not attempted: {exc}")
-                            for row in rows]
-        data = build_report(results, source=str(file), base_url=base_url, dry_run=dry_run,
-                            seconds=time.perf_counter() - started, started=started_at)
+            click.echo(f"{len(to_do)} line(s) to {'check' if dry_run else 'do'} against {base_url} ...", err=True)
+            tick, close = progress(len(to_do), dry_run)
+
+            def on_row(result: RowResult) -> None:
+                record.record(result)
+                tick(result)
+
+            with stop_on_signals(stop, lambda text: click.echo(f"\n{text}", err=True)):
+                try:
+                    with open_session(base_url, credentials, headed, slowmo, connect, timeout, retries,
+                                      block_assets, own_signals=True) as session:
+                        run_rows(session, to_do, dry_run=dry_run, replace=replace, on_row=on_row,
+                                 workers=workers, stop=stop)
+                except errors.GrantError as exc:  # log-in refused or portal down before the first line
+                    click.echo(f"Error: {exc}", err=True)
+                    fatal = commands.exit_code_for(exc)
+                    for row in to_do:
+                        record.by_line[row.line] = RowResult.not_run(row, f"not run: {exc}")
+                finally:
+                    close()
+        record.complete = not stop and fatal is None
+        record.interrupted = stop.name() or None
+        record.write()
+        data = record.data()
+        results = record.results
         if results:
             click.echo(summary_table(results))
-        failures = [r for r in sorted(results, key=lambda r: r.line) if r.status != "ok"]
+        failures = [r for r in results if r.status == "failed"]
         if failures:
             click.echo("\nProblems:")
             for r in failures:
                 click.echo(f"  line {r.line}: {r.message}")
-        click.echo(("\nDry run: " if dry_run else "\n") + _totals_line(data))
+        click.echo(("\nDry run: " if dry_run else "\n") + totals_line(data))
         if report:
-            report.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             click.echo(f"Report: {report}", err=True)
+        if stop:
+            return stop.exit_code
         return fatal or exit_code(results)
 
-    grants.run_cli(work)
+    commands.run_cli(work)

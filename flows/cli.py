@@ -9,7 +9,7 @@ import click
 # and the portal never pulls in Playwright.
 COMMANDS = {
     "portal": "mock_portal.cli:portal_command",
-    "grant": "flows.grant:grant_command",
+    "grant": "flows.commands:grant_command",
     "bulk": "flows.bulk:bulk_command",
     "guide": "flows.guide:guide_command",
     "demo": "flows.demo:demo_command",

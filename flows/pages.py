@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from urllib.parse import urlencode
 from typing import TYPE_CHECKING, Callable
 
@@ -453,6 +455,9 @@ class RightsPage(_LoggedInPage):
         return re.sub(r"/rettigheder/?(?=[?#]|$)", "/haendelser", self.page.url.split("?")[0])
 
 
+EVENT_TIME = "%d-%m-%Y kl. %H:%M"  # how HÆNDELSER writes a time (Copenhagen, to the minute)
+
+
 @dataclass(frozen=True)
 class Event:
     """One row of HÆNDELSER: when, by whom, what."""
@@ -460,6 +465,24 @@ class Event:
     time: str
     by: str
     text: str
+
+    def by_user(self, user_id: str) -> bool:
+        """Done by the administrator logged in as ``user_id`` (the portal writes 'Name (user-id)')."""
+        return self.by.strip().endswith(f"({user_id})")
+
+    def at(self) -> datetime | None:
+        """The time as an aware datetime (to the minute), or None when the portal wrote another form."""
+        from flows.browser import TIMEZONE
+
+        try:
+            return datetime.strptime(" ".join(self.time.split()), EVENT_TIME).replace(tzinfo=ZoneInfo(TIMEZONE))
+        except ValueError:
+            return None
+
+    def since(self, moment: datetime) -> bool:
+        """At or after ``moment``, to the minute the portal shows."""
+        at = self.at()
+        return at is not None and at >= moment.replace(second=0, microsecond=0)
 
 
 def event_mentions(text: str, right_label: str, granted: bool) -> bool:
@@ -497,3 +520,17 @@ class EventsPage(_LoggedInPage):
             "rows => rows.map(r => Array.from(r.cells).slice(0, 3).map(c => c.innerText.trim()))"
         )
         return [Event(*(list(c) + ["", "", ""])[:3]) for c in cells]
+
+
+class Screens:
+    """The page objects of every screen over one tab: the one set both the procedure's walk
+    (``flows.steps.Walk``) and the grant session (``flows.session.Session``) use."""
+
+    def __init__(self, page: Page, base_url: str):
+        self.front = FrontPage(page, base_url)
+        self.login = LoginPage(page)
+        self.self_service = SelfServicePage(page)
+        self.employees = EmployeesPage(page)
+        self.employee_page = EmployeePage(page)
+        self.rights = RightsPage(page)
+        self.events = EventsPage(page)

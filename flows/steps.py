@@ -61,13 +61,8 @@ class Walk:
     def __post_init__(self) -> None:
         from flows import pages  # Playwright is needed only once a browser is driven
 
-        self.front = pages.FrontPage(self.page, self.base_url)
-        self.login = pages.LoginPage(self.page)
-        self.self_service = pages.SelfServicePage(self.page)
-        self.employees = pages.EmployeesPage(self.page)
-        self.employee_page = pages.EmployeePage(self.page)
-        self.rights = pages.RightsPage(self.page)
-        self.events = pages.EventsPage(self.page)
+        # The same page objects as the grant session's (front, login, ..., rights, events).
+        vars(self).update(vars(pages.Screens(self.page, self.base_url)))
 
 
 def _nothing(walk: Walk) -> None:

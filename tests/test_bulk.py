@@ -1,69 +1,14 @@
-"""sesag bulk without a browser: the CSV, the report, the table, the exit code."""
+"""sesag bulk without a browser: the report as it goes, the queue of workers, the table, the exit code."""
 import json
+import signal
 
+import pytest
 from click.testing import CliRunner
 
-from flows import bulk
-from flows.bulk import BadRow, Row, RowResult, build_report, exit_code, parse_csv, summary_table
-
-
-def test_parse_header_default_action_comments_and_line_numbers():
-    text = (
-        "employee,right,action\n"
-        "lra@nets.dk,sagsbehandler,grant\n"
-        "\n"
-        "# a comment\n"
-        "Medlem - Bruger, Kommunal sagsbehandler\n"
-        "x@y.dk,kommunal_sagsbehandler,REVOKE\n"
-    )
-    rows, bad = parse_csv(text)
-    assert bad == []
-    assert rows == [
-        Row(2, "lra@nets.dk", "sagsbehandler", "grant"),
-        Row(5, "Medlem - Bruger", "kommunal-sagsbehandler", "grant"),
-        Row(6, "x@y.dk", "kommunal-sagsbehandler", "revoke"),
-    ]
-
-
-def test_parse_without_header_and_with_bom():
-    rows, bad = parse_csv("\ufefflra@nets.dk,sagsbehandler\n")
-    assert rows == [Row(1, "lra@nets.dk", "sagsbehandler", "grant")] and bad == []
-
-
-def test_header_columns_in_another_order():
-    rows, bad = parse_csv("right,employee\nsagsbehandler,lra@nets.dk\n")
-    assert rows == [Row(2, "lra@nets.dk", "sagsbehandler", "grant")] and bad == []
-
-
-def test_bad_rows_have_their_line_numbers_and_good_rows_survive():
-    text = (
-        "employee,right,action\n"
-        "lra@nets.dk,admin\n"            # unknown right
-        "lra@nets.dk\n"                  # too few columns
-        ",sagsbehandler\n"               # no employee
-        "a@b.dk,sagsbehandler,delete\n"  # unknown action
-        "a@b.dk,sagsbehandler,grant,x\n"  # too many columns
-        "bruger@nets.dk,sagsbehandler\n"
-        '"unterminated,sagsbehandler\n'
-    )
-    rows, bad = parse_csv(text)
-    assert [r.line for r in rows] == [7]
-    assert [b.line for b in bad][:5] == [2, 3, 4, 5, 6]
-    assert "unknown right 'admin'" in bad[0].error
-    assert "got 1 column" in bad[1].error
-    assert "no employee" in bad[2].error
-    assert "unknown action" in bad[3].error
-    assert "got 4 column" in bad[4].error
-
-
-def test_trailing_commas_are_tolerated():
-    rows, bad = parse_csv("lra@nets.dk,sagsbehandler,,\n")
-    assert rows == [Row(1, "lra@nets.dk", "sagsbehandler", "grant")] and bad == []
-
-
-def test_bad_header_stops_with_one_clear_error():
-    rows, bad = parse_csv("employee,recht\nlra@nets.dk,sagsbehandler\n")
-    assert rows == [] and len(bad) == 1 and bad[0].line == 1 and "header" in bad[0].error
+from flows import bulk, errors, grant
+from flows.bulk import Report, RowResult, Stop, exit_code, run_rows, summary_table
+from flows.pages import EmployeeRow
+from flows.sheets import BadRow, Row
 
 
 def _result(line, status="ok", result="granted", changed=True):
@@ -71,20 +16,28 @@ def _result(line, status="ok", result="granted", changed=True):
                      status=status, result=result, message=f"m{line}", changed=changed)
 
 
-def test_report_totals_and_order():
-    results = [_result(3), _result(2, result="already-held", changed=False),
-               _result(4, status="failed", result="unknown-employee", changed=False)]
-    results += bulk.bad_results([BadRow(5, "x,y", "unknown right 'y'")])
-    report = build_report(results, source="f.csv", base_url="http://p", dry_run=False, seconds=1.234)
-    assert [r["line"] for r in report["rows"]] == [2, 3, 4, 5]
-    assert report["totals"] == {"rows": 4, "ok": 2, "changed": 1, "unchanged": 1, "failed": 2, "skipped": 0}
-    assert report["ok"] is False
-    assert report["rows"][3]["result"] == "bad-row" and "line 5" in report["rows"][3]["message"]
-    json.dumps(report)  # serialisable
+def _rows(count):
+    return [Row(line, f"e{line}", "sagsbehandler") for line in range(2, count + 2)]
 
 
-class _CountingSession:
-    """Stands in for grant.Session: counts the fresh tabs run_rows asks for."""
+def test_report_is_written_at_once_and_after_every_row(tmp_path):
+    path = tmp_path / "report.json"
+    path.write_text('{"old": "report of another run"}', encoding="utf-8")
+    rows = _rows(3)
+    report = Report(path, "f.csv", "http://p", False, 1, rows, [BadRow(5, "x | y", "unknown right 'y'")])
+    report.write()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["complete"] is False and data["ok"] is False
+    assert [r["status"] for r in data["rows"]] == ["not-run", "not-run", "not-run", "failed"]
+    report.record(_result(3, result="already-held", changed=False))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["totals"] == {"rows": 4, "ok": 1, "changed": 0, "unchanged": 1, "failed": 1, "not_run": 2}
+    assert data["rows"][3]["result"] == "bad-row" and data["rows"][3]["message"] == "unknown right 'y' (x | y)"
+    assert list(tmp_path.iterdir()) == [path]  # the temporary file was renamed over it
+
+
+class _FakeSession:
+    """Stands in for session.Session: counts the fresh tabs run_rows asks for."""
 
     def __init__(self):
         self.rows_on_page = 0
@@ -96,20 +49,64 @@ class _CountingSession:
         self.rows_on_page = 0
 
 
-def test_run_rows_moves_to_a_fresh_tab_every_rows_per_page(monkeypatch):
-    session = _CountingSession()
-
+def _fake_grant(done: list):
     def fake_grant_right(session_, employee, right, **_):
         session_.current = employee
-        return bulk.grants.Outcome(employee=employee, right=right, action="grant", result="granted", changed=True)
+        done.append(employee)
+        return grant.Outcome(employee=employee, right=right, action="grant", result="granted", changed=True)
+    return fake_grant_right
 
-    monkeypatch.setattr(bulk.grants, "grant_right", fake_grant_right)
-    rows = [Row(line, f"e{line}", "sagsbehandler") for line in range(1, 8)]
-    results = bulk.run_rows(session, rows, rows_per_page=3)
+
+def test_run_rows_moves_to_a_fresh_tab_every_rows_per_page(monkeypatch):
+    session = _FakeSession()
+    monkeypatch.setattr(bulk.grants, "grant_right", _fake_grant([]))
+    results = run_rows(session, [Row(line, f"e{line}", "sagsbehandler") for line in range(1, 8)], rows_per_page=3)
     assert all(r.ok for r in results)
     # Rows 1-3 on the first tab, 4-6 on the second, 7 on the third.
     assert session.renewed_before == ["e3", "e6"]
     assert session.rows_on_page == 1
+
+
+def test_a_stop_lets_the_row_in_progress_finish_and_marks_the_rest_not_run(monkeypatch):
+    stop, done = Stop(), []
+
+    def grant_then_signal(session_, employee, right, **_):
+        done.append(employee)
+        stop.signal = signal.SIGTERM  # arrives while this row is being done
+        return grant.Outcome(employee=employee, right=right, action="grant", result="granted", changed=True)
+
+    monkeypatch.setattr(bulk.grants, "grant_right", grant_then_signal)
+    results = run_rows(_FakeSession(), _rows(3), stop=stop)
+    assert done == ["e2"]
+    assert [r.status for r in results] == ["ok", "not-run", "not-run"]
+    assert "SIGTERM" in results[1].message and stop.exit_code == 143
+
+
+def test_a_refused_row_names_the_employee_found(monkeypatch):
+    def refuse(session_, employee, right, **_):
+        raise errors.RuleRefused("holds the other right", EmployeeRow("Medlem - Lra", "lra@nets.dk", "g"))
+
+    monkeypatch.setattr(bulk.grants, "grant_right", refuse)
+    [result] = run_rows(_FakeSession(), _rows(1))
+    assert (result.status, result.result, result.name, result.email) == (
+        "failed", "refused-one-right-rule", "Medlem - Lra", "lra@nets.dk")
+
+
+def test_portal_down_marks_the_rows_after_it_not_run(monkeypatch):
+    def down(session_, employee, right, **_):
+        raise errors.PortalDown("gave up")
+
+    monkeypatch.setattr(bulk.grants, "grant_right", down)
+    results = run_rows(_FakeSession(), _rows(3))
+    assert [r.result for r in results] == ["portal-unavailable", "not-run", "not-run"]
+    assert exit_code(results) == 5
+
+
+def test_the_queue_keeps_an_employees_rows_together_and_in_order():
+    rows = [Row(2, "a@x.dk", "sagsbehandler"), Row(3, "b@x.dk", "sagsbehandler"),
+            Row(4, "A@x.dk", "sagsbehandler", "revoke"), Row(5, "c@x.dk", "sagsbehandler")]
+    run = bulk.Run(rows)
+    assert [[row.line for row in group] for group in run.queue] == [[2, 4], [3], [5]]
 
 
 def test_summary_table_lists_every_line():
@@ -124,19 +121,22 @@ def test_exit_codes():
     assert exit_code([_result(1)]) == 0
     assert exit_code([_result(1), _result(2, status="failed", result="unknown-employee")]) == 1
     assert exit_code([_result(1, status="failed", result="portal-unavailable"),
-                      _result(2, status="skipped", result="not-attempted")]) == 5
+                      _result(2, status="not-run", result="not-run")]) == 5
     assert exit_code([_result(1, status="failed", result="login-failed")]) == 6
+    assert exit_code([_result(1), _result(2, status="not-run", result="not-run")]) == 1
 
 
-def test_cli_only_bad_rows_needs_no_browser_and_fails(tmp_path):
+def test_cli_only_bad_rows_needs_no_browser_and_fails_with_each_line_named_once(tmp_path):
     csv_file = tmp_path / "rights.csv"
     csv_file.write_text("employee,right\nlra@nets.dk,superuser\n", encoding="utf-8")
     report = tmp_path / "out.json"
     result = CliRunner().invoke(bulk.bulk_command, [str(csv_file), "--report", str(report)], env={"SESAG_USER": None})
     assert result.exit_code == 1
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["rows"][0]["line"] == 2 and data["rows"][0]["result"] == "bad-row"
+    assert data["rows"][0]["line"] == 2 and data["rows"][0]["result"] == "bad-row" and data["complete"] is True
     assert "unknown right 'superuser'" in result.output
+    assert "line 2: line 2" not in result.output
+    assert "1 failed, 0 not run" in result.output
 
 
 def test_cli_missing_credentials_is_exit_6(tmp_path):
@@ -150,3 +150,30 @@ def test_cli_missing_credentials_is_exit_6(tmp_path):
 def test_cli_missing_file_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(bulk.bulk_command, [str(tmp_path / "nope.csv")])
     assert result.exit_code == 2
+
+
+def test_cli_unreadable_file_is_one_message_and_exit_2(tmp_path):
+    csv_file = tmp_path / "names.csv"
+    csv_file.write_text("lra@nets.dk\nbruger@nets.dk\n", encoding="utf-8")
+    result = CliRunner().invoke(bulk.bulk_command, [str(csv_file)])
+    assert result.exit_code == 2
+    assert "found one column" in result.output and "medarbejder;rettighed;handling" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_resume_skips_the_rows_listed_as_ok(tmp_path):
+    rows = _rows(3)
+    previous = tmp_path / "before.json"
+    report = Report(previous, "f.csv", "http://p", False, 1, rows, [])
+    report.record(_result(2))
+    report.record(RowResult(3, "other@x.dk", "sagsbehandler", "grant", "ok", "granted", "m"))  # not this row
+    done = bulk.resumed_rows(previous, rows)
+    assert list(done) == [2] and done[2].status == "ok" and "earlier run" in done[2].message
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_workers_option_is_bounded(workers, tmp_path):
+    csv_file = tmp_path / "rights.csv"
+    csv_file.write_text("employee,right\nlra@nets.dk,superuser\n", encoding="utf-8")
+    assert CliRunner().invoke(bulk.bulk_command, [str(csv_file), "--workers", str(workers)]).exit_code == 1
+    assert CliRunner().invoke(bulk.bulk_command, [str(csv_file), "--workers", "0"]).exit_code == 2

@@ -3,14 +3,18 @@
 The browser-facing page objects are replaced by small fakes holding one employee's rights,
 so these tests run without Chromium; tests/e2e runs the same code against the mock portal.
 """
+from datetime import datetime, timedelta
+from types import SimpleNamespace
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
 
-from flows import grant, pages
+from flows import commands, errors, grant, pages
 from flows.credentials import Credentials
-from flows.pages import EmployeeRow, Event, SaveResult, event_mentions
+from flows.pages import EVENT_TIME, EmployeeRow, Event, SaveResult, event_mentions
+from flows.session import Session
 
 LRA = EmployeeRow("Medlem - Lra", "lra@nets.dk", "Lra Nøglefil")
 
@@ -21,11 +25,20 @@ class FakePortal:
     def __init__(self, **held):
         self.held = {"sagsbehandler": False, "kommunal-sagsbehandler": False, **held}
         self.ticked = dict(self.held)
-        self.events: list[str] = []
+        self.events: list[Event] = []
         self.saves = 0
         self.fail_save_answer = 0  # the POST lands but its answer is lost this many times
+        self.resent_as_stale = 0  # the POST lands, the browser resends it, the portal answers 409
         self.fail_open = 0  # the rights page fails this many times
         self.refuse = None
+
+    def change_by_someone(self, key, value, by="Anden Admin (other)", minutes_ago=0):
+        """The portal's record of a change (what HÆNDELSER shows), newest first."""
+        label = {"sagsbehandler": "Sagsbehandler", "kommunal-sagsbehandler": "Kommunal sagsbehandler"}[key]
+        at = datetime.now(ZoneInfo("Europe/Copenhagen")) - timedelta(minutes=minutes_ago)
+        self.events.insert(0, Event(at.strftime(EVENT_TIME), by,
+                                    f"Rettigheden {label} er {'tildelt' if value else 'fjernet'}"))
+        self.held[key] = value
 
     # page objects
     def open_employee(self, name, email=None):
@@ -49,31 +62,34 @@ class FakePortal:
         self.saves += 1
         for key in self.held:
             if self.held[key] != self.ticked[key]:
-                label = {"sagsbehandler": "Sagsbehandler", "kommunal-sagsbehandler": "Kommunal sagsbehandler"}[key]
-                self.events.insert(0, f"Rettigheden {label} er {'tildelt' if self.ticked[key] else 'fjernet'}")
+                self.change_by_someone(key, self.ticked[key], by="Admin Demo (admin)")
         self.held = dict(self.ticked)
         if self.fail_save_answer:
             self.fail_save_answer -= 1
             raise pages.PortalUnavailable("the portal did not answer: timeout")
+        if self.resent_as_stale:
+            self.resent_as_stale -= 1
+            return SaveResult(False, "Rettighederne er ændret af en anden. Genindlæs siden.", stale=True)
         return SaveResult(True, "Rettighederne er gemt for Medlem - Lra.")
 
 
 def make_session(portal, monkeypatch, rows=(LRA,)):
-    session = grant.Session(page=mock.MagicMock(), base_url="http://portal/", credentials=Credentials.demo(),
-                            retries=2, backoff=0.01, sleep=lambda s: None)
-    session.employees = mock.Mock(open_employee=portal.open_employee)
-    session.employee_page = mock.Mock(open_rights=portal.open_rights)
-    session.rights = mock.Mock(held=portal.held_now, set_right=portal.set_right, save=portal.save,
-                               is_shown=lambda: True, events_url=lambda: "http://portal/x/haendelser")
-    session.events = mock.Mock(open=lambda url: None,
-                               entries=lambda: [Event("t", "admin", text) for text in portal.events])
+    session = Session(page=mock.MagicMock(), base_url="http://portal/", credentials=Credentials.demo(),
+                      retries=2, backoff=0.01, sleep=lambda s: None)
+    session.screens = SimpleNamespace(
+        employees=mock.Mock(open_employee=portal.open_employee),
+        employee_page=mock.Mock(open_rights=portal.open_rights),
+        rights=mock.Mock(held=portal.held_now, set_right=portal.set_right, save=portal.save,
+                         is_shown=lambda: True, events_url=lambda: "http://portal/x/haendelser"),
+        events=mock.Mock(open=lambda url: None, entries=lambda: list(portal.events)),
+    )
 
     def find(session_, query):
         matches = [row for row in rows if query.casefold() in (row.email.casefold(), row.name.casefold())]
         if not matches:
-            raise grant.EmployeeNotFound(f"No active employee with {query!r}.")
+            raise errors.EmployeeNotFound(f"No active employee with {query!r}.")
         if len(matches) > 1:
-            raise grant.AmbiguousEmployee(f"{len(matches)} employees match {query!r}", matches)
+            raise errors.AmbiguousEmployee(f"{len(matches)} employees match {query!r}", matches)
         return matches[0]
 
     monkeypatch.setattr(grant, "find_employee", find)
@@ -105,9 +121,9 @@ def test_revoke_and_revoke_not_held(monkeypatch):
 
 def test_one_right_rule_refuses_without_replace(monkeypatch):
     portal = FakePortal(**{"kommunal-sagsbehandler": True})
-    with pytest.raises(grant.RuleRefused, match="holds Kommunal sagsbehandler.*--replace") as info:
+    with pytest.raises(errors.RuleRefused, match="holds Kommunal sagsbehandler.*--replace") as info:
         grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
-    assert info.value.exit_code == grant.EXIT_REFUSED
+    assert commands.exit_code_for(info.value) == commands.EXIT_REFUSED
     assert portal.saves == 0 and portal.held["kommunal-sagsbehandler"]
 
 
@@ -124,7 +140,7 @@ def test_dry_run_changes_nothing_but_still_applies_the_rule(monkeypatch):
     outcome = grant.grant_right(session, "lra@nets.dk", "kommunal-sagsbehandler", dry_run=True)
     assert outcome.result == "would-grant" and not outcome.changed and portal.saves == 0
     portal.held["sagsbehandler"] = True
-    with pytest.raises(grant.RuleRefused):
+    with pytest.raises(errors.RuleRefused):
         grant.grant_right(session, "lra@nets.dk", "kommunal-sagsbehandler", dry_run=True)
     assert grant.grant_right(session, "lra@nets.dk", "kommunal-sagsbehandler", replace=True,
                              dry_run=True).result == "would-replace"
@@ -144,39 +160,39 @@ def test_a_save_that_landed_is_verified_not_repeated(monkeypatch):
     outcome = grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
     assert outcome.result == "granted" and outcome.attempts == 2
     assert portal.saves == 1  # not saved twice
-    assert portal.events == ["Rettigheden Sagsbehandler er tildelt"]
+    assert [event.text for event in portal.events] == ["Rettigheden Sagsbehandler er tildelt"]
 
 
 def test_gives_up_after_the_retries(monkeypatch):
     portal = FakePortal()
     portal.fail_open = 10
-    with pytest.raises(grant.PortalDown, match="gave up after 3 tries") as info:
+    with pytest.raises(errors.PortalDown, match="gave up after 3 tries") as info:
         grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
-    assert info.value.exit_code == grant.EXIT_PORTAL and portal.saves == 0
+    assert commands.exit_code_for(info.value) == commands.EXIT_PORTAL and portal.saves == 0
 
 
 def test_portal_refusal_is_reported_and_not_retried(monkeypatch):
     portal = FakePortal()
     portal.refuse = "En medarbejder kan højst have én af rettighederne Sagsbehandler og Kommunal sagsbehandler."
-    with pytest.raises(grant.SaveRefused, match="højst have én"):
+    with pytest.raises(errors.SaveRefused, match="højst have én"):
         grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
 
 
 def test_verification_fails_when_no_event_is_written(monkeypatch):
     portal = FakePortal()
     session = make_session(portal, monkeypatch)
-    session.events = mock.Mock(open=lambda url: None, entries=lambda: [])
-    with pytest.raises(grant.VerificationFailed, match="no event"):
+    session.screens.events = mock.Mock(open=lambda url: None, entries=lambda: [])
+    with pytest.raises(errors.VerificationFailed, match="no event"):
         grant.grant_right(session, "lra@nets.dk", "sagsbehandler")
 
 
 def test_unknown_and_ambiguous_employee(monkeypatch):
     twin = EmployeeRow("Medlem - Lra", "lra2@nets.dk", "Jura")
     session = make_session(FakePortal(), monkeypatch, rows=(LRA, twin))
-    with pytest.raises(grant.EmployeeNotFound) as info:
+    with pytest.raises(errors.EmployeeNotFound) as info:
         grant.grant_right(session, "nobody@nets.dk", "sagsbehandler")
-    assert info.value.exit_code == grant.EXIT_EMPLOYEE
-    with pytest.raises(grant.AmbiguousEmployee):
+    assert commands.exit_code_for(info.value) == commands.EXIT_EMPLOYEE
+    with pytest.raises(errors.AmbiguousEmployee):
         grant.grant_right(session, "Medlem - Lra", "sagsbehandler")
 
 
@@ -191,7 +207,7 @@ def session_that_expires_once(monkeypatch, calls: list):
             raise pages.NotLoggedIn("session ended")
         portal.open_rights()
 
-    session.employee_page = mock.Mock(open_rights=expire_once)
+    session.screens.employee_page = mock.Mock(open_rights=expire_once)
     return session
 
 
@@ -226,26 +242,26 @@ def test_event_mentions_tells_the_two_labels_apart():
 
 
 def test_help_documents_the_exit_codes():
-    result = CliRunner().invoke(grant.grant_command, ["--help"])
+    result = CliRunner().invoke(commands.grant_command, ["--help"])
     assert result.exit_code == 0
     for code in range(8):
         assert f"  {code}  " in result.output
 
 
 def test_revoke_with_replace_is_a_usage_error():
-    result = CliRunner().invoke(grant.grant_command, ["--employee", "x", "--right", "sagsbehandler", "--revoke", "--replace"])
+    result = CliRunner().invoke(commands.grant_command, ["--employee", "x", "--right", "sagsbehandler", "--revoke", "--replace"])
     assert result.exit_code == 2
 
 
 def test_unknown_right_on_the_command_line_is_a_usage_error():
-    result = CliRunner().invoke(grant.grant_command, ["--employee", "x", "--right", "admin"])
+    result = CliRunner().invoke(commands.grant_command, ["--employee", "x", "--right", "admin"])
     assert result.exit_code == 2
 
 
 def test_missing_credentials_exit_6_and_no_browser(monkeypatch):
     opened = []
-    monkeypatch.setattr(grant, "open_session", lambda *a, **k: opened.append(1))
-    result = CliRunner().invoke(grant.grant_command, ["--employee", "x", "--right", "sagsbehandler"],
+    monkeypatch.setattr(commands, "open_session", lambda *a, **k: opened.append(1))
+    result = CliRunner().invoke(commands.grant_command, ["--employee", "x", "--right", "sagsbehandler"],
                                 env={"SESAG_USER": None, "SESAG_PASSWORD": None})
     assert result.exit_code == 6 and "SESAG_USER" in result.output and opened == []
 
@@ -254,10 +270,10 @@ def test_password_never_printed_on_login_failure(monkeypatch):
     secret = "top-secret-42"
 
     def refuse(*args, **kwargs):
-        raise grant.LoginError("Log-in refused: Forkert bruger-id eller adgangskode.")
+        raise errors.LoginError("Log-in refused: Forkert bruger-id eller adgangskode.")
 
-    monkeypatch.setattr(grant, "open_session", refuse)
-    result = CliRunner().invoke(grant.grant_command, ["--employee", "x", "--right", "sagsbehandler"],
+    monkeypatch.setattr(commands, "open_session", refuse)
+    result = CliRunner().invoke(commands.grant_command, ["--employee", "x", "--right", "sagsbehandler"],
                                 env={"SESAG_USER": "admin", "SESAG_PASSWORD": secret})
     assert result.exit_code == 6 and secret not in result.output
 
@@ -287,5 +303,64 @@ def test_an_element_time_out_is_retried(monkeypatch):
             raise pages.PlaywrightTimeout("Locator.evaluate_all: Timeout 15000ms exceeded.")
         return original()
 
-    session.rights.held = slow_once
+    session.screens.rights.held = slow_once
     assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler").attempts == 2
+
+
+def test_a_save_resent_and_refused_as_stale_is_reported_as_this_runs_change(monkeypatch):
+    """The answer is lost, the browser resends the POST, the portal answers 409: the change
+    is this run's (the events by this administrator since the run began say so)."""
+    portal = FakePortal()
+    portal.resent_as_stale = 1
+    outcome = grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
+    assert (outcome.result, outcome.changed) == ("granted", True)
+    assert portal.saves == 1 and "verified" in outcome.message
+
+
+def test_after_a_stale_save_a_change_by_another_administrator_is_not_claimed(monkeypatch):
+    portal = FakePortal()
+    session = make_session(portal, monkeypatch)
+    original = portal.save
+
+    def someone_else_saved_first():
+        portal.save = original
+        portal.change_by_someone("sagsbehandler", True)
+        return SaveResult(False, "Rettighederne er ændret af en anden. Genindlæs siden.", stale=True)
+
+    portal.save = someone_else_saved_first
+    session.screens.rights.save = lambda: portal.save()
+    outcome = grant.grant_right(session, "lra@nets.dk", "sagsbehandler")
+    assert (outcome.result, outcome.changed) == ("already-held", False)
+    assert portal.saves == 0
+
+
+def test_after_a_lost_answer_an_own_change_from_before_the_run_is_not_claimed(monkeypatch):
+    portal = FakePortal()
+    session = make_session(portal, monkeypatch)
+    session.started = datetime.now(ZoneInfo("UTC")) + timedelta(minutes=5)  # the change below is older than the run
+    portal.fail_save_answer = 1
+    outcome = grant.grant_right(session, "lra@nets.dk", "sagsbehandler")
+    assert (outcome.result, outcome.changed) == ("already-held", False)
+
+
+def test_refusals_name_the_employee_found(monkeypatch):
+    portal = FakePortal(**{"kommunal-sagsbehandler": True})
+    with pytest.raises(errors.RuleRefused) as info:
+        grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
+    assert info.value.employee == LRA
+
+
+def test_not_held_wording(monkeypatch):
+    outcome = grant.grant_right(make_session(FakePortal(), monkeypatch), "lra@nets.dk", "sagsbehandler", revoke=True)
+    assert outcome.message == "Medlem - Lra <lra@nets.dk> does not hold Sagsbehandler; nothing to do."
+
+
+@pytest.mark.parametrize("exc, code", [
+    (errors.AmbiguousEmployee("x"), commands.EXIT_EMPLOYEE),
+    (errors.RuleRefused("x"), commands.EXIT_REFUSED),
+    (errors.LoginError("x"), commands.EXIT_LOGIN),
+    (errors.VerificationFailed("x"), commands.EXIT_UNVERIFIED),
+    (errors.GrantError("x"), commands.EXIT_FAILED),
+])
+def test_one_table_from_exception_to_exit_code(exc, code):
+    assert commands.exit_code_for(exc) == code

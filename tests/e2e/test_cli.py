@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from flows import grant
+from flows import commands, errors, grant
+from flows.session import Session
 from flows.credentials import Credentials
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,16 +32,16 @@ def sesag(*args, env=None, timeout=120):
 
 @pytest.fixture
 def session(page, portal):
-    session = grant.Session(page, portal.url, Credentials.demo(), retries=0)
+    session = Session(page, portal.url, Credentials.demo(), retries=0)
     session.log_in()
     return session
 
 
 def held(session, who, right):
     row = grant.find_employee(session, who)
-    session.employees.open_employee(row.name, row.email)
-    session.employee_page.open_rights()
-    return session.rights.checkbox(right)
+    session.screens.employees.open_employee(row.name, row.email)
+    session.screens.employee_page.open_rights()
+    return session.screens.rights.checkbox(right)
 
 
 def test_grant_command_grants_and_is_idempotent(portal, session):
@@ -58,7 +59,7 @@ def test_grant_command_rule_and_replace(portal, session):
     assert sesag("grant", "--employee", "lra@nets.dk", "--right", "kommunal-sagsbehandler",
                  "--base-url", portal.url).returncode == 0
     refused = sesag("grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--base-url", portal.url)
-    assert refused.returncode == grant.EXIT_REFUSED
+    assert refused.returncode == commands.EXIT_REFUSED
     assert "--replace" in refused.stderr and refused.stderr.count("Error:") == 1
     replaced = sesag("grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--replace",
                      "--base-url", portal.url)
@@ -68,13 +69,13 @@ def test_grant_command_rule_and_replace(portal, session):
 
 def test_grant_command_unknown_employee(portal):
     result = sesag("grant", "--employee", "nobody@example.dk", "--right", "sagsbehandler", "--base-url", portal.url)
-    assert result.returncode == grant.EXIT_EMPLOYEE and "nobody@example.dk" in result.stderr
+    assert result.returncode == commands.EXIT_EMPLOYEE and "nobody@example.dk" in result.stderr
 
 
 def test_grant_command_wrong_password(portal):
     result = sesag("grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--base-url", portal.url,
                    env={"SESAG_PASSWORD": "not-the-password"})
-    assert result.returncode == grant.EXIT_LOGIN
+    assert result.returncode == commands.EXIT_LOGIN
     assert "not-the-password" not in result.stdout + result.stderr
     assert result.stderr.startswith("Error: Log-in refused")
 
@@ -85,7 +86,7 @@ def test_grant_command_portal_down_is_one_clear_message():
         port = probe.getsockname()[1]
     result = sesag("grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler",
                    "--base-url", f"http://127.0.0.1:{port}", "--retries", "1")
-    assert result.returncode == grant.EXIT_PORTAL
+    assert result.returncode == commands.EXIT_PORTAL
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error:") and "gave up after 2 tries" in lines[0]
 

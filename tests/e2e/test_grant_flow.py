@@ -4,8 +4,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from flows import grant
+from flows import commands, errors, grant
+from flows.session import Session
+from flows.steps import RIGHT_KEYS
 from flows.credentials import Credentials
+from flows.embedded import embedded_portal
 from flows.pages import EmployeesPage
 
 LRA = "lra@nets.dk"
@@ -15,14 +18,14 @@ BRUGER = "bruger@nets.dk"
 @pytest.fixture
 def session(page, portal):
     page.set_default_timeout(10_000)
-    session = grant.Session(page, portal.url, Credentials.demo(), retries=1, backoff=0.05)
+    session = Session(page, portal.url, Credentials.demo(), retries=1, backoff=0.05)
     session.log_in()
     return session
 
 
 def expect_held(rights, *held):
     """Exactly the Se Sag rights ``held`` are ticked on the rights page."""
-    for key in grant.RIGHT_KEYS:
+    for key in RIGHT_KEYS:
         if key in held:
             expect(rights.checkbox(key)).to_be_checked()
         else:
@@ -32,9 +35,9 @@ def expect_held(rights, *held):
 def open_rights(session, who):
     """Go to the rights page of ``who`` (as the flow does) and return the RightsPage."""
     row = grant.find_employee(session, who)
-    session.employees.open_employee(row.name, row.email)
-    session.employee_page.open_rights()
-    return session.rights
+    session.screens.employees.open_employee(row.name, row.email)
+    session.screens.employee_page.open_rights()
+    return session.screens.rights
 
 
 def test_grant_then_the_rights_and_events_pages_show_it(session):
@@ -42,9 +45,9 @@ def test_grant_then_the_rights_and_events_pages_show_it(session):
     assert (outcome.result, outcome.name, outcome.changed) == ("granted", "Medlem - Lra", True)
     rights = open_rights(session, LRA)
     expect_held(rights, "sagsbehandler")
-    session.events.open(rights.events_url())
-    expect(session.events.rows.first).to_contain_text("Sagsbehandler")
-    expect(session.events.rows.first).to_contain_text("tildelt")
+    session.screens.events.open(rights.events_url())
+    expect(session.screens.events.rows.first).to_contain_text("Sagsbehandler")
+    expect(session.screens.events.rows.first).to_contain_text("tildelt")
 
 
 def test_grant_by_name_ignores_case(session):
@@ -66,14 +69,14 @@ def test_revoke(session):
     assert outcome.result == "revoked"
     rights = open_rights(session, LRA)
     expect(rights.checkbox("sagsbehandler")).not_to_be_checked()
-    session.events.open(rights.events_url())
-    expect(session.events.rows.first).to_contain_text("fjernet")
+    session.screens.events.open(rights.events_url())
+    expect(session.screens.events.rows.first).to_contain_text("fjernet")
     assert grant.grant_right(session, LRA, "sagsbehandler", revoke=True).result == "not-held"
 
 
 def test_one_right_rule_refuses_and_changes_nothing(session):
     grant.grant_right(session, LRA, "kommunal-sagsbehandler")
-    with pytest.raises(grant.RuleRefused, match="--replace"):
+    with pytest.raises(errors.RuleRefused, match="--replace"):
         grant.grant_right(session, LRA, "sagsbehandler")
     rights = open_rights(session, LRA)
     expect_held(rights, "kommunal-sagsbehandler")
@@ -105,7 +108,7 @@ def test_a_fresh_tab_stays_logged_in_and_the_old_one_is_closed(session):
     old = session.page
     session.renew_page()
     assert old.is_closed() and not session.page.is_closed()
-    assert session.employees.page is session.page and session.rights.page is session.page
+    assert session.screens.employees.page is session.page and session.screens.rights.page is session.page
     outcome = grant.grant_right(session, LRA, "sagsbehandler")
     assert outcome.result == "granted"  # no log-in page on the way: same context, same session
 
@@ -119,10 +122,10 @@ def test_dry_run_changes_nothing(session):
 
 
 def test_unknown_employee_is_a_clear_error(session):
-    with pytest.raises(grant.EmployeeNotFound, match="nobody@example.dk") as info:
+    with pytest.raises(errors.EmployeeNotFound, match="nobody@example.dk") as info:
         grant.grant_right(session, "nobody@example.dk", "sagsbehandler")
-    assert info.value.exit_code == grant.EXIT_EMPLOYEE
-    with pytest.raises(grant.EmployeeNotFound, match="Medlem - "):  # partial name: candidates listed
+    assert commands.exit_code_for(info.value) == commands.EXIT_EMPLOYEE
+    with pytest.raises(errors.EmployeeNotFound, match="Medlem - "):  # partial name: candidates listed
         grant.grant_right(session, "Medlem", "sagsbehandler")
 
 
@@ -132,9 +135,9 @@ def test_ambiguous_employee_lists_the_candidates_and_changes_nothing(session):
     employees.open(session.base_url)
     employees.search(email=BRUGER)
     employees.open_employee("Medlem - Bruger", BRUGER)
-    session.employee_page.edit(name="Medlem - Lra")
-    assert session.employee_page.save().saved
-    with pytest.raises(grant.AmbiguousEmployee) as info:
+    session.screens.employee_page.edit(name="Medlem - Lra")
+    assert session.screens.employee_page.save().saved
+    with pytest.raises(errors.AmbiguousEmployee) as info:
         grant.grant_right(session, "Medlem - Lra", "sagsbehandler")
     assert LRA in str(info.value) and BRUGER in str(info.value)
     for email in (LRA, BRUGER):
@@ -144,28 +147,28 @@ def test_ambiguous_employee_lists_the_candidates_and_changes_nothing(session):
 
 
 def test_wrong_password_shows_the_portals_alert(page, portal):
-    session = grant.Session(page, portal.url, Credentials("admin", "wrong-password", None), retries=0)
-    with pytest.raises(grant.LoginError) as info:
+    session = Session(page, portal.url, Credentials("admin", "wrong-password", None), retries=0)
+    with pytest.raises(errors.LoginError) as info:
         session.log_in()
-    expect(session.login.error).to_be_visible()
+    expect(session.screens.login.error).to_be_visible()
     assert "wrong-password" not in str(info.value)
-    assert session.login.error_text() in str(info.value)
+    assert session.screens.login.error_text() in str(info.value)
 
 
 def test_wrong_key_is_refused(page, portal, tmp_path):
     from flows.credentials import KeyCard
 
     card = KeyCard({code: "000000" for code in [f"{n:04d}" for n in range(10000)]})
-    session = grant.Session(page, portal.url, Credentials("admin", "nemid-demo", card), retries=0)
-    with pytest.raises(grant.LoginError, match="Key card refused"):
+    session = Session(page, portal.url, Credentials("admin", "nemid-demo", card), retries=0)
+    with pytest.raises(errors.LoginError, match="Key card refused"):
         session.log_in()
-    expect(session.login.error).to_be_visible()
+    expect(session.screens.login.error).to_be_visible()
 
 
 def _events(session, who):
     rights = open_rights(session, who)
-    session.events.open(rights.events_url())
-    return session.events.entries()
+    session.screens.events.open(rights.events_url())
+    return session.screens.events.entries()
 
 
 def _fail_rights_page(session, times):
@@ -192,8 +195,62 @@ def test_a_portal_error_is_retried(session):
 
 def test_a_failing_portal_is_reported_after_the_retries_and_nothing_changes(session):
     failed = _fail_rights_page(session, times=10)
-    with pytest.raises(grant.PortalDown, match="HTTP 503.*gave up after 2 tries"):
+    with pytest.raises(errors.PortalDown, match="HTTP 503.*gave up after 2 tries"):
         grant.grant_right(session, LRA, "sagsbehandler")
     assert failed == ["GET", "GET"]
     session.page.unroute(re.compile(r"/rettigheder$"))
     expect(open_rights(session, LRA).checkbox("sagsbehandler")).not_to_be_checked()
+
+
+def _lose_the_first_saves_answer(session, how):
+    """The first save lands in the portal but its answer is lost: either the connection drops
+    ('abort'), or the browser resends the POST and the portal refuses the resend as stale
+    (409, 'resend'), which is what Chromium does after a lost answer."""
+    saves = []
+
+    def lose(route):
+        if route.request.method != "POST" or saves:
+            route.continue_()
+            return
+        saves.append(route.fetch(max_redirects=0))  # the save reaches the portal and lands
+        if how == "abort":
+            route.abort("connectionreset")
+        else:
+            resent = route.fetch(max_redirects=0)
+            saves.append(resent)
+            route.fulfill(response=resent)
+
+    session.page.route(re.compile(r"/rettigheder$"), lose)
+    # After a dropped connection Chromium loads its error page, which can interrupt the next
+    # navigation: allow the default number of retries.
+    session.retries, session.backoff = 3, 0.05
+    return saves
+
+
+@pytest.fixture(scope="module")
+def real_clock_portal():
+    """A portal on real time (the shared one has a fixed clock for the guide's screenshots):
+    the events' times are what tells this run's change from an older one."""
+    with embedded_portal(FIXED_NOW=None) as portal:
+        yield portal
+
+
+@pytest.fixture
+def real_clock_session(page, real_clock_portal):
+    real_clock_portal.reset()
+    session = Session(page, real_clock_portal.url, Credentials.demo(), retries=1, backoff=0.05)
+    session.log_in()
+    return session
+
+
+@pytest.mark.parametrize("how", ["abort", "resend"])
+def test_a_lost_answer_is_reported_as_this_runs_change(real_clock_session, how):
+    session = real_clock_session
+    saves = _lose_the_first_saves_answer(session, how)
+    outcome = grant.grant_right(session, LRA, "sagsbehandler")
+    if how == "resend":
+        assert [response.status for response in saves] == [302, 409]
+    assert (outcome.result, outcome.changed) == ("granted", True), outcome.message
+    session.page.unroute(re.compile(r"/rettigheder$"))
+    texts = [event.text for event in _events(session, LRA)]
+    assert sum("tildelt" in text and "Sagsbehandler" in text for text in texts) == 1  # saved once

@@ -1,0 +1,123 @@
+"""``sesag grant`` and what it shares with ``sesag bulk``: the browser options, and the one
+table from exception to exit code."""
+from __future__ import annotations
+
+import sys
+from typing import Callable
+
+import click
+
+from flows.credentials import Credentials, CredentialsError
+from flows.errors import (AmbiguousEmployee, EmployeeNotFound, LoginError, PortalDown, RuleRefused, SaveRefused,
+                          VerificationFailed)
+from flows.session import DEFAULT_BASE_URL, DEFAULT_RETRIES, DEFAULT_TIMEOUT, open_session
+from flows.steps import RIGHT_KEYS
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_EMPLOYEE = 3
+EXIT_REFUSED = 4
+EXIT_PORTAL = 5
+EXIT_LOGIN = 6
+EXIT_UNVERIFIED = 7
+EXIT_SIGINT = 130  # 128 + the signal's number, as a shell reports it
+EXIT_SIGTERM = 143
+
+# Exception -> exit code; the first class in this order that matches wins (subclasses first).
+EXIT_CODES: dict[type[BaseException], int] = {
+    AmbiguousEmployee: EXIT_EMPLOYEE,
+    EmployeeNotFound: EXIT_EMPLOYEE,
+    RuleRefused: EXIT_REFUSED,
+    SaveRefused: EXIT_REFUSED,
+    PortalDown: EXIT_PORTAL,
+    LoginError: EXIT_LOGIN,
+    CredentialsError: EXIT_LOGIN,
+    VerificationFailed: EXIT_UNVERIFIED,
+}
+
+
+def exit_code_for(exc: BaseException) -> int:
+    """The exit code for ``exc`` (1 for anything the table does not name)."""
+    return next((code for kind, code in EXIT_CODES.items() if isinstance(exc, kind)), EXIT_FAILED)
+
+
+def run_cli(work: Callable[[], int]) -> None:
+    """Run a command body: a known failure becomes one line on stderr and its exit code."""
+    from flows import pages
+    from flows.browser import BrowserNotFound
+    from flows.errors import GrantError
+
+    try:
+        code = work()
+    except (GrantError, CredentialsError, pages.PortalError, BrowserNotFound) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exit_code_for(exc))
+    except pages.PlaywrightError as exc:  # the browser itself failed (crashed, closed, not started)
+        click.echo(f"Error: the browser failed: {pages.first_line(exc)}", err=True)
+        sys.exit(EXIT_FAILED)
+    sys.exit(code)
+
+
+def browser_options(function):
+    """--base-url, --headed, --slowmo, --connect, --retries, --timeout, --block-assets (shared with bulk)."""
+    for option in reversed([
+        click.option("--base-url", envvar="SESAG_BASE_URL", default=DEFAULT_BASE_URL, show_default=True,
+                     help="The portal (env SESAG_BASE_URL). Default: a local `sesag portal`."),
+        click.option("--headed", is_flag=True, help="Show the browser window (needs a display)."),
+        click.option("--slowmo", type=click.FloatRange(min=0), default=0, metavar="MS", help="Slow each browser action down by MS milliseconds."),
+        click.option("--connect", metavar="WS_URL", help="Use a remote Playwright browser server instead of a local Chromium."),
+        click.option("--retries", type=click.IntRange(0, 10), default=DEFAULT_RETRIES, show_default=True, help="Retries after a portal error or time-out."),
+        click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="How long a page or element may take."),
+        click.option("--block-assets", is_flag=True, help="Do not load images, fonts and media (faster on image-heavy portals; turns the browser cache off)."),
+    ]):
+        function = option(function)
+    return function
+
+
+@click.command("grant")
+@click.option("--employee", required=True, metavar="NAME_OR_EMAIL", help="Exact e-mail address or exact name (case ignored).")
+@click.option("--right", required=True, type=click.Choice(RIGHT_KEYS), help="The Se Sag right.")
+@click.option("--revoke", is_flag=True, help="Take the right away instead of granting it.")
+@click.option("--replace", is_flag=True, help="If the employee holds the other Se Sag right, swap it for this one (one save).")
+@click.option("--dry-run", is_flag=True, help="Find the employee and check the rule; save nothing.")
+@browser_options
+def grant_command(employee, right, revoke, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout,
+                  block_assets):
+    """Grant (or --revoke) a Se Sag right for one employee, and verify it.
+
+    Logs in to the portal, finds the employee by exact e-mail address or name through
+    AVANCERET SØGNING, opens Administrér rettigheder, ticks or unticks the right, clicks GEM
+    RETTIGHEDER, then reads the rights page and Se hændelser again to confirm the change.
+    Granting a right the employee already holds changes nothing and exits 0. An employee may
+    hold only one of Sagsbehandler and Kommunal sagsbehandler: asking for one while the other
+    is held is refused unless --replace is given. When the answer to a save is lost, the
+    rights page and the events by this administrator decide whether this run made the change.
+
+    Credentials come only from the environment: SESAG_USER, SESAG_PASSWORD and SESAG_KEYCARD
+    (a file of "code key" lines, or "demo" to read the demo mock's key hint; default demo).
+
+    \b
+    Exit codes:
+      0  done and verified, or nothing to do (already held / not held); dry run passed
+      1  unexpected error (browser missing, page not as expected)
+      2  usage error
+      3  employee not found, or more than one employee matches
+      4  refused: the one-right rule (use --replace), or the portal refused the save
+      5  portal unreachable or failing after the retries
+      6  log-in failed or credentials missing
+      7  saved, but the rights or events page does not confirm it
+    """
+    from flows.grant import grant_right
+
+    if revoke and replace:
+        raise click.UsageError("--replace only applies when granting (not with --revoke).")
+
+    def work() -> int:
+        credentials = Credentials.from_env()
+        with open_session(base_url, credentials, headed, slowmo, connect, timeout, retries, block_assets) as session:
+            outcome = grant_right(session, employee, right, revoke=revoke, replace=replace, dry_run=dry_run)
+        click.echo(outcome.message)
+        return EXIT_OK
+
+    run_cli(work)

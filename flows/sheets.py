@@ -1,0 +1,218 @@
+"""The rows of a bulk file, read as administrators have them.
+
+``.csv`` (and any text file) with ``,`` ``;`` or a tab between the columns, as Excel saves it
+in English or Danish: UTF-8 with or without a BOM, else Windows-1252. ``.xlsx``: the first
+sheet. Columns ``employee,right[,action]`` or ``medarbejder;rettighed;handling``, in that order
+or named by a header line in any case; actions ``grant``/``revoke`` or ``tildel``/``fjern``;
+rights by key or by label. Blank lines and lines starting with ``#`` are skipped.
+
+``load(path)`` gives the good rows and the bad ones (each with its line number); a file that
+cannot be read at all raises ``SheetError`` with one message saying what was found and what
+is expected.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows.grant import normalise_right
+from flows.steps import rights
+
+# Column -> the header words that name it (English, Danish).
+HEADERS = {
+    "employee": ("employee", "medarbejder"),
+    "right": ("right", "rettighed"),
+    "action": ("action", "handling"),
+}
+COLUMNS = tuple(HEADERS)
+# Action word (any case) -> grant | revoke.
+VERBS = {"grant": "grant", "tildel": "grant", "revoke": "revoke", "fjern": "revoke"}
+DELIMITERS = (";", "\t", ",")  # Danish Excel first: a name may hold a comma, rarely a semicolon
+EXPECTED = ("expected the columns employee,right[,action] or medarbejder;rettighed;handling "
+            "(separated by , ; or tab; a header line is optional)")
+
+
+class SheetError(ValueError):
+    """The file cannot be read as a bulk file; the message says what was found and what is expected."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One well-formed line of the file."""
+
+    line: int
+    employee: str
+    right: str
+    action: str = "grant"
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A line that cannot be done as written (``text`` is the line as read)."""
+
+    line: int
+    text: str
+    error: str
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (a BOM dropped), else Windows-1252: what Excel writes as 'CSV UTF-8' and 'CSV'."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _content_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def sniff_delimiter(text: str) -> str | None:
+    """The column separator: the one a header line splits into known column names, else the
+    first of ``; tab ,`` found on every line (up to 20), else the commonest; None if none occurs."""
+    lines = _content_lines(text)[:20]
+    if not lines:
+        return None
+    known = {word for words in HEADERS.values() for word in words}
+    for delimiter in DELIMITERS:
+        first = [cell.strip().lower() for cell in lines[0].split(delimiter)]
+        if len(first) > 1 and known & set(first):
+            return delimiter
+    for delimiter in DELIMITERS:
+        if all(delimiter in line for line in lines):
+            return delimiter
+    counts = {delimiter: sum(delimiter in line for line in lines) for delimiter in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else None
+
+
+def csv_cells(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of every line of a CSV text, the separator sniffed."""
+    text = text.lstrip("\ufeff")
+    delimiter = sniff_delimiter(text)
+    if delimiter is None:
+        first = (_content_lines(text) or [""])[0]
+        raise SheetError(f"found one column on every line (first line: {first[:60]!r}); {EXPECTED}")
+    out: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return out
+        except csv.Error as exc:
+            out.append((start, [f"\0malformed line: {exc}"]))
+            continue
+        out.append((start, cells))
+
+
+def xlsx_cells(path: Path) -> list[tuple[int, list[str]]]:
+    """(row number, cells) of the first sheet of an Excel workbook."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise SheetError(f"{path.name} is not a readable .xlsx workbook ({exc}); {EXPECTED}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [(number, ["" if value is None else str(value).strip() for value in values])
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    finally:
+        workbook.close()
+
+
+def _right_key(text: str) -> str:
+    """A right by key or by its label in any language of the catalogue."""
+    try:
+        return normalise_right(text)
+    except ValueError:
+        wanted = " ".join(text.split()).casefold()
+        for right in rights():
+            if any(" ".join(label.split()).casefold() == wanted for label in right["label"].values()):
+                return right["key"]
+        raise
+
+
+def _header(line: int, cells: list[str]) -> list[str] | None:
+    """The column order a header line names, None when the line is not a header."""
+    lowered = [cell.strip().lower() for cell in cells]
+    names = {word: column for column, words in HEADERS.items() for word in words}
+    if not any(cell in names for cell in lowered):
+        return None
+    unknown = [cell for cell in lowered if cell and cell not in names]
+    order = [names.get(cell, "") for cell in lowered]
+    while order and order[-1] == "":
+        order.pop()
+    if unknown or "employee" not in order or "right" not in order or len(set(order)) != len(order):
+        raise SheetError(f"line {line}: the header {' | '.join(cells)!r} is not one this tool reads; {EXPECTED}")
+    return order
+
+
+def parse_cells(lines: list[tuple[int, list[str]]]) -> tuple[list[Row], list[BadRow]]:
+    """Split (line, cells) into good rows and bad rows."""
+    rows: list[Row] = []
+    bad: list[BadRow] = []
+    order: list[str] | None = None
+    for line, cells in lines:
+        cells = [cell.strip() for cell in cells]
+        if cells and cells[0].startswith("\0"):
+            bad.append(BadRow(line, "", cells[0][1:]))
+            continue
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        text = " | ".join(cell for cell in cells)
+        if order is None:
+            order = _header(line, cells)
+            if order is not None:
+                continue
+            order = list(COLUMNS)
+        while len(cells) > len(order) and cells[-1] == "":
+            cells.pop()  # trailing separators
+        if len(cells) < 2 or len(cells) > len(order):
+            bad.append(BadRow(line, text, f"expected {','.join(order)} ({len(order)} columns, the last optional); "
+                                          f"got {len(cells)} column(s)"))
+            continue
+        values = dict(zip(order, cells))
+        employee = " ".join(values.get("employee", "").split())
+        if not employee:
+            bad.append(BadRow(line, text, "no employee given"))
+            continue
+        try:
+            right = _right_key(values.get("right", ""))
+        except ValueError as exc:
+            bad.append(BadRow(line, text, str(exc)))
+            continue
+        verb = (values.get("action") or "grant").strip().lower()
+        if verb not in VERBS:
+            bad.append(BadRow(line, text, f"unknown action {values.get('action')!r}; choose grant/tildel or revoke/fjern"))
+            continue
+        rows.append(Row(line, employee, right, VERBS[verb]))
+    return rows, bad
+
+
+def parse_text(text: str) -> tuple[list[Row], list[BadRow]]:
+    """The rows of a CSV text (the separator sniffed)."""
+    return parse_cells(csv_cells(text))
+
+
+def load(path: Path) -> tuple[list[Row], list[BadRow]]:
+    """The rows of the file at ``path`` (.xlsx by its name, else a CSV text)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise SheetError(f"{path.name} is a {suffix} file; save it as .xlsx or CSV from the spreadsheet. {EXPECTED}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SheetError(f"cannot read {path}: {exc.strerror}") from None
+    if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
+        return parse_cells(xlsx_cells(path))
+    if b"\0" in data[:4096]:
+        raise SheetError(f"{path.name} is not a text file (it holds binary data); {EXPECTED}")
+    return parse_cells(csv_cells(decode(data)))

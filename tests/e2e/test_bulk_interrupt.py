@@ -1,0 +1,95 @@
+"""`sesag bulk` cut off: SIGINT / SIGTERM mid-file against a live portal, then the rerun.
+
+A real subprocess (as an administrator runs it, and so that the signal reaches only it); the
+report file is the progress we wait on.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from flows import commands
+from flows.credentials import Credentials
+from flows.grant import find_employee
+from flows.session import Session
+from mock_portal.demo_data import companies
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def plain_employees(count):
+    """Active demo employees with no Se Sag right and a unique name."""
+    people = [e for e in companies()[0].employees if e.active and not e.rights and not e.is_admin
+              and "Jensen" not in e.name and not e.email.endswith("nets.dk")]
+    return people[:count]
+
+
+def start_bulk(portal, *args):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SESAG_")}
+    environment.update({"SESAG_USER": "admin", "SESAG_PASSWORD": "nemid-demo", "SESAG_KEYCARD": "demo",
+                        "PYTHONPATH": str(ROOT)})
+    return subprocess.Popen([sys.executable, "-m", "flows.cli", "bulk", *args, "--base-url", portal.url,
+                             "--workers", "1"],
+                            cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_rows_done(report, process, count, deadline=240):
+    """Until the report (rewritten after every row) lists ``count`` rows as done."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end and process.poll() is None:
+        try:
+            data = json.loads(report.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # not written yet (it is replaced atomically, never half-written)
+            data = {"rows": []}
+        if sum(row["status"] != "not-run" for row in data["rows"]) >= count:
+            return
+        time.sleep(0.2)  # polling a file the subprocess writes: there is no event to wait on
+    raise AssertionError(f"bulk did not get {count} row(s) done in {deadline} s")
+
+
+@pytest.mark.parametrize("signal_number, code", [(signal.SIGINT, commands.EXIT_SIGINT),
+                                                 (signal.SIGTERM, commands.EXIT_SIGTERM)])
+def test_a_signal_mid_file_leaves_a_true_report_and_the_rerun_finishes(portal, page, tmp_path, signal_number, code):
+    people = plain_employees(6)
+    sheet = tmp_path / "rettigheder.csv"
+    sheet.write_text("medarbejder;rettighed;handling\n" + "".join(f"{p.email};Sagsbehandler;tildel\n" for p in people),
+                     encoding="utf-8")
+    report = tmp_path / "report.json"
+    report.write_text('{"rows": [], "note": "an older run"}', encoding="utf-8")
+    process = start_bulk(portal, str(sheet), "--report", str(report))
+    wait_for_rows_done(report, process, 1)
+    process.send_signal(signal_number)
+    stdout, stderr = process.communicate(timeout=240)
+    assert process.returncode == code, stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["complete"] is False and data["interrupted"] == signal.Signals(signal_number).name
+    statuses = [row["status"] for row in data["rows"]]
+    assert "ok" in statuses and "not-run" in statuses and "failed" not in statuses
+    assert "INCOMPLETE" in stdout and "Line" in stdout  # the summary was printed
+    assert "Traceback" not in stderr
+
+    # The rows it calls ok are true in the portal; the rows not run are not.
+    session = Session(page, portal.url, Credentials.demo(), retries=0)
+    session.log_in()
+    for row in data["rows"]:
+        found = find_employee(session, row["employee"])
+        session.screens.employees.open_employee(found.name, found.email)
+        session.screens.employee_page.open_rights()
+        box = session.screens.rights.checkbox("sagsbehandler")
+        expect(box).to_be_checked() if row["status"] == "ok" else expect(box).not_to_be_checked()
+
+    # The rerun of the same file finishes: the rows done before are unchanged, the rest granted.
+    rerun = start_bulk(portal, str(sheet), "--report", str(report))
+    stdout, stderr = rerun.communicate(timeout=400)
+    assert rerun.returncode == 0, stderr
+    again = json.loads(report.read_text(encoding="utf-8"))
+    assert again["complete"] is True and again["ok"] is True
+    before = {row["line"]: row["status"] for row in data["rows"]}
+    for row in again["rows"]:
+        assert row["result"] == ("already-held" if before[row["line"]] == "ok" else "granted")

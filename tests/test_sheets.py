@@ -1,0 +1,147 @@
+"""flows.sheets: bulk files as administrators have them (CSV of every Excel flavour, .xlsx)."""
+import pytest
+
+from flows.sheets import BadRow, Row, SheetError, load, parse_text, sniff_delimiter
+
+EXPECTED_ROWS = [
+    Row(2, "lra@nets.dk", "sagsbehandler", "grant"),
+    Row(3, "Medlem - Bruger", "kommunal-sagsbehandler", "revoke"),
+]
+
+
+def test_parse_header_default_action_comments_and_line_numbers():
+    text = (
+        "employee,right,action\n"
+        "lra@nets.dk,sagsbehandler,grant\n"
+        "\n"
+        "# a comment\n"
+        "Medlem - Bruger, Kommunal sagsbehandler\n"
+        "x@y.dk,kommunal_sagsbehandler,REVOKE\n"
+    )
+    rows, bad = parse_text(text)
+    assert bad == []
+    assert rows == [
+        Row(2, "lra@nets.dk", "sagsbehandler", "grant"),
+        Row(5, "Medlem - Bruger", "kommunal-sagsbehandler", "grant"),
+        Row(6, "x@y.dk", "kommunal-sagsbehandler", "revoke"),
+    ]
+
+
+def test_parse_without_header_and_with_bom():
+    rows, bad = parse_text("\ufefflra@nets.dk,sagsbehandler\n")
+    assert rows == [Row(1, "lra@nets.dk", "sagsbehandler", "grant")] and bad == []
+
+
+def test_header_columns_in_another_order():
+    rows, bad = parse_text("right,employee\nsagsbehandler,lra@nets.dk\n")
+    assert rows == [Row(2, "lra@nets.dk", "sagsbehandler", "grant")] and bad == []
+
+
+def test_bad_rows_have_their_line_numbers_and_good_rows_survive():
+    text = (
+        "employee,right,action\n"
+        "lra@nets.dk,admin\n"            # unknown right
+        "lra@nets.dk\n"                  # too few columns
+        ",sagsbehandler\n"               # no employee
+        "a@b.dk,sagsbehandler,delete\n"  # unknown action
+        "a@b.dk,sagsbehandler,grant,x\n"  # too many columns
+        "bruger@nets.dk,sagsbehandler\n"
+    )
+    rows, bad = parse_text(text)
+    assert [r.line for r in rows] == [7]
+    assert [b.line for b in bad] == [2, 3, 4, 5, 6]
+    assert "unknown right 'admin'" in bad[0].error
+    assert "got 1 column" in bad[1].error
+    assert "no employee" in bad[2].error
+    assert "unknown action" in bad[3].error
+    assert "got 4 column" in bad[4].error
+    assert not any(b.error.startswith("line") for b in bad)  # the line number is shown once, by the caller
+
+
+def test_trailing_separators_are_tolerated():
+    rows, bad = parse_text("lra@nets.dk,sagsbehandler,,\n")
+    assert rows == [Row(1, "lra@nets.dk", "sagsbehandler", "grant")] and bad == []
+
+
+def test_bad_header_stops_with_one_clear_error():
+    with pytest.raises(SheetError, match="line 1: the header 'employee | recht'.*medarbejder;rettighed;handling"):
+        parse_text("employee,recht\nlra@nets.dk,sagsbehandler\n")
+
+
+@pytest.mark.parametrize("separator", [";", "\t", ","])
+def test_the_separator_is_sniffed(separator):
+    text = f"lra@nets.dk{separator}sagsbehandler\nMedlem - Bruger{separator}Kommunal sagsbehandler{separator}fjern\n"
+    assert sniff_delimiter(text) == separator
+    rows, bad = parse_text(text)
+    assert bad == [] and rows == [Row(1, "lra@nets.dk", "sagsbehandler", "grant"),
+                                  Row(2, "Medlem - Bruger", "kommunal-sagsbehandler", "revoke")]
+
+
+def test_a_name_with_a_comma_in_a_semicolon_file():
+    rows, bad = parse_text("Jensen, Anne;sagsbehandler;tildel\nlra@nets.dk;sagsbehandler\n")
+    assert bad == [] and rows[0] == Row(1, "Jensen, Anne", "sagsbehandler", "grant")
+
+
+DANISH = "Medarbejder;Rettighed;Handling\nlra@nets.dk;Sagsbehandler;tildel\nMedlem - Bruger;Kommunal sagsbehandler;FJERN\n"
+
+
+def test_danish_excel_csv_with_bom(tmp_path):
+    path = tmp_path / "rettigheder.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + DANISH.replace("\n", "\r\n").encode("utf-8"))
+    assert load(path) == (EXPECTED_ROWS, [])
+
+
+def test_windows_1252_falls_back(tmp_path):
+    path = tmp_path / "rettigheder.csv"
+    path.write_bytes("medarbejder;rettighed\nSøren Ærø;sagsbehandler\n".encode("cp1252"))
+    rows, bad = load(path)
+    assert bad == [] and rows == [Row(2, "Søren Ærø", "sagsbehandler", "grant")]
+
+
+def test_english_headers_any_case_and_labels_in_english(tmp_path):
+    path = tmp_path / "rights.csv"
+    path.write_text("EMPLOYEE,Right,ACTION\nlra@nets.dk,Sagsbehandler (case officer),Grant\n"
+                    "Medlem - Bruger,kommunal-sagsbehandler,revoke\n", encoding="utf-8")
+    assert load(path) == (EXPECTED_ROWS, [])
+
+
+def test_xlsx_first_sheet(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for values in (("Medarbejder", "Rettighed", "Handling"), ("lra@nets.dk", "Sagsbehandler", "tildel"),
+                   ("Medlem - Bruger", "Kommunal sagsbehandler", "fjern"), (None, None, None)):
+        sheet.append(values)
+    workbook.create_sheet("Noter").append(("not", "read", "at all"))
+    path = tmp_path / "rettigheder.xlsx"
+    workbook.save(path)
+    assert load(path) == (EXPECTED_ROWS, [])
+
+
+def test_one_column_files_get_one_message_saying_what_was_found_and_expected(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_text("lra@nets.dk\nbruger@nets.dk\n", encoding="utf-8")
+    with pytest.raises(SheetError) as info:
+        load(path)
+    message = str(info.value)
+    assert "found one column" in message and "'lra@nets.dk'" in message
+    assert "employee,right[,action]" in message and "medarbejder;rettighed;handling" in message
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("old.xls", b"\xd0\xcf\x11\xe0 old excel", ".xls file; save it as .xlsx or CSV"),
+    ("broken.xlsx", b"not a zip at all", "not a readable .xlsx"),
+    ("image.csv", b"\x89PNG\r\n\x1a\n\0\0\0", "not a text file"),
+])
+def test_unreadable_files(tmp_path, name, data, words):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(SheetError, match=words.replace(".", r"\.")):
+        load(path)
+
+
+def test_malformed_quotes_are_a_bad_row_not_a_crash():
+    rows, bad = parse_text('lra@nets.dk,sagsbehandler\n"unterminated,sagsbehandler\n')
+    assert [r.line for r in rows] == [1]
+    assert [b.line for b in bad] == [2] and isinstance(bad[0], BadRow)
