@@ -99,9 +99,14 @@ ACTIONS: dict[str, Action] = {
         act=lambda w: w.front.go_to_login(),
     ),
     "trin-1-log-paa": Action(
-        prepare=lambda w: w.login.enter_user_id(w.credentials.user),
-        targets=lambda w: [w.login.next_button],
-        act=lambda w: w.login.log_in(w.credentials),
+        prepare=lambda w: w.login.enter_password(w.credentials),
+        targets=lambda w: [w.login.user_field, w.login.password_field, w.login.next_button],
+        act=lambda w: w.login.press_next(),
+    ),
+    "trin-1-noeglekort": Action(
+        prepare=lambda w: w.login.enter_key(w.credentials),
+        targets=lambda w: [w.login.key_field, w.login.login_button],
+        act=lambda w: w.login.press_log_in(),
     ),
     "trin-2-selvbetjening": Action(
         targets=lambda w: [w.self_service.employees_link],
@@ -109,7 +114,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "trin-3-medarbejdere": Action(
         prepare=lambda w: w.employees.search(name=w.employee),
-        targets=lambda w: [w.employees.pencil(w.employee)],
+        targets=lambda w: [w.employees.search_button, w.employees.pencil(w.employee)],
         act=lambda w: w.employees.open_employee(w.employee),
     ),
     "trin-4-medarbejder": Action(
@@ -133,6 +138,7 @@ class Scene:
     screen: str
     caption: dict[str, str]
     action: Action
+    shows: dict[str, str] | None = None  # what its screenshot shows, per language (alt text)
 
     def prepare(self, walk: Walk) -> None:
         self.action.prepare(walk)
@@ -162,7 +168,8 @@ def catalogue() -> tuple[Step, ...]:
     steps = []
     for raw in text()["steps"]:
         scenes = tuple(
-            Scene(id=s["id"], screen=s["screen"], caption=s["caption"], action=ACTIONS[s["id"]])
+            Scene(id=s["id"], screen=s["screen"], caption=s["caption"], action=ACTIONS[s["id"]],
+                  shows=s.get("shows"))
             for s in raw["scenes"]
         )
         steps.append(Step(number=raw["number"], bullets=raw["bullets"], scenes=scenes))

@@ -140,7 +140,7 @@ def test_html_is_self_contained_with_every_screenshot(html_md, shots):
         prefix = "data:image/png;base64,"
         assert image["src"].startswith(prefix)
         assert base64.b64decode(image["src"][len(prefix):]) == shots[scene.id].read_bytes()
-        assert image["alt"] == scene.caption["da"]
+        assert image["alt"] == f"{scene.shows['da']} {scene.caption['da']}"
 
 
 def test_html_prints_on_a4_with_clean_steps(html_md):
@@ -155,8 +155,19 @@ def test_html_prints_on_a4_with_clean_steps(html_md):
 def test_footer_names_time_and_portal(html_md):
     _, files = html_md
     text = Page(files["html"].read_text(encoding="utf-8")).text
-    assert "Genereret 28. november 2025 kl. 12.52 mod portalen http://127.0.0.1:5000/" in text
-    assert "Genereret 28. november 2025 kl. 12.52 mod portalen <http://127.0.0.1:5000/>" in files["md"].read_text(encoding="utf-8")
+    assert "Genereret 28. november 2025 kl. 12.52 ud fra portalen http://127.0.0.1:5000/." in text
+    assert "Genereret 28. november 2025 kl. 12.52 ud fra portalen <http://127.0.0.1:5000/>." in files["md"].read_text(encoding="utf-8")
+
+
+def test_footer_names_the_embedded_mock_in_a_sentence(shots, tmp_path):
+    for lang, sentence in (
+        ("da", "Genereret 28. november 2025 kl. 12.52 ud fra den indbyggede testudgave af medarbejdersignatur.dk."),
+        ("en", "Generated 28 November 2025, 12:52 (CET) from the embedded test copy of medarbejdersignatur.dk."),
+    ):
+        mock = steps.guide_text(lang)["embedded_portal"]
+        files = render.render_guide(capture(shots, lang, portal=mock), tmp_path / lang, formats=("html", "md"))
+        assert sentence in Page(files["html"].read_text(encoding="utf-8")).text
+        assert sentence in files["md"].read_text(encoding="utf-8")
 
 
 def test_markdown_links_the_screenshots_beside_it(html_md):
@@ -190,7 +201,7 @@ def test_english_comes_from_the_same_catalogue(shots, tmp_path):
     assert [text for text in all_texts("en") if squash(text) not in en_text] == []
     assert steps.guide_text("da")["title"] not in en_text
     assert "Step 3" in en_text and "Trin 3" not in en_text
-    assert "Generated 28 November 2025, 12:52 (CET) against the portal" in en_text
+    assert "Generated 28 November 2025, 12:52 (CET) from the portal" in en_text
     assert '<html lang="en">' in en["html"].read_text(encoding="utf-8")
     assert "## Step 1" in en["md"].read_text(encoding="utf-8")
 
