@@ -150,10 +150,11 @@ def test_the_html_works_on_a_phone_and_opens_shots_full_size(made, page):
     assert shot.bounding_box()["width"] < PHONE["width"]
     details = page.locator(f"#{first.id} img.detail")
     assert details.count() >= 1 and details.first.bounding_box()["width"] > PHONE["width"] * 0.8
-    page.get_by_title(steps.guide_text(lang)["open_full"]).nth(1).click()
+    figure = page.locator(f"#{first.id}")
+    figure.get_by_title(steps.guide_text(lang)["open_full"]).click()
     assert page.url.endswith(f"#{first.id}-stor")
     assert shot.bounding_box()["width"] == pytest.approx(980, abs=1), "the shot at its real size"
-    close = page.get_by_role("link", name=steps.guide_text(lang)["close"], exact=True).nth(1)
+    close = figure.get_by_role("link", name=steps.guide_text(lang)["close"], exact=True)
     assert close.is_visible()
     close.click()
     assert page.url.endswith(f"#{first.id}")
