@@ -56,6 +56,7 @@ class Scene:
     screen: str
     caption: dict[str, str]
     step: int
+    shows: dict[str, str] | None = None  # what its screenshot shows, per language (the guide's alt text)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def load_rights(data: dict[str, Any]) -> tuple[Right, ...]:
 def load_steps(data: dict[str, Any]) -> tuple[Step, ...]:
     return tuple(
         Step(raw["number"], raw["bullets"],
-             tuple(Scene(s["id"], s["screen"], s["caption"], raw["number"]) for s in raw["scenes"]))
+             tuple(Scene(s["id"], s["screen"], s["caption"], raw["number"], s.get("shows")) for s in raw["scenes"]))
         for raw in data["steps"]
     )
 

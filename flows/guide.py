@@ -14,13 +14,12 @@ import tempfile
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
 import click
 
-from flows import first_line, overlay, steps
+from flows import detail, first_line, overlay, steps
 from flows.embedded import credentials_for, portal_or_embedded
 
 DEVICE_SCALE = 2  # sharp when printed
@@ -29,7 +28,8 @@ DEFAULT_OUT = Path("screenshots")
 # Written beside the screenshots: what made them. Pixels depend on the browser build (text
 # edges differ between Chromium builds), so --check names a different build when it fails.
 MANIFEST = "guide.json"
-EMBEDDED_LABEL = {"da": "den indbyggede mock af medarbejdersignatur.dk", "en": "the embedded mock of medarbejdersignatur.dk"}
+# Below the portal's content the guide keeps this much of the page (CSS px), then cuts.
+CONTENT_PADDING = 16
 
 
 class GuideError(RuntimeError):
@@ -45,6 +45,30 @@ class GuideRun:
     files: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
     browser: str = ""
+    scenes: dict[str, "Shot"] = field(default_factory=dict)
+
+
+@dataclass
+class Target:
+    """One framed target of a shot: its frame (with badge) and the height of its label.
+
+    ``frame`` is in the shot's CSS px; ``label_px`` is the target's font size in CSS px, or
+    its height when it has no text (a tick box, an icon).
+    """
+
+    frame: detail.Box
+    label_px: float
+
+
+@dataclass
+class Shot:
+    """One scene's screenshot: the full shot, the part of the viewport it is, its targets, details."""
+
+    path: Path
+    area: detail.Box
+    targets: list[Target]
+    crops: list[detail.Box]
+    details: list[Path]
 
 
 def browser_build(browser) -> str:
@@ -87,21 +111,61 @@ def _echo(message: str) -> None:
     click.echo(message, err=True)
 
 
-def shoot(walk: steps.Walk, scene: steps.Scene, path: Path) -> None:
-    """Frame the scene's targets, screenshot the viewport with secrets masked, unframe."""
+# A target's label height: its font size, or its height when it shows no text.
+_LABEL_PX = """(el) => {
+  const tick = el.matches('input[type=checkbox], input[type=radio]');
+  const text = (el.innerText || el.value || '').trim();
+  const field = el.matches('input, select, textarea');
+  return !tick && (text || field) ? parseFloat(getComputedStyle(el).fontSize) : el.getBoundingClientRect().height;
+}"""
+
+
+def shot_area(page) -> detail.Box:
+    """The part of the viewport a shot keeps: the portal's page, from its top to its content's end.
+
+    Leaves out the grey desk on either side and, on short pages, the empty page and footer.
+    """
+    from flows.pages import PortalSheet
+
+    sheet = PortalSheet(page)
+    box = sheet.sheet.bounding_box()
+    viewport = page.viewport_size
+    if box is None:  # not the portal's layout: the whole viewport
+        return detail.Box(0, 0, viewport["width"], viewport["height"])
+    content_end = sheet.columns.evaluate_all("els => Math.max(0, ...els.map(e => e.getBoundingClientRect().bottom))")
+    top = max(0, round(box["y"]))
+    bottom = min(viewport["height"], round(box["y"] + box["height"]), round(content_end) + CONTENT_PADDING)
+    left = max(0, round(box["x"]))
+    right = min(viewport["width"], round(box["x"] + box["width"]))
+    return detail.Box(left, top, right - left, bottom - top)
+
+
+def shoot(walk: steps.Walk, scene: steps.Scene, path: Path) -> Shot:
+    """Frame (and number) the scene's targets, shoot the portal's page with secrets masked, unframe.
+
+    Then cut the magnified details around the frames from the shot.
+    """
     page = walk.page
-    overlay.mark(page, scene.targets(walk))
+    targets = scene.targets(walk)
+    drawn = overlay.mark(page, targets)
     try:
+        area = shot_area(page)
         page.screenshot(
             path=str(path),
+            clip={"x": area.x, "y": area.y, "width": area.width, "height": area.height},
             animations="disabled",
             caret="hide",
             scale="device",
             mask=walk.login.secrets(),
             mask_color=MASK_COLOUR,
         )
+        labels = [target.evaluate(_LABEL_PX) for target in targets]
     finally:
         overlay.clear(page)
+    frames = [detail.Box(**d["outer"]).moved(-area.x, -area.y) for d in drawn]
+    crops = detail.plan(frames, detail.Box(0, 0, area.width, area.height))
+    return Shot(path=path, area=area, targets=[Target(f, px) for f, px in zip(frames, labels)],
+                crops=crops, details=detail.cut(path, crops, area.width))
 
 
 def capture(
@@ -112,8 +176,12 @@ def capture(
     employee: str = steps.DEFAULT_EMPLOYEE,
     right: str = "sagsbehandler",
     progress: Callable[[str], None] = _echo,
+    taken: dict[str, Shot] | None = None,
 ) -> dict[str, Path]:
-    """Walk Trin 1-5 on ``page`` and save one PNG per scene in ``folder``."""
+    """Walk Trin 1-5 on ``page`` and save one PNG per scene (and its details) in ``folder``.
+
+    ``taken``, when given, receives each scene's Shot (areas, targets, details).
+    """
     walk = steps.Walk(page=page, base_url=base_url, credentials=credentials, employee=employee, right=right)
     shots: dict[str, Path] = {}
     total = len(steps.catalogue())
@@ -121,8 +189,10 @@ def capture(
     def on_scene(step: steps.Step, scene: steps.Scene, walk: steps.Walk) -> None:
         started = time.perf_counter()
         path = folder / f"{scene.id}.png"
-        shoot(walk, scene, path)
+        shot = shoot(walk, scene, path)
         shots[scene.id] = path
+        if taken is not None:
+            taken[scene.id] = shot
         progress(f"  Trin {step.number}/{total}  {scene.id:<22} {time.perf_counter() - started:5.2f} s")
 
     try:
@@ -176,8 +246,9 @@ def generate(
             if trace:
                 context.tracing.start(screenshots=False, snapshots=True)  # DOM snapshots find the failing step; a screencast only slows every run
             page = context.new_page()
+            taken: dict[str, Shot] = {}
             try:
-                shots = capture(page, url, credentials_for(embedded), folder, employee, right, progress)
+                shots = capture(page, url, credentials_for(embedded), folder, employee, right, progress, taken)
             except GuideError:
                 if trace:
                     context.tracing.stop(path=str(trace))
@@ -192,8 +263,8 @@ def generate(
                 progress(f"Rendering {', '.join(formats)} ...")
                 capture_data = render.Capture(
                     lang=lang,
-                    portal_url=EMBEDDED_LABEL[lang] if embedded else url,
-                    generated_at=datetime.now(render.TIMEZONE),
+                    portal_url=steps.guide_text(lang)["embedded_portal"] if embedded else url,
+                    generated_at=render.generation_time(out, shots),
                     right=right,
                     employee=employee,
                     shots=shots,
@@ -202,7 +273,8 @@ def generate(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return GuideRun(folder=folder, shots=shots, files=files, seconds=time.perf_counter() - started, browser=build)
+    return GuideRun(folder=folder, shots=shots, files=files, seconds=time.perf_counter() - started, browser=build,
+                    scenes=taken)
 
 
 def replace_folder(new: Path, out: Path) -> None:

@@ -25,6 +25,24 @@ _DRAW_FRAME = """([box, colour, pad]) => {
   document.body.appendChild(frame);
 }"""
 
+# A numbered badge on the frame's top-left corner: the order of the clicks when a scene has more
+# than one (Trin 3: the search, then the pencil).
+MARKER_SIZE = 24
+
+_DRAW_MARKER = """([box, colour, pad, size, number]) => {
+  const badge = document.createElement('div');
+  badge.dataset.sesagOverlay = 'marker';
+  badge.textContent = String(number);
+  Object.assign(badge.style, {
+    position: 'absolute', zIndex: 2147483647, pointerEvents: 'none', boxSizing: 'border-box',
+    left: (box.x + window.scrollX - pad - size / 2) + 'px', top: (box.y + window.scrollY - pad - size / 2) + 'px',
+    width: size + 'px', height: size + 'px', borderRadius: '50%', border: '2px solid #fff',
+    background: colour, color: '#fff', textAlign: 'center', lineHeight: (size - 4) + 'px',
+    font: 'bold 14px Arial, "Liberation Sans", sans-serif', boxShadow: '0 1px 3px rgba(0,0,0,.35)',
+  });
+  document.body.appendChild(badge);
+}"""
+
 _DRAW_CAPTION = """([title, text]) => {
   const box = document.createElement('div');
   box.dataset.sesagOverlay = 'caption';
@@ -49,14 +67,31 @@ _DRAW_CAPTION = """([title, text]) => {
 _CLEAR = "(kind) => document.querySelectorAll(kind ? `[data-sesag-overlay=${kind}]` : '[data-sesag-overlay]').forEach(e => e.remove())"
 
 
-def mark(page: "Page", targets: list["Locator"]) -> None:
-    """Frame each target in red (scrolling it into view first)."""
+def mark(page: "Page", targets: list["Locator"], numbered: bool | None = None) -> list[dict]:
+    """Frame each target in red (scrolling it into view first); return what was drawn.
+
+    ``numbered`` (default: when there is more than one target) adds a badge 1, 2, ... to each
+    frame in the order given. Returns per target its box and the outer box of its frame and
+    badge, in viewport CSS px after the last scroll (dicts with x, y, width, height).
+    """
+    numbered = len(targets) > 1 if numbered is None else numbered
     for target in targets:
         target.scroll_into_view_if_needed()
+    drawn = []
+    for number, target in enumerate(targets, start=1):
         box = target.bounding_box()
         if box is None:
             raise LookupError(f"cannot mark {target}: it is not visible")
         page.evaluate(_DRAW_FRAME, [box, MARK_COLOUR, FRAME_PADDING])
+        outer = {"x": box["x"] - FRAME_PADDING, "y": box["y"] - FRAME_PADDING,
+                 "width": box["width"] + 2 * FRAME_PADDING, "height": box["height"] + 2 * FRAME_PADDING}
+        if numbered:
+            page.evaluate(_DRAW_MARKER, [box, MARK_COLOUR, FRAME_PADDING, MARKER_SIZE, number])
+            half = MARKER_SIZE / 2
+            outer = {"x": outer["x"] - half, "y": outer["y"] - half,
+                     "width": outer["width"] + half, "height": outer["height"] + half}
+        drawn.append({"box": box, "outer": outer})
+    return drawn
 
 
 def show_caption(page: "Page", title: str, text: str) -> None:

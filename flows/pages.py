@@ -129,6 +129,16 @@ class FrontPage:
         navigate(self.page, lambda: self.login_link.click())
 
 
+class PortalSheet:
+    """The portal's page itself, without the grey desk around it: what the guide shoots."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.sheet = page.locator("body > .page")
+        # The left menu, the content and the account box: where the page's content ends.
+        self.columns = page.locator("body > .page > .body > *")
+
+
 class LoginPage:
     """``/log-paa`` (bruger-id, adgangskode) and ``/log-paa/noeglekort`` (the key card)."""
 
@@ -148,8 +158,36 @@ class LoginPage:
         goto(self.page, base_url.rstrip("/") + "/log-paa")
 
     def enter_user_id(self, user: str) -> None:
-        """Type the bruger-id only (what the guide shows before 'Næste')."""
+        """Type the bruger-id only."""
         self.user_field.fill(user)
+
+    def enter_password(self, credentials: "Credentials") -> None:
+        """Type the bruger-id and the adgangskode (what the guide shows before 'Næste')."""
+        self.user_field.fill(credentials.user)
+        try:
+            self.password_field.fill(credentials.password)
+        except PlaywrightError:
+            raise PortalError("the log-in page has no field 'Adgangskode'") from None
+
+    def press_next(self) -> None:
+        """Click 'Næste' and wait for the key-card page; LoginFailed when the portal refuses."""
+        navigate(self.page, lambda: self.next_button.click())
+        if not self.page.url.rstrip("/").endswith("/noeglekort") or self.key_field.count() == 0:
+            raise self._refused("Log-in refused")
+
+    def enter_key(self, credentials: "Credentials") -> None:
+        """Type the key for the code the key-card page asks for."""
+        key = credentials.key_for(self.code_asked(), self.demo_key_shown())
+        try:
+            self.key_field.fill(key)
+        except PlaywrightError:
+            raise PortalError("the key-card page has no field 'Nøgle'") from None
+
+    def press_log_in(self) -> None:
+        """Click 'Log på' on the key-card page; LoginFailed when the portal refuses the key."""
+        navigate(self.page, lambda: self.login_button.click())
+        if _on_login_page(self.page):
+            raise self._refused("Key card refused")
 
     def secrets(self) -> list[Locator]:
         """What a screenshot must mask: the password, the key typed and the demo key."""
@@ -181,24 +219,10 @@ class LoginPage:
 
         Raises LoginFailed with the portal's alert text when it refuses either page.
         """
-        self.user_field.fill(credentials.user)
-        try:
-            self.password_field.fill(credentials.password)
-        except PlaywrightError:
-            raise PortalError("the log-in page has no field 'Adgangskode'") from None
-        navigate(self.page, lambda: self.next_button.click())
-        if not self.page.url.rstrip("/").endswith("/noeglekort") or self.key_field.count() == 0:
-            raise self._refused("Log-in refused")
-        code = self.code_asked()
-        demo_key = self.demo_key_shown()
-        key = credentials.key_for(code, demo_key)
-        try:
-            self.key_field.fill(key)
-        except PlaywrightError:
-            raise PortalError("the key-card page has no field 'Nøgle'") from None
-        navigate(self.page, lambda: self.login_button.click())
-        if _on_login_page(self.page):
-            raise self._refused("Key card refused")
+        self.enter_password(credentials)
+        self.press_next()
+        self.enter_key(credentials)
+        self.press_log_in()
 
 
 class _LoggedInPage:

@@ -5,8 +5,9 @@ One set of Jinja2 templates (``flows/templates/``) is fed by the step catalogue
 ``vejledning.html`` is self-contained (screenshots as data URIs) and prints on A4;
 ``vejledning.pdf`` is that same page printed by Chromium with "Side N af M" footers;
 ``vejledning.md`` links the PNGs beside it so the guide reads on a code host.
-The output depends only on the capture: the same shots and generation time give the same bytes
-(apart from the PDF's own creation date, which Chromium writes).
+Each scene shows its full shot and, beside it, its magnified details (``flows.detail``).
+The output depends only on the capture: the same shots and generation time give the same bytes,
+the PDF included (its dates are set to the generation time, see ``generation_time``).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from markupsafe import Markup, escape
 from PIL import Image
 
 from flows import browser as browsers
-from flows import steps
+from flows import detail, steps
 
 FORMATS = ("html", "pdf", "md")
 BASENAME = "vejledning"
@@ -66,7 +67,41 @@ class Capture:
     generated_at: datetime
     right: str
     employee: str
-    shots: dict[str, Path] = field(default_factory=dict)
+    shots: dict[str, Path] = field(default_factory=dict)  # details are found beside each shot
+    device_scale: float = 2  # shot pixels per CSS px: the shot opens at its real size
+
+
+def generation_time(previous: Path, shots: dict[str, Path]) -> datetime:
+    """When the guide counts as made, so that regenerating an unchanged portal changes no file.
+
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) when set; else the time of the
+    guide in ``previous`` when every new shot and detail is byte for byte the one there; else now.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), TIMEZONE)
+    now = datetime.now(TIMEZONE).replace(second=0, microsecond=0)
+    kept = _time_of(previous / f"{BASENAME}.html")
+    if kept is None:
+        return now
+    for shot in shots.values():
+        shot = Path(shot)
+        for path in (shot, *detail.details_of(shot)):
+            old = previous / path.name
+            if not old.is_file() or old.read_bytes() != path.read_bytes():
+                return now
+        if len(detail.details_of(previous / shot.name)) != len(detail.details_of(shot)):
+            return now
+    return kept
+
+
+def _time_of(html: Path) -> datetime | None:
+    """The generation time written in a guide's HTML (its <time datetime>), or None."""
+    try:
+        found = re.search(r'<time datetime="([^"]+)"', html.read_text(encoding="utf-8"))
+        return datetime.fromisoformat(found.group(1)) if found else None
+    except (OSError, ValueError):
+        return None
 
 
 def format_time(moment: datetime, lang: str = "da") -> str:
@@ -158,8 +193,13 @@ def _data_uri(path: Path) -> str:
     return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def guide_context(capture: Capture, image_src: dict[str, str]) -> dict[str, Any]:
-    """What the templates are fed: the catalogue's words in ``capture.lang`` and the images."""
+def guide_context(capture: Capture, image_src: dict[str, str],
+                  sizes: dict[str, tuple[int, int]] | None = None) -> dict[str, Any]:
+    """What the templates are fed: the catalogue's words in ``capture.lang`` and the images.
+
+    ``image_src``: image key (a file's stem: ``<scene>``, ``<scene>.detail-<n>``) -> its src;
+    ``sizes``: key -> pixel size, to place each detail at its magnification.
+    """
     lang = capture.lang
     text = steps.guide_text(lang)
     rights = [
@@ -175,10 +215,7 @@ def guide_context(capture: Capture, image_src: dict[str, str]) -> dict[str, Any]
             "anchor": slug(title),
             "bullets": step.bullets[lang],
             "summary": step.scenes[0].caption[lang] if step.scenes else "",
-            "scenes": [
-                {"id": s.id, "caption": s.caption[lang], "file": f"{s.id}.png", "src": image_src[s.id]}
-                for s in step.scenes
-            ],
+            "scenes": [_scene_context(s, lang, image_src, sizes, capture.device_scale) for s in step.scenes],
         })
     return {
         "lang": lang,
@@ -193,8 +230,36 @@ def guide_context(capture: Capture, image_src: dict[str, str]) -> dict[str, Any]
     }
 
 
+def _scene_context(scene: steps.Scene, lang: str, image_src: dict[str, str],
+                   sizes: dict[str, tuple[int, int]] | None, device_scale: float) -> dict[str, Any]:
+    """One scene for the templates: caption, alt text, the full shot and its details."""
+    caption = scene.caption[lang]
+    shows = (scene.shows or {}).get(lang)
+    width, height = (sizes or {}).get(scene.id, (0, 0))
+    details = []
+    for number in range(1, len(image_src) + 1):
+        key = detail.detail_path(Path(f"{scene.id}.png"), number).stem
+        if key not in image_src:
+            break
+        detail_width = (sizes or {}).get(key, (0, 0))[0]
+        share = min(100.0, 100.0 * detail.MAGNIFICATION * detail_width / width) if width else 100.0
+        details.append({"file": f"{key}.png", "src": image_src[key], "width_pct": f"{share:.2f}"})
+    return {
+        "id": scene.id,
+        "caption": caption,
+        "alt": f"{shows} {caption}" if shows else caption,
+        "file": f"{scene.id}.png",
+        "src": image_src[scene.id],
+        "width": width,
+        "height": height,
+        "real_width": round(width / device_scale),
+        "details": details,
+    }
+
+
 def _collect_shots(capture: Capture, out_dir: Path) -> dict[str, Path]:
-    """Each scene's PNG as ``out_dir/<scene_id>.png`` (copied in when it lives elsewhere)."""
+    """Each scene's PNG as ``out_dir/<scene_id>.png``, and its details beside it (copied in
+    when they live elsewhere); keyed by file stem."""
     wanted = [scene.id for step in steps.catalogue() for scene in step.scenes]
     missing = [scene_id for scene_id in wanted if scene_id not in capture.shots]
     if missing:
@@ -202,12 +267,13 @@ def _collect_shots(capture: Capture, out_dir: Path) -> dict[str, Path]:
     placed = {}
     for scene_id in wanted:
         source = Path(capture.shots[scene_id])
-        target = out_dir / f"{scene_id}.png"
         if not source.is_file():
             raise FileNotFoundError(f"screenshot of {scene_id} not found: {source}")
-        if source.resolve() != target.resolve():
-            shutil.copyfile(source, target)
-        placed[scene_id] = target
+        for path in (source, *detail.details_of(source)):
+            target = out_dir / path.name
+            if path.resolve() != target.resolve():
+                shutil.copyfile(path, target)
+            placed[target.stem] = target
     return placed
 
 
@@ -217,15 +283,19 @@ def render_html(capture: Capture, shots: dict[str, Path], for_pdf: bool = False,
     ``for_pdf`` leaves out the CSS page footer, as Chromium's PDF footer takes its place.
     """
     html_env, _ = _environments()
-    sources = {scene_id: _data_uri(path) if embed else path.name for scene_id, path in shots.items()}
-    context = guide_context(capture, sources)
+    sources = {key: _data_uri(path) if embed else path.name for key, path in shots.items()}
+    sizes = {}
+    for key, path in shots.items():
+        with Image.open(path) as image:
+            sizes[key] = image.size
+    context = guide_context(capture, sources, sizes)
     return html_env.get_template("vejledning.html.j2").render(**context, for_pdf=for_pdf)
 
 
-def render_markdown(capture: Capture) -> str:
-    """The Markdown guide, linking ``<scene_id>.png`` beside it."""
+def render_markdown(capture: Capture, shots: dict[str, Path]) -> str:
+    """The Markdown guide, linking the PNGs beside it."""
     _, md_env = _environments()
-    context = guide_context(capture, {scene.id: f"{scene.id}.png" for s in steps.catalogue() for scene in s.scenes})
+    context = guide_context(capture, {key: path.name for key, path in shots.items()})
     return md_env.get_template("vejledning.md.j2").render(**context)
 
 
@@ -296,12 +366,31 @@ def print_pdf(capture: Capture, shots: dict[str, Path], target: Path, browser,
                 margin=MARGIN,
                 outline=True,
             )
+            set_pdf_dates(target, capture.generated_at)
         finally:
             context.close()
     finally:
         wait(pending)  # no encoder may still be writing when the leftovers go
         for leftover in target.parent.glob(f"{prefix}*"):
             leftover.unlink(missing_ok=True)
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]{0,8}\)")
+
+
+def set_pdf_dates(path: Path, moment: datetime) -> None:
+    """Write ``moment`` as the PDF's creation and modification dates (Chromium writes "now").
+
+    Rewritten in place with strings of the same length, so the PDF's byte offsets stay valid.
+    """
+    data = path.read_bytes()
+    stamp = moment.astimezone(ZoneInfo("UTC")).strftime("D:%Y%m%d%H%M%S+00'00'").encode("ascii")
+
+    def replace(match: re.Match) -> bytes:
+        new = b"/" + match.group(1) + b" (" + stamp + b")"
+        return new if len(new) == len(match.group(0)) else match.group(0)
+
+    path.write_bytes(_PDF_DATE.sub(replace, data))
 
 
 def _print_with_own_browser(capture: Capture, shots: dict[str, Path], target: Path,
@@ -349,7 +438,7 @@ def render_guide(capture: Capture, out_dir: Path, formats=FORMATS, browser=None,
         written["html"].write_text(render_html(capture, shots), encoding="utf-8")
     if "md" in formats:
         written["md"] = out_dir / f"{BASENAME}.md"
-        written["md"].write_text(render_markdown(capture), encoding="utf-8")
+        written["md"].write_text(render_markdown(capture, shots), encoding="utf-8")
     if "pdf" in formats:
         written["pdf"] = out_dir / f"{BASENAME}.pdf"
         if browser is None:

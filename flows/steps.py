@@ -86,9 +86,14 @@ ACTIONS: dict[str, Action] = {
         act=lambda w: w.front.go_to_login(),
     ),
     "trin-1-log-paa": Action(
-        prepare=lambda w: w.login.enter_user_id(w.credentials.user),
-        targets=lambda w: [w.login.next_button],
-        act=lambda w: w.login.log_in(w.credentials),
+        prepare=lambda w: w.login.enter_password(w.credentials),
+        targets=lambda w: [w.login.user_field, w.login.password_field, w.login.next_button],
+        act=lambda w: w.login.press_next(),
+    ),
+    "trin-1-noeglekort": Action(
+        prepare=lambda w: w.login.enter_key(w.credentials),
+        targets=lambda w: [w.login.key_field, w.login.login_button],
+        act=lambda w: w.login.press_log_in(),
     ),
     "trin-2-selvbetjening": Action(
         targets=lambda w: [w.self_service.employees_link],
@@ -96,7 +101,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "trin-3-medarbejdere": Action(
         prepare=lambda w: w.employees.search(name=w.employee),
-        targets=lambda w: [w.employees.pencil(w.employee)],
+        targets=lambda w: [w.employees.search_button, w.employees.pencil(w.employee)],
         act=lambda w: w.employees.open_employee(w.employee),
     ),
     "trin-4-medarbejder": Action(
@@ -137,7 +142,7 @@ def catalogue() -> tuple[Step, ...]:
         for scene in step.scenes:
             if scene.id not in ACTIONS:
                 raise words.CatalogueError(f"{words.VEJLEDNING}: scene {scene.id!r} has no action in flows/steps.py")
-            scenes.append(Scene(scene.id, scene.screen, scene.caption, scene.step, ACTIONS[scene.id]))
+            scenes.append(Scene(scene.id, scene.screen, scene.caption, scene.step, scene.shows, ACTIONS[scene.id]))
         steps.append(Step(step.number, step.bullets, tuple(scenes)))
     return tuple(steps)
 

@@ -140,7 +140,7 @@ def test_html_is_self_contained_with_every_screenshot(html_md, shots):
         prefix = "data:image/png;base64,"
         assert image["src"].startswith(prefix)
         assert base64.b64decode(image["src"][len(prefix):]) == shots[scene.id].read_bytes()
-        assert image["alt"] == scene.caption["da"]
+        assert image["alt"] == f"{scene.shows['da']} {scene.caption['da']}"
 
 
 def test_html_prints_on_a4_with_clean_steps(html_md):
@@ -155,8 +155,19 @@ def test_html_prints_on_a4_with_clean_steps(html_md):
 def test_footer_names_time_and_portal(html_md):
     _, files = html_md
     text = Page(files["html"].read_text(encoding="utf-8")).text
-    assert "Genereret 28. november 2025 kl. 12.52 mod portalen http://127.0.0.1:5000/" in text
-    assert "Genereret 28. november 2025 kl. 12.52 mod portalen <http://127.0.0.1:5000/>" in files["md"].read_text(encoding="utf-8")
+    assert "Genereret 28. november 2025 kl. 12.52 ud fra portalen http://127.0.0.1:5000/." in text
+    assert "Genereret 28. november 2025 kl. 12.52 ud fra portalen <http://127.0.0.1:5000/>." in files["md"].read_text(encoding="utf-8")
+
+
+def test_footer_names_the_embedded_mock_in_a_sentence(shots, tmp_path):
+    for lang, sentence in (
+        ("da", "Genereret 28. november 2025 kl. 12.52 ud fra den indbyggede testudgave af medarbejdersignatur.dk."),
+        ("en", "Generated 28 November 2025, 12:52 (CET) from the embedded test copy of medarbejdersignatur.dk."),
+    ):
+        mock = steps.guide_text(lang)["embedded_portal"]
+        files = render.render_guide(capture(shots, lang, portal=mock), tmp_path / lang, formats=("html", "md"))
+        assert sentence in Page(files["html"].read_text(encoding="utf-8")).text
+        assert sentence in files["md"].read_text(encoding="utf-8")
 
 
 def test_markdown_links_the_screenshots_beside_it(html_md):
@@ -190,7 +201,7 @@ def test_english_comes_from_the_same_catalogue(shots, tmp_path):
     assert [text for text in all_texts("en") if squash(text) not in en_text] == []
     assert steps.guide_text("da")["title"] not in en_text
     assert "Step 3" in en_text and "Trin 3" not in en_text
-    assert "Generated 28 November 2025, 12:52 (CET) against the portal" in en_text
+    assert "Generated 28 November 2025, 12:52 (CET) from the portal" in en_text
     assert '<html lang="en">' in en["html"].read_text(encoding="utf-8")
     assert "## Step 1" in en["md"].read_text(encoding="utf-8")
 
@@ -289,3 +300,67 @@ def test_pdf_screenshots_are_embedded(shots, tmp_path, pdf_browser):
     assert jpeg["pdf"].read_bytes().count(b"/DCTDecode") >= len(SCENES)
     assert lossless["pdf"].read_bytes().count(b"/DCTDecode") == 0
     assert lossless["pdf"].read_bytes().count(b"/Subtype /Image") >= len(SCENES)
+
+
+@pytest.fixture
+def shots_with_details(shots):
+    """The synthetic shots, each with one detail beside it (two for the last scene)."""
+    for index, scene in enumerate(SCENES):
+        with Image.open(shots[scene.id]) as image:
+            image.crop((0, 0, 160, 90)).save(shots[scene.id].with_name(f"{scene.id}.detail-1.png"))
+            if index == len(SCENES) - 1:
+                image.crop((0, 0, 400, 90)).save(shots[scene.id].with_name(f"{scene.id}.detail-2.png"))
+    return shots
+
+
+def test_details_follow_their_shot_at_twice_its_scale(shots_with_details, tmp_path):
+    files = render.render_guide(capture(shots_with_details), tmp_path / "g", formats=("html", "md"))
+    html = files["html"].read_text(encoding="utf-8")
+    page = Page(html)
+    last = SCENES[-1].id
+    assert len(page.images) == 2 * len(SCENES) + 1
+    details = [image for image in page.images if image.get("class") == "detail"]
+    # 160 px of a 640 px shot, twice as large: half the figure's width; 400 px would be 125 %: all of it.
+    assert [d["style"] for d in details[:2]] == ["--share: 50.00%"] * 2
+    assert details[-1]["style"] == "--share: 100.00%"
+    assert all(d["alt"].startswith("Forstørret udsnit: ") for d in details)
+    assert (tmp_path / "g" / f"{last}.detail-2.png").is_file()
+    md = files["md"].read_text(encoding="utf-8")
+    assert f"]({last}.detail-1.png)" in md and f"]({last}.detail-2.png)" in md
+
+
+def test_a_shot_opens_full_size_on_click_without_script(html_md):
+    _, files = html_md
+    html = files["html"].read_text(encoding="utf-8")
+    assert "<script" not in html
+    for scene in SCENES:
+        opener = re.search(rf'<div class="zoom" id="{scene.id}-stor">\s*<a class="zoom-open" href="#{scene.id}-stor"', html)
+        assert opener, scene.id
+        assert f'<a class="zoom-close" href="#{scene.id}">Luk</a>' in html
+    # 640 px synthetic shots taken at device scale 2 open 320 CSS px wide.
+    assert 'style="--real-width: 320px"' in html
+    assert re.search(r"\.zoom:target\s*{[^}]*position:\s*fixed", html)
+
+
+def test_generation_time_comes_from_source_date_epoch(shots, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764330720")
+    assert render.generation_time(tmp_path / "none", shots) == WHEN
+
+
+def test_generation_time_is_kept_while_no_shot_changed(shots, tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    previous = tmp_path / "previous"
+    render.render_guide(capture(shots), previous, formats=("html",))
+    assert render.generation_time(previous, shots) == WHEN
+    changed = dict(shots)
+    changed[SCENES[2].id] = make_shot(tmp_path / "changed.png", 99)
+    assert render.generation_time(previous, changed) > WHEN
+    assert render.generation_time(tmp_path / "nothing-yet", shots) > WHEN
+
+
+def test_same_capture_same_bytes_pdf_included(shots, tmp_path, pdf_browser):
+    first = render.render_guide(capture(shots), tmp_path / "a", browser=pdf_browser)
+    second = render.render_guide(capture(shots), tmp_path / "b", browser=pdf_browser)
+    for kind in ("html", "md", "pdf"):
+        assert first[kind].read_bytes() == second[kind].read_bytes(), kind
+    assert b"/CreationDate (D:20251128115200+00'00')" in first["pdf"].read_bytes()

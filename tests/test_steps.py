@@ -115,3 +115,38 @@ def test_rights_derive_from_the_catalogue():
     assert steps.RIGHT_KEYS == tuple(right.key for right in catalogue.rights())
     assert steps.right_label("kommunal-sagsbehandler", "en") == catalogue.right("aes.kommunal_sagsbehandler").label["en"]
     assert pages.RIGHTS == {r.key: (r.portal_label, r.portal_id) for r in catalogue.rights()}
+
+
+def _all_strings(value):
+    """Every string in a piece of the catalogue's data, however nested."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _all_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _all_strings(item)
+
+
+def test_the_key_card_has_a_scene_of_its_own():
+    trin_1 = steps.catalogue()[0]
+    assert [(scene.id, scene.screen) for scene in trin_1.scenes] == [
+        ("trin-1-forside", "front"), ("trin-1-log-paa", "login"), ("trin-1-noeglekort", "keycard")]
+    login, keycard = trin_1.scenes[1:]
+    # Each caption names the button of its own screen.
+    assert "'Næste'" in login.caption["da"] and "'Log på'" not in login.caption["da"]
+    assert "'Log på'" in keycard.caption["da"] and "'Næste'" not in keycard.caption["da"]
+    assert "'Næste'" in login.caption["en"] and "'Log på'" in keycard.caption["en"]
+
+
+def test_every_scene_says_what_its_screenshot_shows():
+    for step in steps.catalogue():
+        for scene in step.scenes:
+            assert scene.shows and scene.shows["da"] and scene.shows["en"], scene.id
+
+
+def test_no_doubled_words_in_either_language():
+    doubled = re.compile(r"\b(\w+) \1\b", re.IGNORECASE)
+    slips = [text for text in _all_strings(steps.text()) if doubled.search(text)]
+    assert slips == []

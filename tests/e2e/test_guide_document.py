@@ -1,0 +1,161 @@
+"""The vejledning as its readers get it: in both languages, labels big enough in the A4 PDF,
+numbered markers, and an HTML page that works on a phone.
+
+Run with ``-s`` to see the label heights in the PDF.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from flows import guide, steps
+
+SCENES = [scene for step in steps.catalogue() for scene in step.scenes]
+MIN_LABEL_PT = 9.0
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module", params=steps.LANGUAGES)
+def made(request, tmp_path_factory):
+    """(lang, folder, GuideRun): the guide in that language, generated once for the module."""
+    lang = request.param
+    out = tmp_path_factory.mktemp(f"guide-{lang}") / "screenshots"
+
+    def work() -> guide.GuideRun:  # own thread: pytest-playwright's event loop runs in this one
+        run = guide.generate(out=out, lang=lang, progress=lambda message: None)
+        guide.replace_folder(run.folder, out)
+        return run
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return lang, out, pool.submit(work).result()
+
+
+def _multiply(m, n):
+    """The PDF matrix product m x n ([a b c d e f] each)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F]
+
+
+def placed_images(pdf: Path) -> list[dict]:
+    """Every image drawn in the PDF, in drawing order: its pixel size and its size on paper (pt)."""
+    found = []
+
+    def walk(stream_owner, resources, ctm):
+        stack = []
+        xobjects = resources.get("/XObject", {}) if resources else {}
+        content = ContentStream(stream_owner, stream_owner.pdf if hasattr(stream_owner, "pdf") else None)
+        for operands, operator in content.operations:
+            if operator == b"q":
+                stack.append(ctm)
+            elif operator == b"Q":
+                ctm = stack.pop()
+            elif operator == b"cm":
+                ctm = _multiply([float(v) for v in operands], ctm)
+            elif operator == b"Do":
+                xobject = xobjects[operands[0]].get_object()
+                if xobject["/Subtype"] == "/Image":
+                    found.append({
+                        "pixels": (int(xobject["/Width"]), int(xobject["/Height"])),
+                        "width_pt": math.hypot(ctm[0], ctm[1]),
+                        "height_pt": math.hypot(ctm[2], ctm[3]),
+                    })
+                elif xobject["/Subtype"] == "/Form":
+                    matrix = [float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+                    walk(xobject, xobject.get("/Resources"), _multiply(matrix, ctm))
+
+    for page in PdfReader(pdf).pages:
+        walk(page.get_contents(), page["/Resources"], [1, 0, 0, 1, 0, 0])
+    return found
+
+
+def label_heights(run: guide.GuideRun, pdf: Path) -> list[tuple[str, int, float, float]]:
+    """(scene, target number, label height in the full shot, in its detail), in pt on A4."""
+    images = placed_images(pdf)
+    expected = []
+    for scene in SCENES:
+        shot = run.scenes[scene.id]
+        expected.append(("full", scene.id, round(shot.area.width * guide.DEVICE_SCALE)))
+        expected += [("detail", scene.id, round(crop.width * guide.DEVICE_SCALE)) for crop in shot.crops]
+    assert [image["pixels"][0] for image in images] == [width for _, _, width in expected], \
+        "the PDF's images are the shots and their details, in order"
+    rows = []
+    placed = iter(images)
+    for scene in SCENES:
+        shot = run.scenes[scene.id]
+        full = next(placed)
+        details = [next(placed) for _ in shot.crops]
+        full_scale = full["width_pt"] / shot.area.width  # pt per CSS px
+        for number, target in enumerate(shot.targets, start=1):
+            inside = [(crop, image) for crop, image in zip(shot.crops, details) if crop.contains(target.frame)]
+            assert inside, f"{scene.id}: target {number} is in no detail"
+            crop, image = inside[0]
+            rows.append((scene.id, number, target.label_px * full_scale, target.label_px * image["width_pt"] / crop.width))
+    return rows
+
+
+def test_every_framed_label_is_at_least_9_pt_in_the_pdf(made):
+    lang, out, run = made
+    rows = label_heights(run, out / "vejledning.pdf")
+    print(f"\nLabel heights in the A4 PDF ({lang}), pt: full shot -> magnified detail")
+    for scene_id, number, full_pt, detail_pt in rows:
+        print(f"  {scene_id:<22} target {number}: {full_pt:4.1f} -> {detail_pt:4.1f}")
+    smallest = min(row[3] for row in rows)
+    print(f"  smallest: {smallest:.1f} pt (target >= {MIN_LABEL_PT})")
+    assert smallest >= MIN_LABEL_PT
+    assert len(rows) == sum(len(run.scenes[s.id].targets) for s in SCENES)
+
+
+def test_scenes_with_several_clicks_number_them_in_the_texts_order(made):
+    _, _, run = made
+    counts = {scene.id: len(run.scenes[scene.id].targets) for scene in SCENES}
+    assert counts["trin-1-log-paa"] == 3  # bruger-id, adgangskode, 'Næste'
+    assert counts["trin-1-noeglekort"] == 2  # the key, 'Log på'
+    assert counts["trin-3-medarbejdere"] == 2  # the search, then the pencil
+    assert counts["trin-5-rettigheder"] == 2  # the tick box, then 'Gem rettigheder'
+    search, pencil = run.scenes["trin-3-medarbejdere"].targets
+    tick, save = run.scenes["trin-5-rettigheder"].targets
+    assert search.frame.y < pencil.frame.y and tick.frame.y < save.frame.y
+
+
+def test_the_guide_reads_whole_in_its_language(made, pdf_pages):
+    lang, out, _ = made
+    text = " ".join(" ".join(pdf_pages(out / "vejledning.pdf")).split())
+    wanted = [steps.guide_text(lang)["title"], *(s.caption[lang] for s in SCENES)]
+    wanted += [bullet for step in steps.catalogue() for bullet in step.bullets[lang]]
+    assert [w for w in wanted if " ".join(w.split()) not in text] == []
+    other = "en" if lang == "da" else "da"
+    assert steps.guide_text(other)["title"] not in text
+    source = (out / "vejledning.html").read_text(encoding="utf-8")
+    alts = [html.unescape(alt) for alt in re.findall(r'<img class="full"[^>]* alt="([^"]+)"', source)]
+    assert alts == [f"{s.shows[lang]} {s.caption[lang]}" for s in SCENES]
+    words = steps.guide_text(lang)
+    assert f"{words['generated']} " in text and words["embedded_portal"] + "." in text
+
+
+def test_the_html_works_on_a_phone_and_opens_shots_full_size(made, page):
+    lang, out, _ = made
+    page.set_viewport_size(PHONE)
+    page.goto((out / "vejledning.html").as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "no sideways scrolling"
+    first = SCENES[1]  # the log-in scene
+    shot = page.locator(f"#{first.id}-stor img.full")
+    assert shot.bounding_box()["width"] < PHONE["width"]
+    details = page.locator(f"#{first.id} img.detail")
+    assert details.count() >= 1 and details.first.bounding_box()["width"] > PHONE["width"] * 0.8
+    figure = page.locator(f"#{first.id}")
+    figure.get_by_title(steps.guide_text(lang)["open_full"]).click()
+    assert page.url.endswith(f"#{first.id}-stor")
+    assert shot.bounding_box()["width"] == pytest.approx(980, abs=1), "the shot at its real size"
+    close = figure.get_by_role("link", name=steps.guide_text(lang)["close"], exact=True)
+    assert close.is_visible()
+    close.click()
+    assert page.url.endswith(f"#{first.id}")
+    assert shot.bounding_box()["width"] < PHONE["width"]
