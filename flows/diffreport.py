@@ -1,7 +1,7 @@
 """`sesag guide --check`'s findings: which shots changed, and a report a person can review.
 
-``compare_folders`` compares every PNG of a fresh guide with the committed one of the same
-name (scenes added and removed included), keeps the new shots and writes a diff image per
+``compare_folders`` compares every shot of a fresh guide with the committed one of the same
+scene (scenes added and removed included), keeps the new shots and writes a diff image per
 changed scene into the report folder; ``write_report`` writes ``index.html`` there: one
 self-contained page with, per changed scene, the committed shot, the new shot and the diff
 side by side, a slider between old and new, the changed regions outlined with their size,
@@ -47,16 +47,15 @@ class SceneResult:
         return f"{self.scene}: {self.diff.summary()}"
 
 
-def compare_folders(committed: Path, fresh: Path, report_dir: Path) -> list[SceneResult]:
-    """Compare the PNGs of ``fresh`` with those of ``committed``; keep the new ones in the report.
+def compare_folders(committed: dict[str, Path], fresh: dict[str, Path], report_dir: Path) -> list[SceneResult]:
+    """Compare the fresh shots with the committed ones (scene -> PNG); keep the new ones in the report.
 
     The report folder is emptied first: it always shows one check.
     """
     if report_dir.exists():
         shutil.rmtree(report_dir)
     (report_dir / NEW).mkdir(parents=True)
-    old = {path.stem: path for path in sorted(committed.glob("*.png"))}
-    new = {path.stem: path for path in sorted(fresh.glob("*.png"))}
+    old, new = committed, fresh
     results = []
     for scene in list(new) + [name for name in old if name not in new]:
         if scene not in new:

@@ -54,18 +54,31 @@ def browser_build(browser) -> str:
     return f"{browser.browser_type.name} {browser.version}"
 
 
-def write_manifest(folder: Path, browser: str) -> None:
-    """Record what made the screenshots in ``folder`` (see MANIFEST)."""
+def write_manifest(folder: Path, browser: str, shots: list[str] | None = None) -> None:
+    """Record what made the screenshots in ``folder`` (see MANIFEST), and which files they are."""
     from flows import browser as browsers
 
     data = {
         "browser": browser,
+        "shots": shots if shots is not None else sorted(path.name for path in folder.glob("*.png")),
         "viewport": browsers.VIEWPORT,
         "device_scale_factor": DEVICE_SCALE,
         "locale": browsers.LOCALE,
         "timezone": browsers.TIMEZONE,
     }
     (folder / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def scene_shots(folder: Path) -> dict[str, Path]:
+    """Scene -> screenshot of the guide in ``folder``: those its manifest lists, else every PNG.
+
+    (Other images a document may keep beside them are made from these, not compared.)
+    """
+    try:
+        names = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["shots"]
+    except (OSError, ValueError, KeyError, TypeError):
+        names = [path.name for path in sorted(folder.glob("*.png"))]
+    return {Path(name).stem: folder / name for name in names if (folder / name).exists()}
 
 
 def committed_browser(folder: Path) -> str | None:
@@ -190,7 +203,7 @@ def generate(
             if trace:
                 context.tracing.stop()
             context.close()
-            write_manifest(folder, build)
+            write_manifest(folder, build, [path.name for path in shots.values()])
             options = {"lang": lang, "right": right, "employee": employee,
                        "portal_label": EMBEDDED_LABEL[lang] if embedded else url}
             files: dict[str, Path] = {}
@@ -237,7 +250,7 @@ def check(run: GuideRun, committed: Path, report_dir: Path) -> list[diffreport.S
 
     The new shots stay in ``report_dir/new`` with how they were made, for ``--approve``.
     """
-    results = diffreport.compare_folders(committed, run.folder, report_dir)
+    results = diffreport.compare_folders(scene_shots(committed), run.shots, report_dir)
     if (run.folder / MANIFEST).exists():
         shutil.copyfile(run.folder / MANIFEST, report_dir / diffreport.NEW / MANIFEST)
     diffreport.save_run(report_dir, **run.options)
@@ -259,7 +272,7 @@ def approve_shots(out: Path, report_dir: Path, scenes: tuple[str, ...] = (), pro
     fresh = {path.stem: path for path in sorted(new_dir.glob("*.png"))}
     if not fresh:
         raise GuideError(f"nothing to approve in {new_dir}: run `sesag guide --check` first, review {report_dir / diffreport.REPORT}, then approve")
-    removed = sorted({path.stem for path in out.glob("*.png")} - set(fresh))
+    removed = sorted(set(scene_shots(out)) - set(fresh))
     unknown = [scene for scene in scenes if scene not in fresh and scene not in removed]
     if unknown:
         raise click.UsageError(f"no new shot of {', '.join(unknown)} in {new_dir}; scenes: {', '.join([*fresh, *removed])}")
@@ -277,8 +290,9 @@ def approve_shots(out: Path, report_dir: Path, scenes: tuple[str, ...] = (), pro
                 shutil.copyfile(fresh[scene], staging / fresh[scene].name)
             else:
                 (staging / f"{scene}.png").unlink()
-        if (new_dir / MANIFEST).exists():
-            shutil.copyfile(new_dir / MANIFEST, staging / MANIFEST)
+        kept = [scene for scene in scene_shots(out) if scene in fresh or scene not in chosen]
+        added = [scene for scene in chosen if scene in fresh and scene not in kept]
+        write_manifest(staging, committed_browser(new_dir) or "", [f"{scene}.png" for scene in kept + added])
         shots = {scene.id: staging / f"{scene.id}.png" for step in steps.catalogue() for scene in step.scenes
                  if (staging / f"{scene.id}.png").exists()}
         if formats:

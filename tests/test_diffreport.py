@@ -5,32 +5,28 @@ import re
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from flows import diffreport
 
 
-def shot(path: Path, colour=(0, 40, 85), size=(320, 200)) -> Path:
-    image = Image.new("RGB", size, "white")
-    ImageDraw.Draw(image).rectangle((20, 20, 120, 60), fill=colour)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path)
-    return path
-
-
 @pytest.fixture
-def folders(tmp_path):
+def folders(tmp_path, make_shot):
     """committed/ and fresh/ with one unchanged, one changed, one resized, one removed, one added scene."""
     committed, fresh = tmp_path / "committed", tmp_path / "fresh"
     for folder in (committed, fresh):
-        shot(folder / "trin-1-forside.png")
-    shot(committed / "trin-2-selvbetjening.png")
-    shot(fresh / "trin-2-selvbetjening.png", colour=(227, 6, 19))
-    shot(committed / "trin-3-medarbejdere.png")
-    shot(fresh / "trin-3-medarbejdere.png", size=(320, 240))
-    shot(committed / "trin-4-gammel.png")
-    shot(fresh / "trin-1-noeglekort.png")
-    return committed, fresh, tmp_path / "guide-diff"
+        make_shot(folder / "trin-1-forside.png")
+    make_shot(committed / "trin-2-selvbetjening.png")
+    make_shot(fresh / "trin-2-selvbetjening.png", colour=(227, 6, 19))
+    make_shot(committed / "trin-3-medarbejdere.png")
+    make_shot(fresh / "trin-3-medarbejdere.png", size=(320, 240))
+    make_shot(committed / "trin-4-gammel.png")
+    make_shot(fresh / "trin-1-noeglekort.png")
+    return shots_of(committed), shots_of(fresh), tmp_path / "guide-diff"
+
+
+def shots_of(folder: Path) -> dict[str, Path]:
+    return {path.stem: path for path in sorted(folder.glob("*.png"))}
 
 
 def test_every_scene_gets_its_status(folders):
@@ -47,13 +43,13 @@ def test_every_scene_gets_its_status(folders):
     assert results["trin-1-noeglekort"].line() == "trin-1-noeglekort: new scene (no committed shot)"
     assert "scene removed" in results["trin-4-gammel"].line()
     assert results["trin-2-selvbetjening"].diff_image.exists()
-    assert sorted(path.name for path in (report / diffreport.NEW).iterdir()) == sorted(path.name for path in fresh.iterdir())
+    assert sorted(path.name for path in (report / diffreport.NEW).iterdir()) == sorted(path.name for path in fresh.values())
 
 
 def test_the_report_is_self_contained_and_shows_each_change(folders):
     committed, fresh, report = folders
     results = diffreport.compare_folders(committed, fresh, report)
-    page = diffreport.write_report(results, report, committed, notes=["made with another build"]).read_text(encoding="utf-8")
+    page = diffreport.write_report(results, report, Path("screenshots"), notes=["made with another build"]).read_text(encoding="utf-8")
     assert not re.search(r'src="(?!data:)', page), "every image is inline"
     assert "4 of 5 shots changed" in page
     for scene in ("trin-2-selvbetjening", "trin-3-medarbejdere", "trin-1-noeglekort", "trin-4-gammel"):
@@ -66,13 +62,13 @@ def test_the_report_is_self_contained_and_shows_each_change(folders):
     assert approve and set(approve[1].split()) == {"trin-1-noeglekort", "trin-2-selvbetjening", "trin-3-medarbejdere", "trin-4-gammel"}
 
 
-def test_near_misses_are_listed_when_the_check_passes(tmp_path):
+def test_near_misses_are_listed_when_the_check_passes(tmp_path, make_shot):
     committed, fresh = tmp_path / "committed", tmp_path / "fresh"
-    shot(committed / "trin-1-forside.png")
-    image = Image.open(shot(fresh / "trin-1-forside.png")).convert("RGB")
+    make_shot(committed / "trin-1-forside.png")
+    image = Image.open(make_shot(fresh / "trin-1-forside.png")).convert("RGB")
     image.putpixel((300, 150), (0, 0, 0))
     image.save(fresh / "trin-1-forside.png")
-    results = diffreport.compare_folders(committed, fresh, tmp_path / "report")
+    results = diffreport.compare_folders(shots_of(committed), shots_of(fresh), tmp_path / "report")
     assert [result.status for result in results] == ["same"]
     page = diffreport.write_report(results, tmp_path / "report", committed).read_text(encoding="utf-8")
     assert "All 1 shots match" in page

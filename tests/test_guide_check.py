@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from PIL import Image, ImageDraw
 
 from flows import diffreport, failure, guide
 
@@ -14,8 +13,16 @@ def _run(browser: str) -> guide.GuideRun:
 
 
 def test_manifest_round_trip(tmp_path):
-    guide.write_manifest(tmp_path, "chromium 156.0.8078.108")
+    guide.write_manifest(tmp_path, "chromium 156.0.8078.108", ["trin-1-forside.png"])
     assert guide.committed_browser(tmp_path) == "chromium 156.0.8078.108"
+    (tmp_path / "trin-1-forside.png").write_bytes(b"png")
+    (tmp_path / "trin-1-forside-detail.png").write_bytes(b"png")  # made from a shot by the documents: not compared
+    assert guide.scene_shots(tmp_path) == {"trin-1-forside": tmp_path / "trin-1-forside.png"}
+
+
+def test_without_a_manifest_every_png_is_a_shot(tmp_path):
+    (tmp_path / "a.png").write_bytes(b"png")
+    assert guide.scene_shots(tmp_path) == {"a": tmp_path / "a.png"}
 
 
 def test_no_or_broken_manifest_is_no_browser(tmp_path):
@@ -39,26 +46,18 @@ def test_no_hint_without_a_manifest(tmp_path):
 # --check and --approve over folders of shots (no browser: the guide has no documents here).
 
 
-def _shot(path: Path, colour=(0, 40, 85)) -> Path:
-    image = Image.new("RGB", (200, 120), "white")
-    ImageDraw.Draw(image).rectangle((10, 10, 90, 50), fill=colour)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path)
-    return path
-
-
 @pytest.fixture
-def checked(tmp_path):
+def checked(tmp_path, make_shot):
     """A committed guide, a fresh run with one scene changed and one added, and the check's report."""
     committed, fresh, report = tmp_path / "screenshots", tmp_path / "fresh", tmp_path / "guide-diff"
     for scene in ("trin-1-forside", "trin-2-selvbetjening"):
-        _shot(committed / f"{scene}.png")
-    _shot(fresh / "trin-1-forside.png")
-    _shot(fresh / "trin-2-selvbetjening.png", colour=(227, 6, 19))
-    _shot(fresh / "trin-1-noeglekort.png")
+        make_shot(committed / f"{scene}.png")
+    make_shot(fresh / "trin-1-forside.png")
+    make_shot(fresh / "trin-2-selvbetjening.png", colour=(227, 6, 19))
+    make_shot(fresh / "trin-1-noeglekort.png")
     guide.write_manifest(committed, "chromium 145.0.1")
     guide.write_manifest(fresh, "chromium 156.0.8078.108")
-    run = guide.GuideRun(folder=fresh, shots={}, browser="chromium 156.0.8078.108",
+    run = guide.GuideRun(folder=fresh, shots=guide.scene_shots(fresh), browser="chromium 156.0.8078.108",
                          options={"lang": "da", "right": "sagsbehandler", "employee": "Medlem - Lra", "portal_label": "mock"})
     results = guide.check(run, committed, report)
     return committed, report, results
