@@ -7,10 +7,10 @@
    darker and a brighter neighbour that both sit in flat colour, in both shots) is *noise*.
    A pixel in flat colour in both shots that differs at all is a mismatch however faint: noise
    lives on edges, a flat area changing colour is the portal changing colour.
-3. The remaining mismatches are grouped into *regions* (pixels at most ``2 * CELL`` apart
-   join). A region fails the scene when it is the size of a glyph or more: ``min_pixels``
-   changed pixels, or a box of ``min_box`` x ``min_box``. Smaller regions are *near misses*:
-   reported, never failing. The thresholds are pixels and sizes, never a share of the image,
+3. The remaining mismatches are grouped into *regions* (mismatches in the same or touching
+   CELL x CELL cells join, so one word is one region). A region fails the scene when it is
+   the size of a glyph or more: ``min_pixels`` changed pixels. Smaller regions are *near
+   misses*: reported, never failing. The thresholds are pixels and sizes, never a share of the image,
    so a renamed link in a large shot fails as surely as in a small one.
 
 A difference in size is a change of its own (nothing else is compared). Byte-identical
@@ -27,9 +27,9 @@ from PIL import Image, ImageDraw
 THRESHOLD = 0.1  # pixelmatch's default: the YIQ distance, 0..1, below which colours are "the same"
 MAX_YIQ_DELTA = 35215  # the largest squared YIQ distance (black against white)
 CELL = 8  # mismatches in the same or neighbouring 8x8 cells form one region
-# A glyph of the portal's smallest text (12 px at device scale 2) covers about 6 x 10 pixels.
+# The smallest glyph of the portal's smallest text (a '.' of 11 px type at device scale 2) covers
+# about 16 pixels; the noise between two renderings leaves regions of 1-9 (measured on the guide).
 MIN_PIXELS = 16
-MIN_BOX = 6
 
 DIFF_RED = (227, 6, 19, 255)
 NOISE_YELLOW = (255, 204, 0, 255)
@@ -135,6 +135,11 @@ def yiq_delta(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return 0.5053 * y * y + 0.299 * i * i + 0.1957 * q * q
 
 
+def _words(image: np.ndarray) -> np.ndarray:
+    """An RGBA array as one uint32 per pixel (height, width): equal words are equal pixels."""
+    return np.ascontiguousarray(image).view(np.uint32)[..., 0]
+
+
 # The 8 neighbours in pixelmatch's order (x outer, y inner): ties keep the first one found.
 _NEIGHBOURS = tuple((dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if (dx, dy) != (0, 0))
 
@@ -146,13 +151,13 @@ def _on_border(ys: np.ndarray, xs: np.ndarray, height: int, width: int) -> np.nd
 def _has_many_siblings(image: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
     """Per pixel: 3 or more of its neighbours (a border counts as one) have exactly its colour."""
     height, width = image.shape[:2]
+    words = _words(image).reshape(-1)  # one uint32 per pixel: one comparison per neighbour
     count = _on_border(ys, xs, height, width).astype(np.int8)
-    centre = image[ys, xs]
+    centre = words[ys * width + xs]
     for dx, dy in _NEIGHBOURS:
         nx, ny = xs + dx, ys + dy
         inside = (nx >= 0) & (nx < width) & (ny >= 0) & (ny < height)
-        same = np.all(image[np.clip(ny, 0, height - 1), np.clip(nx, 0, width - 1)] == centre, axis=-1)
-        count += inside & same
+        count += inside & (words[np.clip(ny, 0, height - 1) * width + np.clip(nx, 0, width - 1)] == centre)
     return count > 2
 
 
@@ -178,10 +183,13 @@ def _antialiased(image: np.ndarray, other: np.ndarray, ys: np.ndarray, xs: np.nd
         dark_x, dark_y = np.where(darker, nx, dark_x), np.where(darker, ny, dark_y)
         brightest = np.where(brighter, delta, brightest)
         bright_x, bright_y = np.where(brighter, nx, bright_x), np.where(brighter, ny, bright_y)
-    slope = (zeroes <= 2) & (darkest != 0) & (brightest != 0)
+    result = (zeroes <= 2) & (darkest != 0) & (brightest != 0)  # an intensity slope: maybe anti-aliasing
+    slope = np.flatnonzero(result)
+    dark_y, dark_x, bright_y, bright_x = dark_y[slope], dark_x[slope], bright_y[slope], bright_x[slope]
     flat_dark = _has_many_siblings(image, dark_y, dark_x) & _has_many_siblings(other, dark_y, dark_x)
     flat_bright = _has_many_siblings(image, bright_y, bright_x) & _has_many_siblings(other, bright_y, bright_x)
-    return slope & (flat_dark | flat_bright)
+    result[slope] = flat_dark | flat_bright
+    return result
 
 
 def mismatches(expected: np.ndarray, actual: np.ndarray, threshold: float = THRESHOLD, flat_changes: bool = True):
@@ -192,9 +200,8 @@ def mismatches(expected: np.ndarray, actual: np.ndarray, threshold: float = THRE
     in flat colour in both shots and differs at all is changed too, however faint: rendering
     noise lives on edges, so a flat area that changes colour is the portal changing colour.
     """
-    height, width = expected.shape[:2]
-    as_words = (lambda image: np.ascontiguousarray(image).view(np.uint32).reshape(height, width))
-    ys, xs = np.divmod(np.flatnonzero(as_words(expected) != as_words(actual)), width)
+    width = expected.shape[1]
+    ys, xs = np.divmod(np.flatnonzero(_words(expected) != _words(actual)), width)
     over = yiq_delta(expected[ys, xs], actual[ys, xs]) > MAX_YIQ_DELTA * threshold * threshold
     noise = np.zeros(len(ys), dtype=bool)
     noise[over] = _antialiased(expected, actual, ys[over], xs[over]) | _antialiased(actual, expected, ys[over], xs[over])
@@ -205,12 +212,14 @@ def mismatches(expected: np.ndarray, actual: np.ndarray, threshold: float = THRE
     return (ys[changed], xs[changed]), (ys[noise], xs[noise])
 
 
-def regions(ys: np.ndarray, xs: np.ndarray, min_pixels: int = MIN_PIXELS, min_box: int = MIN_BOX) -> tuple[Region, ...]:
+def regions(ys: np.ndarray, xs: np.ndarray, min_pixels: int = MIN_PIXELS) -> tuple[Region, ...]:
     """Group changed pixels: pixels in the same or touching CELL x CELL cells are one region."""
     if len(ys) == 0:
         return ()
-    cells, members = np.unique(np.stack([ys // CELL, xs // CELL], axis=1), axis=0, return_inverse=True)
+    columns = int(xs.max()) // CELL + 3  # a cell's key is row * columns + column; +3 keeps neighbours apart
+    keys, members = np.unique((ys // CELL) * columns + xs // CELL, return_inverse=True)
     members = members.reshape(-1)
+    cells = np.stack(np.divmod(keys, columns), axis=1)
     index = {(int(r), int(c)): n for n, (r, c) in enumerate(cells)}
     label = [-1] * len(cells)
     groups = 0
@@ -229,14 +238,16 @@ def regions(ys: np.ndarray, xs: np.ndarray, min_pixels: int = MIN_PIXELS, min_bo
                         todo.append(other)
         groups += 1
     pixel_group = np.asarray(label)[members]
-    found = []
-    for group in range(groups):
-        mine = pixel_group == group
-        gy, gx = ys[mine], xs[mine]
-        box = (int(gx.min()), int(gy.min()), int(gx.max()) + 1, int(gy.max()) + 1)
-        count = int(mine.sum())
-        big = count >= min_pixels
-        found.append(Region(box=box, pixels=count, fails=big))
+    counts = np.bincount(pixel_group, minlength=groups)
+    edges = []
+    for values, reduce, start in ((xs, np.minimum, np.iinfo(np.int64).max), (ys, np.minimum, np.iinfo(np.int64).max),
+                                  (xs, np.maximum, -1), (ys, np.maximum, -1)):
+        edge = np.full(groups, start, dtype=np.int64)
+        reduce.at(edge, pixel_group, values)
+        edges.append(edge)
+    left, top, right, bottom = edges
+    found = [Region(box=(int(left[g]), int(top[g]), int(right[g]) + 1, int(bottom[g]) + 1), pixels=int(counts[g]),
+                    fails=bool(counts[g] >= min_pixels)) for g in range(groups)]
     return tuple(sorted(found, key=lambda region: (region.box[1], region.box[0])))
 
 
@@ -257,23 +268,23 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 
 def compare_files(expected: Path, actual: Path, threshold: float = THRESHOLD,
-                  min_pixels: int = MIN_PIXELS, min_box: int = MIN_BOX) -> Comparison:
+                  min_pixels: int = MIN_PIXELS) -> Comparison:
     """Compare two PNG files (see the module's docstring)."""
     if Path(expected).read_bytes() == Path(actual).read_bytes():
         size = _png_size(actual)
         return Comparison(Diff(size, size, identical=True))
     before, after = load(expected), load(actual)
-    return compare_arrays(before, after, threshold, min_pixels, min_box)
+    return compare_arrays(before, after, threshold, min_pixels)
 
 
 def compare_arrays(before: np.ndarray, after: np.ndarray, threshold: float = THRESHOLD,
-                   min_pixels: int = MIN_PIXELS, min_box: int = MIN_BOX) -> Comparison:
+                   min_pixels: int = MIN_PIXELS) -> Comparison:
     """Compare two RGBA arrays (see the module's docstring)."""
     expected_size, actual_size = (before.shape[1], before.shape[0]), (after.shape[1], after.shape[0])
     if expected_size != actual_size:
         return Comparison(Diff(expected_size, actual_size), before, after)
     changed, noise = mismatches(before, after, threshold)
-    diff = Diff(expected_size, actual_size, regions(*changed, min_pixels=min_pixels, min_box=min_box),
+    diff = Diff(expected_size, actual_size, regions(*changed, min_pixels=min_pixels),
                 noise_pixels=len(noise[0]), identical=bool(np.array_equal(before, after)))
     return Comparison(diff, before, after, changed, noise)
 
