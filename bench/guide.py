@@ -1,15 +1,23 @@
-"""Benchmark: `sesag guide` (all formats) against bare screenshots of the same pages.
+"""Benchmark: `sesag guide` against bare screenshots, and `sesag guide --check` against its shots.
 
-Both sides start the embedded mock and a browser, and walk the same step catalogue through
-the same page objects. The bare side only calls ``page.screenshot`` at each scene; the guide
-side also frames targets, masks secrets, verifies, and renders HTML, PDF and Markdown.
-Prints the median of --runs for each and their ratio (target: guide <= 1.5x bare).
+All sides start the embedded mock and a browser, and walk the same step catalogue through
+the same page objects:
+
+- bare: only ``page.screenshot`` at each scene;
+- guide: what `sesag guide` does (frames, masks, verifies, renders HTML, PDF and Markdown);
+- shots: `sesag guide --check` without the comparison (the shots it takes);
+- check: `sesag guide --check` whole: the shots, compared with a guide made before, the report.
+
+The sides run interleaved (one of each per round, the order rotating) so drift on a shared
+machine falls on all of them alike. Prints each side's median of --runs, guide/bare (target
+<= 1.5x) and check - shots (target <= 1 s).
 
     .venv/bin/python bench/guide.py [--runs 3]
 """
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -43,27 +51,68 @@ def full_guide(folder: Path) -> None:
     guide.replace_folder(run.folder, folder / "screenshots")
 
 
-def timed(function, runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as folder:
-            started = time.perf_counter()
-            function(Path(folder))
-            times.append(time.perf_counter() - started)
+def shots_only(folder: Path) -> None:
+    """What `sesag guide --check` does before comparing: the shots, no documents."""
+    run = guide.generate(out=folder / "screenshots", formats=(), progress=lambda message: None)
+    shutil.rmtree(run.folder)
+
+
+def checker(committed: Path):
+    """`sesag guide --check` against ``committed``: the shots, the comparison and the report."""
+
+    def check(folder: Path) -> None:
+        run = guide.generate(out=folder / "screenshots", formats=(), progress=lambda message: None)
+        results = guide.check(run, committed, folder / "guide-diff")
+        shutil.rmtree(run.folder)
+        if any(result.failed for result in results):
+            raise SystemExit("the check found a change against a guide made a moment ago: the figures would not be the check's")
+
+    return check
+
+
+def once(function) -> float:
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        function(Path(folder))
+        return time.perf_counter() - started
+
+
+def interleaved(sides: dict, runs: int) -> dict[str, list[float]]:
+    """Each side ``runs`` times, one of each per round, the order rotating (A B C, B C A, ...)."""
+    names = list(sides)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for round_number in range(runs):
+        order = names[round_number % len(names):] + names[:round_number % len(names)]
+        for name in order:
+            times[name].append(once(sides[name]))
     return times
+
+
+def _line(name: str, times: list[float]) -> str:
+    return f"{name:<18}: median {statistics.median(times):6.2f} s  runs {', '.join(f'{t:.2f}' for t in times)}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    timed(bare_screenshots, 1)  # warm caches (Chromium start-up, imports) for both sides
-    bare = timed(bare_screenshots, args.runs)
-    full = timed(full_guide, args.runs)
-    ratio = statistics.median(full) / statistics.median(bare)
-    print(f"bare screenshots : median {statistics.median(bare):6.2f} s  runs {', '.join(f'{t:.2f}' for t in bare)}")
-    print(f"sesag guide (all): median {statistics.median(full):6.2f} s  runs {', '.join(f'{t:.2f}' for t in full)}")
-    print(f"ratio guide/bare : {ratio:.2f}x  (target <= 1.5x: {'met' if ratio <= 1.5 else 'NOT met'})")
+    with tempfile.TemporaryDirectory() as reference:
+        committed = Path(reference) / "screenshots"
+        run = guide.generate(out=committed, formats=(), progress=lambda message: None)  # also warms caches
+        guide.replace_folder(run.folder, committed)
+        times = interleaved({
+            "bare screenshots": bare_screenshots,
+            "sesag guide (all)": full_guide,
+            "check: shots": shots_only,
+            "check: whole": checker(committed),
+        }, args.runs)
+    for name, measured in times.items():
+        print(_line(name, measured))
+    median = {name: statistics.median(measured) for name, measured in times.items()}
+    ratio = median["sesag guide (all)"] / median["bare screenshots"]
+    extra = median["check: whole"] - median["check: shots"]
+    print(f"ratio guide/bare  : {ratio:.2f}x  (target <= 1.5x: {'met' if ratio <= 1.5 else 'NOT met'})")
+    print(f"check - shots     : {extra:+.2f} s  (target <= 1 s: {'met' if extra <= 1 else 'NOT met'})")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from typing import Callable
 
 import click
 
-from flows import detail, first_line, overlay, steps
+from flows import detail, diffreport, failure, first_line, overlay, steady, steps
 from flows.embedded import credentials_for, portal_or_embedded
 
 DEVICE_SCALE = 2  # sharp when printed
@@ -45,6 +45,7 @@ class GuideRun:
     files: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
     browser: str = ""
+    options: dict = field(default_factory=dict)  # lang, right, employee, portal_label: what --approve renders with
     scenes: dict[str, "Shot"] = field(default_factory=dict)
 
 
@@ -76,18 +77,31 @@ def browser_build(browser) -> str:
     return f"{browser.browser_type.name} {browser.version}"
 
 
-def write_manifest(folder: Path, browser: str) -> None:
-    """Record what made the screenshots in ``folder`` (see MANIFEST)."""
+def write_manifest(folder: Path, browser: str, shots: list[str] | None = None) -> None:
+    """Record what made the screenshots in ``folder`` (see MANIFEST), and which files they are."""
     from flows import browser as browsers
 
     data = {
         "browser": browser,
+        "shots": shots if shots is not None else sorted(path.name for path in folder.glob("*.png")),
         "viewport": browsers.VIEWPORT,
         "device_scale_factor": DEVICE_SCALE,
         "locale": browsers.LOCALE,
         "timezone": browsers.TIMEZONE,
     }
     (folder / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def scene_shots(folder: Path) -> dict[str, Path]:
+    """Scene -> screenshot of the guide in ``folder``: those its manifest lists, else every PNG.
+
+    (Other images a document may keep beside them are made from these, not compared.)
+    """
+    try:
+        names = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["shots"]
+    except (OSError, ValueError, KeyError, TypeError):
+        names = [path.name for path in sorted(folder.glob("*.png"))]
+    return {Path(name).stem: folder / name for name in names if (folder / name).exists()}
 
 
 def committed_browser(folder: Path) -> str | None:
@@ -146,6 +160,7 @@ def shoot(walk: steps.Walk, scene: steps.Scene, path: Path) -> Shot:
     Then cut the magnified details around the frames from the shot.
     """
     page = walk.page
+    steady.settle(page)
     targets = scene.targets(walk)
     drawn = overlay.mark(page, targets)
     try:
@@ -199,7 +214,7 @@ def capture(
         steps.run_procedure(walk, on_scene)
         held = walk.rights.is_held(right)
     except steps.StepFailed as failed:
-        raise GuideError(str(failed)) from failed
+        raise GuideError(failure.explain(failed, page)) from failed
     except Exception as exc:  # noqa: BLE001 - the check after Trin 5 failed
         raise GuideError(f"Trin 5 (check) failed: {first_line(exc)}") from exc
     if not held:
@@ -225,7 +240,6 @@ def generate(
     from playwright.sync_api import sync_playwright
 
     from flows import browser as browsers
-    from flows import render
 
     steps.right_label(right)  # unknown right: a clear error before any browser starts
     steps.guide_text(lang)
@@ -253,28 +267,44 @@ def generate(
                 if trace:
                     context.tracing.stop(path=str(trace))
                     progress(f"Trace saved: {trace} (open with `playwright show-trace {trace}`)")
+                    if failure.save_page(page, trace.with_suffix(".png")):
+                        progress(f"The page as it was: {trace.with_suffix('.png')}")
                 raise
             if trace:
                 context.tracing.stop()
             context.close()
-            write_manifest(folder, build)
+            write_manifest(folder, build, [path.name for path in shots.values()])
+            options = {"lang": lang, "right": right, "employee": employee,
+                       "portal_label": steps.guide_text(lang)["embedded_portal"] if embedded else url}
             files: dict[str, Path] = {}
             if formats:
                 progress(f"Rendering {', '.join(formats)} ...")
-                capture_data = render.Capture(
-                    lang=lang,
-                    portal_url=steps.guide_text(lang)["embedded_portal"] if embedded else url,
-                    generated_at=render.generation_time(out, shots),
-                    right=right,
-                    employee=employee,
-                    shots=shots,
-                )
-                files = render.render_guide(capture_data, folder, formats=formats, browser=browser)
+                files = render_documents(folder, shots, formats, browser, previous=out, **options)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return GuideRun(folder=folder, shots=shots, files=files, seconds=time.perf_counter() - started, browser=build,
-                    scenes=taken)
+                    options=options, scenes=taken)
+
+
+def render_documents(folder: Path, shots: dict[str, Path], formats: tuple[str, ...], browser, *, previous: Path,
+                     portal_label: str, lang: str = "da", right: str = "sagsbehandler",
+                     employee: str = steps.DEFAULT_EMPLOYEE) -> dict[str, Path]:
+    """Write the documents of ``shots`` into ``folder`` (for a new guide and for --approve).
+
+    ``previous`` is the guide being replaced: unchanged shots keep its generation time.
+    """
+    from flows import render
+
+    capture_data = render.Capture(
+        lang=lang,
+        portal_url=portal_label,
+        generated_at=render.generation_time(previous, shots),
+        right=right,
+        employee=employee,
+        shots=shots,
+    )
+    return render.render_guide(capture_data, folder, formats=formats, browser=browser)
 
 
 def replace_folder(new: Path, out: Path) -> None:
@@ -288,41 +318,93 @@ def replace_folder(new: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def check(run: GuideRun, committed: Path, diff_dir: Path, tolerance: float) -> list[str]:
-    """Compare fresh shots with the committed ones; write a diff image per changed scene."""
-    from flows.imagediff import compare, write_diff_image
+def check(run: GuideRun, committed: Path, report_dir: Path) -> list[diffreport.SceneResult]:
+    """Compare the fresh shots with the committed ones; write the report into ``report_dir``.
 
-    changed = []
-    for scene_id, fresh in run.shots.items():
-        expected = committed / fresh.name
-        if not expected.exists():
-            changed.append(f"{scene_id}: no committed screenshot {expected}")
-            continue
-        diff = compare(expected, fresh, tolerance=tolerance)
-        if diff.changed:
-            diff_dir.mkdir(parents=True, exist_ok=True)
-            target = diff_dir / f"{scene_id}-diff.png"
-            write_diff_image(expected, fresh, target)
-            shutil.copyfile(fresh, diff_dir / f"{scene_id}-new.png")
-            how = "size changed" if diff.size_mismatch else f"{diff.changed_ratio:.2%} of pixels"
-            changed.append(f"{scene_id}: {how}; diff image {target}")
-    return changed
+    The new shots stay in ``report_dir/new`` with how they were made, for ``--approve``.
+    """
+    results = diffreport.compare_folders(scene_shots(committed), run.shots, report_dir)
+    for shot in run.shots.values():  # the magnified details go with their shot on --approve
+        for path in detail.details_of(shot):
+            shutil.copyfile(path, report_dir / diffreport.NEW / path.name)
+    if (run.folder / MANIFEST).exists():
+        shutil.copyfile(run.folder / MANIFEST, report_dir / diffreport.NEW / MANIFEST)
+    diffreport.save_run(report_dir, **run.options)
+    hint = browser_hint(run, committed)
+    diffreport.write_report(results, report_dir, committed, notes=[hint] if hint else [])
+    return results
+
+
+def approve_shots(out: Path, report_dir: Path, scenes: tuple[str, ...] = (), progress: Callable[[str], None] = _echo) -> list[str]:
+    """Take the shots of the last --check (all, or ``scenes``) into ``out`` and re-render its documents.
+
+    A scene the check found removed is removed from ``out``. Returns the scenes approved.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from flows import browser as browsers
+
+    new_dir = report_dir / diffreport.NEW
+    fresh = {path.stem: path for path in sorted(new_dir.glob("*.png"))}
+    if not fresh:
+        raise GuideError(f"nothing to approve in {new_dir}: run `sesag guide --check` first, review {report_dir / diffreport.REPORT}, then approve")
+    removed = sorted(set(scene_shots(out)) - set(fresh))
+    unknown = [scene for scene in scenes if scene not in fresh and scene not in removed]
+    if unknown:
+        raise click.UsageError(f"no new shot of {', '.join(unknown)} in {new_dir}; scenes: {', '.join([*fresh, *removed])}")
+    chosen = list(scenes) or [*fresh, *removed]
+    run = diffreport.load_run(report_dir)
+    formats = tuple(kind for kind in ("html", "pdf", "md") if (out / f"vejledning.{kind}").exists())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    staging.chmod(0o755)
+    try:
+        if out.exists():
+            shutil.copytree(out, staging, dirs_exist_ok=True)
+        for scene in chosen:
+            for old_detail in detail.details_of(staging / f"{scene}.png"):
+                old_detail.unlink()
+            if scene in fresh:
+                for path in (fresh[scene], *detail.details_of(fresh[scene])):
+                    shutil.copyfile(path, staging / path.name)
+            else:
+                (staging / f"{scene}.png").unlink()
+        kept = [scene for scene in scene_shots(out) if scene in fresh or scene not in chosen]
+        added = [scene for scene in chosen if scene in fresh and scene not in kept]
+        write_manifest(staging, committed_browser(new_dir) or "", [f"{scene}.png" for scene in kept + added])
+        shots = {scene.id: staging / f"{scene.id}.png" for step in steps.catalogue() for scene in step.scenes
+                 if (staging / f"{scene.id}.png").exists()}
+        if formats:
+            progress(f"Rendering {', '.join(formats)} ...")
+            with sync_playwright() as playwright:
+                browser = browsers.open_browser(playwright)
+                try:
+                    render_documents(staging, shots, formats, browser, previous=out, **run)
+                finally:
+                    browser.close()
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    replace_folder(staging, out)
+    return chosen
 
 
 @click.command("guide")
+@click.argument("scenes", nargs=-1, metavar="[SCENE ...]")
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder of the guide.")
 @click.option("--base-url", help="Run against this portal instead of the embedded mock (credentials from SESAG_USER, SESAG_PASSWORD, SESAG_KEYCARD).")
 @click.option("--right", type=click.Choice(steps.RIGHT_KEYS), default="sagsbehandler", show_default=True, help="The right the guide grants.")
 @click.option("--employee", default=steps.DEFAULT_EMPLOYEE, show_default=True, help="The employee the guide grants it to.")
 @click.option("--lang", type=click.Choice(steps.LANGUAGES), default="da", show_default=True)
 @click.option("--formats", default="html,pdf,md", show_default=True, help="Comma-separated: html, pdf, md.")
-@click.option("--check", "check_only", is_flag=True, help="Regenerate into a temporary folder and compare the screenshots with --out; exit 1 on any change.")
-@click.option("--tolerance", type=float, default=0.001, show_default=True, help="With --check: share of pixels that may differ.")
-@click.option("--diff-dir", type=click.Path(path_type=Path), default=Path("guide-diff"), show_default=True, help="With --check: where diff images go.")
-@click.option("--trace", type=click.Path(path_type=Path), default=Path("guide-trace.zip"), show_default=True, help="Where a failing run saves its Playwright trace.")
+@click.option("--check", "check_only", is_flag=True, help="Regenerate the shots into a temporary folder, compare them with --out and write the report --diff-dir/index.html; exit 1 on any change.")
+@click.option("--approve", is_flag=True, help="After reviewing a --check: take its new shots (all, or the SCENEs named) into --out and re-render the documents.")
+@click.option("--diff-dir", type=click.Path(path_type=Path), default=Path("guide-diff"), show_default=True, help="With --check/--approve: the report and the new shots.")
+@click.option("--trace", type=click.Path(path_type=Path), default=Path("guide-trace.zip"), show_default=True, help="Where a failing run saves its Playwright trace (and a screenshot of the page beside it).")
 @click.option("--headed", is_flag=True, help="Show the browser (needs a display).")
 @click.option("--connect", metavar="WS_URL", help="Use a remote Playwright browser server (default: SESAG_CONNECT).")
-def guide_command(out, base_url, right, employee, lang, formats, check_only, tolerance, diff_dir, trace, headed, connect):
+def guide_command(scenes, out, base_url, right, employee, lang, formats, check_only, approve, diff_dir, trace, headed,
+                  connect):
     """Regenerate the illustrated vejledning into --out (default screenshots/).
 
     Without --base-url it starts the embedded mock portal with fresh demo data, so one
@@ -330,15 +412,34 @@ def guide_command(out, base_url, right, employee, lang, formats, check_only, tol
     vejledning.html, vejledning.pdf and vejledning.md. The previous guide is replaced only
     when every step succeeded.
 
-    With --check it regenerates the screenshots into a temporary folder, compares them with
-    those in --out and writes a diff image per changed step into --diff-dir: exit 0 when
-    nothing changed, 1 when something did (the regression test QA runs when the portal
-    changes), 2 when the guide could not be made.
+    With --check it regenerates the screenshots into a temporary folder and compares each
+    with the one in --out, region by region: anti-aliasing noise passes, a change the size
+    of a glyph or more fails (text, a 2 px shift, a colour). It writes --diff-dir/index.html
+    (committed, new and diff side by side, changed regions outlined, near misses listed)
+    and keeps the new shots there. Exit 0 when nothing changed, 1 when something did.
+
+    With --approve [SCENE ...], after reviewing that report, it takes the new shots (all,
+    or the scenes named) into --out and re-renders the documents.
+
+    Exit 2 when the guide could not be made: the message names the step, the screen, its
+    URL and what was missing; the trace and a screenshot of the page are saved.
     """
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = sorted(set(wanted) - {"html", "pdf", "md"})
     if unknown:
         raise click.UsageError(f"unknown format(s): {', '.join(unknown)}; choose from html, pdf, md")
+    if check_only and approve:
+        raise click.UsageError("--check and --approve go one after the other: check, review the report, then approve")
+    if scenes and not approve:
+        raise click.UsageError(f"scene names ({' '.join(scenes)}) only go with --approve")
+    if approve:
+        try:
+            approved = approve_shots(out, diff_dir, scenes)
+        except GuideError as exc:
+            _echo(f"Error: {exc}")
+            sys.exit(2)
+        _echo(f"Approved {len(approved)} shot(s) into {out}/: {', '.join(approved)}; documents re-rendered.")
+        return
     if check_only:
         wanted = ()
     from flows.browser import remote
@@ -356,18 +457,26 @@ def guide_command(out, base_url, right, employee, lang, formats, check_only, tol
         sys.exit(2)
     if check_only:
         try:
-            changed = check(run, out, diff_dir, tolerance)
+            results = check(run, out, diff_dir)
         finally:
             shutil.rmtree(run.folder, ignore_errors=True)
+        report = diff_dir / diffreport.REPORT
+        changed = [result for result in results if result.failed]
         if changed:
-            _echo(f"{len(changed)} screenshot(s) changed:")
-            for line in changed:
-                _echo(f"  {line}")
+            _echo(f"{len(changed)} of {len(results)} screenshots changed:")
+            for result in changed:
+                _echo(f"  {result.line()}")
             hint = browser_hint(run, out)
             if hint:
                 _echo(hint)
+            _echo(f"Review: {report}")
+            _echo(f"When the change is meant: sesag guide --approve {' '.join(result.scene for result in changed)}")
             sys.exit(1)
-        _echo(f"All {len(run.shots)} screenshots match {out} ({run.seconds:.1f} s).")
+        near = [result for result in results if result.diff and result.diff.near_misses]
+        _echo(f"All {len(results)} screenshots match {out} ({run.seconds:.1f} s).")
+        for result in near:
+            _echo(f"  near miss, not failing: {result.line()}")
+        _echo(f"Report: {report}")
         return
     replace_folder(run.folder, out)
     _echo(f"Done in {run.seconds:.1f} s: {len(run.shots)} screenshots and {', '.join(sorted(run.files)) or 'no documents'} in {out}/")

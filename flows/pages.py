@@ -558,3 +558,17 @@ class Screens:
         self.employee_page = EmployeePage(page)
         self.rights = RightsPage(page)
         self.events = EventsPage(page)
+
+
+def offered(page: Page, role: str) -> list[str]:
+    """The accessible names of the elements of ``role`` on the page, in page order (no duplicates).
+
+    What the page offers instead of a missing element, in the page's own words (a failing step
+    says "no button 'Gem rettigheder'; buttons on the page: Fortryd, Gem ændringer").
+    """
+    try:
+        tree = page.locator("body").aria_snapshot(timeout=2_000)
+    except PlaywrightError:
+        return []
+    names = re.findall(rf'^\s*- {re.escape(role)} "((?:[^"\\]|\\.)*)"', tree, flags=re.MULTILINE)
+    return list(dict.fromkeys(name.replace('\\"', '"') for name in names))

@@ -273,3 +273,18 @@ def add_employee(app):
                              " VALUES (?, ?, ?, ?, 'Nøglekort', 'Vej 1', ?)", (company, name, email, group, active))
 
     return run
+
+
+@pytest.fixture
+def make_shot():
+    """``make_shot(path, colour, size)``: a small stand-in for a guide screenshot (a box on white)."""
+    from PIL import Image, ImageDraw
+
+    def make(path, colour=(0, 40, 85), size=(320, 200)):
+        image = Image.new("RGB", size, "white")
+        ImageDraw.Draw(image).rectangle((20, 20, 120, 60), fill=colour)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        image.save(path)
+        return path
+
+    return make

@@ -1,7 +1,11 @@
-"""flows.guide without a browser: the manifest and what --check says about another build."""
+"""flows.guide without a browser: the manifest, the build line, --check and --approve over
+folders of shots, and a failing step said in the page's words."""
 from pathlib import Path
 
-from flows import guide
+import pytest
+from click.testing import CliRunner
+
+from flows import diffreport, failure, guide
 
 
 def _run(browser: str) -> guide.GuideRun:
@@ -9,8 +13,16 @@ def _run(browser: str) -> guide.GuideRun:
 
 
 def test_manifest_round_trip(tmp_path):
-    guide.write_manifest(tmp_path, "chromium 156.0.8078.108")
+    guide.write_manifest(tmp_path, "chromium 156.0.8078.108", ["trin-1-forside.png"])
     assert guide.committed_browser(tmp_path) == "chromium 156.0.8078.108"
+    (tmp_path / "trin-1-forside.png").write_bytes(b"png")
+    (tmp_path / "trin-1-forside-detail.png").write_bytes(b"png")  # made from a shot by the documents: not compared
+    assert guide.scene_shots(tmp_path) == {"trin-1-forside": tmp_path / "trin-1-forside.png"}
+
+
+def test_without_a_manifest_every_png_is_a_shot(tmp_path):
+    (tmp_path / "a.png").write_bytes(b"png")
+    assert guide.scene_shots(tmp_path) == {"a": tmp_path / "a.png"}
 
 
 def test_no_or_broken_manifest_is_no_browser(tmp_path):
@@ -29,3 +41,87 @@ def test_hint_only_when_the_builds_differ(tmp_path):
 
 def test_no_hint_without_a_manifest(tmp_path):
     assert guide.browser_hint(_run("chromium 145.0.7632.6"), tmp_path) is None
+
+
+# --check and --approve over folders of shots (no browser: the guide has no documents here).
+
+
+@pytest.fixture
+def checked(tmp_path, make_shot):
+    """A committed guide, a fresh run with one scene changed and one added, and the check's report."""
+    committed, fresh, report = tmp_path / "screenshots", tmp_path / "fresh", tmp_path / "guide-diff"
+    for scene in ("trin-1-forside", "trin-2-selvbetjening"):
+        make_shot(committed / f"{scene}.png")
+    make_shot(fresh / "trin-1-forside.png")
+    make_shot(fresh / "trin-2-selvbetjening.png", colour=(227, 6, 19))
+    make_shot(fresh / "trin-1-noeglekort.png")
+    guide.write_manifest(committed, "chromium 145.0.1")
+    guide.write_manifest(fresh, "chromium 156.0.8078.108")
+    run = guide.GuideRun(folder=fresh, shots=guide.scene_shots(fresh), browser="chromium 156.0.8078.108",
+                         options={"lang": "da", "right": "sagsbehandler", "employee": "Medlem - Lra", "portal_label": "mock"})
+    results = guide.check(run, committed, report)
+    return committed, report, results
+
+
+def test_check_names_changed_and_added_scenes_and_writes_the_report(checked):
+    committed, report, results = checked
+    assert {result.scene for result in results if result.failed} == {"trin-2-selvbetjening", "trin-1-noeglekort"}
+    page = (report / diffreport.REPORT).read_text(encoding="utf-8")
+    assert "chromium 145.0.1" in page and "chromium 156.0.8078.108" in page  # the build line
+    assert diffreport.load_run(report)["right"] == "sagsbehandler"
+    assert guide.committed_browser(report / diffreport.NEW) == "chromium 156.0.8078.108"
+
+
+def test_approve_named_scenes_only(checked):
+    committed, report, _ = checked
+    before = (committed / "trin-2-selvbetjening.png").read_bytes()
+    assert guide.approve_shots(committed, report, ("trin-1-noeglekort",), progress=lambda _: None) == ["trin-1-noeglekort"]
+    assert (committed / "trin-1-noeglekort.png").exists()
+    assert (committed / "trin-2-selvbetjening.png").read_bytes() == before
+
+
+def test_approve_all_then_the_shots_are_the_new_ones(checked):
+    committed, report, _ = checked
+    approved = guide.approve_shots(committed, report, progress=lambda _: None)
+    assert set(approved) == {"trin-1-forside", "trin-1-noeglekort", "trin-2-selvbetjening"}
+    for scene in approved:
+        assert (committed / f"{scene}.png").read_bytes() == (report / diffreport.NEW / f"{scene}.png").read_bytes()
+    assert guide.committed_browser(committed) == "chromium 156.0.8078.108"
+    assert not [path for path in committed.parent.iterdir() if path.name.startswith(".screenshots-")]
+
+
+def test_approve_an_unknown_scene_is_a_usage_error_that_changes_nothing(checked):
+    committed, report, _ = checked
+    before = {path.name: path.read_bytes() for path in committed.iterdir()}
+    result = CliRunner().invoke(guide.guide_command, ["--approve", "trin-9-nej", "--out", str(committed), "--diff-dir", str(report)])
+    assert result.exit_code == 2
+    assert "trin-9-nej" in result.output and "trin-2-selvbetjening" in result.output
+    assert {path.name: path.read_bytes() for path in committed.iterdir()} == before
+
+
+def test_approve_without_a_check_says_what_to_run(tmp_path):
+    result = CliRunner().invoke(guide.guide_command, ["--approve", "--out", str(tmp_path / "s"), "--diff-dir", str(tmp_path / "d")])
+    assert result.exit_code == 2
+    assert "sesag guide --check" in result.output
+
+
+def test_scene_names_need_approve(tmp_path):
+    result = CliRunner().invoke(guide.guide_command, ["trin-1-forside", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "only go with --approve" in result.output
+
+
+# A failing step in the page's words.
+
+@pytest.mark.parametrize("call_log,expected", [
+    ('  - waiting for get_by_role("button", name=re.compile(r"^\\s*Gem\\ rettigheder\\s*$", re.IGNORECASE))', ("button", "Gem rettigheder")),
+    ('  - waiting for get_by_role("link", name="Se hændelser", exact=True)', ("link", "Se hændelser")),
+    ('  - waiting for get_by_role("group", name="AES", exact=True).get_by_role("checkbox", name="Sagsbehandler", exact=True)', ("checkbox", "Sagsbehandler")),
+    ('  - waiting for get_by_label(re.compile(r"^\\s*Nøgle\\s*:?\\s*\\*?\\s*:?\\s*$", re.IGNORECASE))', ("field", "Nøgle")),
+])
+def test_what_a_locator_looked_for(call_log, expected):
+    error = TimeoutError(f"Locator.scroll_into_view_if_needed: Timeout 15000ms exceeded.\nCall log:\n{call_log}\n")
+    assert failure.looked_for(error) == expected
+
+
+def test_an_error_without_a_locator_is_left_as_it_is():
+    assert failure.looked_for(RuntimeError("the portal answered HTTP 500")) is None

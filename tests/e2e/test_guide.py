@@ -5,8 +5,10 @@ import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -100,39 +102,112 @@ def test_progress_names_every_step(made):
         assert scene.id in done.stderr
 
 
-class AddBanner(BaseLoader):
-    """Wraps the portal's template loader and adds a green banner to every page."""
+class Edited(BaseLoader):
+    """Wraps the portal's template loader and replaces ``old`` by ``new`` in one template."""
 
-    def __init__(self, inner):
-        self.inner = inner
+    def __init__(self, inner, template: str, old: str, new: str):
+        self.inner, self.template, self.old, self.new = inner, template, old, new
 
     def get_source(self, environment, template):
         source, filename, _ = self.inner.get_source(environment, template)
-        banner = '<div style="position:fixed;top:0;left:0;width:400px;height:80px;background:#0a0;z-index:9">NY</div>'
-        return source.replace("</body>", banner + "</body>"), filename, lambda: False
+        if template == self.template:
+            assert self.old in source, f"{template} no longer holds {self.old!r}: update this test"
+            source = source.replace(self.old, self.new)
+        return source, filename, lambda: False
 
 
-def test_check_passes_unchanged_then_fails_with_diff_after_a_template_change(made, portal, tmp_path):
-    out, _ = made
-    env = {**os.environ, **DEMO_ENV}
-    args = ("guide", "--check", "--out", str(out), "--base-url", portal.url, "--diff-dir", str(tmp_path / "diff"))
-    same = sesag(*args, env=env)
-    assert same.returncode == 0, same.stderr
-    assert not (tmp_path / "diff").exists()
-
+@contextmanager
+def portal_changed(portal, template: str, old: str, new: str):
+    """The live portal with one template edited (a copy of the portal changed in one small way)."""
     original = portal.app.jinja_env.loader
-    portal.app.jinja_env.loader = AddBanner(original)
+    portal.app.jinja_env.loader = Edited(original, template, old, new)
     portal.app.jinja_env.cache.clear()
     try:
-        portal.reset()
-        changed = sesag(*args, env=env)
+        yield portal
     finally:
         portal.app.jinja_env.loader = original
         portal.app.jinja_env.cache.clear()
-    assert changed.returncode == 1, changed.stderr
-    assert "trin-2-selvbetjening" in changed.stderr
-    assert (tmp_path / "diff" / "trin-2-selvbetjening-diff.png").exists()
-    assert DEMO_PASSWORD not in changed.stderr
+
+
+def style(css: str) -> tuple[str, str, str]:
+    """An edit of every page's stylesheet: ``css`` added after the portal's own."""
+    return "base.html", "</head>", f"<style>{css}</style></head>"
+
+
+def check(portal, out: Path, report: Path) -> subprocess.CompletedProcess:
+    """`sesag guide --check` against the live portal, fresh demo data each time."""
+    portal.reset()
+    return sesag("guide", "--check", "--out", str(out), "--base-url", portal.url, "--diff-dir", str(report),
+                 env={**os.environ, **DEMO_ENV})
+
+
+def test_an_unchanged_portal_passes_three_runs_in_a_row(made, portal, tmp_path):
+    out, _ = made
+    for run in range(3):
+        done = check(portal, out, tmp_path / "diff")
+        assert done.returncode == 0, f"run {run + 1}: {done.stderr}"
+        assert f"All {len(SCENES)} screenshots match" in done.stderr
+        assert "All" in (tmp_path / "diff" / "index.html").read_text(encoding="utf-8")
+
+
+CHANGES = {
+    # one colour: the front page's heading, a shade lighter
+    "colour": ("trin-1-forside", style(".hero h1 { color: #0b4a82; }")),
+    # a 2 px margin under the breadcrumb of every logged-in page
+    "margin": ("trin-4-medarbejder", style(".crumbs { margin-bottom: 12px; }")),
+    # one element removed: LÆS MERE on the front page
+    "element removed": ("trin-1-forside", ("front.html", "LÆS MERE</a>", "</a>")),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_small_real_change_fails_and_names_the_scene(made, portal, tmp_path, change):
+    out, _ = made
+    scene, edit = CHANGES[change]
+    with portal_changed(portal, *edit):
+        done = check(portal, out, tmp_path / "diff")
+    assert done.returncode == 1, done.stderr
+    assert re.search(rf"^  {scene}: \d+ changed region", done.stderr, re.MULTILINE), done.stderr
+    assert f"Review: {tmp_path / 'diff' / 'index.html'}" in done.stderr
+    assert (tmp_path / "diff" / f"{scene}-diff.png").exists()
+    assert f'id="{scene}"' in (tmp_path / "diff" / "index.html").read_text(encoding="utf-8")
+    assert DEMO_PASSWORD not in done.stderr
+
+
+def test_a_renamed_link_fails_then_approve_makes_it_the_guide(made, portal, tmp_path):
+    """One word of a link (the issue's 'Se hændelser' -> 'Se alle hændelser'): fails; approved, passes."""
+    out = tmp_path / "screenshots"
+    shutil.copytree(made[0], out)
+    report = tmp_path / "diff"
+    with portal_changed(portal, "employee.html", "Se hændelser<", "Se alle hændelser<"):
+        failed = check(portal, out, report)
+        assert failed.returncode == 1, failed.stderr
+        assert "trin-4-medarbejder" in failed.stderr
+        assert "sesag guide --approve trin-4-medarbejder" in failed.stderr
+        document = (out / "vejledning.html").read_bytes()
+        approved = sesag("guide", "--approve", "trin-4-medarbejder", "--out", str(out), "--diff-dir", str(report))
+        assert approved.returncode == 0, approved.stderr
+        assert (out / "trin-4-medarbejder.png").read_bytes() == (report / "new" / "trin-4-medarbejder.png").read_bytes()
+        again = check(portal, out, report)
+    assert again.returncode == 0, again.stderr
+    assert (out / "vejledning.html").read_bytes() != document  # the documents were re-rendered with the new shot
+
+
+def test_a_failing_step_says_what_it_looked_for(made, portal, tmp_path):
+    """A renamed button: the scene, the screen, the URL, and the buttons the page has instead."""
+    out, _ = made
+    trace = tmp_path / "guide-trace.zip"
+    with portal_changed(portal, "rights.html", "GEM RETTIGHEDER</button>", "GEM ÆNDRINGER</button>"):
+        portal.reset()
+        done = sesag("guide", "--out", str(out), "--base-url", portal.url, "--trace", str(trace),
+                     env={**os.environ, **DEMO_ENV})
+    assert done.returncode == 2, done.stderr
+    assert "Trin 5 (trin-5-rettigheder) failed on the rights screen at " + portal.url in done.stderr
+    assert "no button 'Gem rettigheder'; buttons on the page: " in done.stderr
+    assert "GEM ÆNDRINGER" in done.stderr.split("buttons on the page: ", 1)[1].splitlines()[0]
+    assert "Timeout" not in done.stderr
+    assert trace.exists() and trace.with_suffix(".png").exists()
+    assert Image.open(trace.with_suffix(".png")).size[0] > 0
 
 
 def test_failing_step_keeps_the_previous_guide(made, tmp_path):
@@ -154,8 +229,16 @@ def test_the_manifest_names_the_browser_build(made):
 
 
 def test_committed_guide_matches_the_portal(tmp_path):
-    """The vejledning in screenshots/ is what the current code makes (QA's `make check`)."""
+    """The vejledning in screenshots/ is what the current code makes (QA's `make check`).
+
+    Another Chromium build draws text edges differently: locally that skips (naming both
+    builds); under CI=true it fails with the same line, since CI must run the build the guide
+    was made with.
+    """
     done = sesag("guide", "--check", "--out", str(REPO / "screenshots"), "--diff-dir", str(tmp_path / "diff"))
     if done.returncode == 1 and "differ between browser builds" in done.stderr:
-        pytest.skip(done.stderr.strip().splitlines()[-1])  # another Chromium build: its pixels are not comparable
+        build_line = next(line for line in done.stderr.splitlines() if "differ between browser builds" in line)
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{build_line}\n{done.stderr}")
+        pytest.skip(build_line)
     assert done.returncode == 0, done.stderr

@@ -1,0 +1,90 @@
+"""flows.diffreport: which shots changed (added and removed scenes too) and the review page."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from flows import diffreport
+
+
+@pytest.fixture
+def folders(tmp_path, make_shot):
+    """committed/ and fresh/ with one unchanged, one changed, one resized, one removed, one added scene."""
+    committed, fresh = tmp_path / "committed", tmp_path / "fresh"
+    for folder in (committed, fresh):
+        make_shot(folder / "trin-1-forside.png")
+    make_shot(committed / "trin-2-selvbetjening.png")
+    make_shot(fresh / "trin-2-selvbetjening.png", colour=(227, 6, 19))
+    make_shot(committed / "trin-3-medarbejdere.png")
+    make_shot(fresh / "trin-3-medarbejdere.png", size=(320, 240))
+    make_shot(committed / "trin-4-gammel.png")
+    make_shot(fresh / "trin-1-noeglekort.png")
+    return shots_of(committed), shots_of(fresh), tmp_path / "guide-diff"
+
+
+def shots_of(folder: Path) -> dict[str, Path]:
+    return {path.stem: path for path in sorted(folder.glob("*.png"))}
+
+
+def test_every_scene_gets_its_status(folders):
+    committed, fresh, report = folders
+    results = {result.scene: result for result in diffreport.compare_folders(committed, fresh, report)}
+    assert {scene: result.status for scene, result in results.items()} == {
+        "trin-1-forside": "same",
+        "trin-2-selvbetjening": "changed",
+        "trin-3-medarbejdere": "changed",
+        "trin-1-noeglekort": "added",
+        "trin-4-gammel": "removed",
+    }
+    assert "size 320x200 -> 320x240" in results["trin-3-medarbejdere"].line()
+    assert results["trin-1-noeglekort"].line() == "trin-1-noeglekort: new scene (no committed shot)"
+    assert "scene removed" in results["trin-4-gammel"].line()
+    assert results["trin-2-selvbetjening"].diff_image.exists()
+    assert sorted(path.name for path in (report / diffreport.NEW).iterdir()) == sorted(path.name for path in fresh.values())
+
+
+def test_the_report_is_self_contained_and_shows_each_change(folders):
+    committed, fresh, report = folders
+    results = diffreport.compare_folders(committed, fresh, report)
+    page = diffreport.write_report(results, report, Path("screenshots"), notes=["made with another build"]).read_text(encoding="utf-8")
+    assert not re.search(r'src="(?!data:)', page), "every image is inline"
+    assert "4 of 5 shots changed" in page
+    for scene in ("trin-2-selvbetjening", "trin-3-medarbejdere", "trin-1-noeglekort", "trin-4-gammel"):
+        assert f'id="{scene}"' in page
+    assert 'id="trin-1-forside"' not in page  # unchanged scenes are not shown
+    assert 'type="range"' in page  # the slider between old and new
+    assert 'class="box"' in page and "changed pixels" in page  # regions outlined, with their size
+    assert "made with another build" in page
+    approve = re.search(r"sesag guide --approve ([\w -]+)", page)
+    assert approve and set(approve[1].split()) == {"trin-1-noeglekort", "trin-2-selvbetjening", "trin-3-medarbejdere", "trin-4-gammel"}
+
+
+def test_near_misses_are_listed_when_the_check_passes(tmp_path, make_shot):
+    committed, fresh = tmp_path / "committed", tmp_path / "fresh"
+    make_shot(committed / "trin-1-forside.png")
+    image = Image.open(make_shot(fresh / "trin-1-forside.png")).convert("RGB")
+    image.putpixel((300, 150), (0, 0, 0))
+    image.save(fresh / "trin-1-forside.png")
+    results = diffreport.compare_folders(shots_of(committed), shots_of(fresh), tmp_path / "report")
+    assert [result.status for result in results] == ["same"]
+    page = diffreport.write_report(results, tmp_path / "report", committed).read_text(encoding="utf-8")
+    assert "All 1 shots match" in page
+    assert "near miss" in page and 'class="box near"' in page
+
+
+def test_a_new_check_empties_the_old_report(folders):
+    committed, fresh, report = folders
+    (report / "stale-diff.png").parent.mkdir(parents=True)
+    (report / "stale-diff.png").write_bytes(b"old")
+    diffreport.compare_folders(committed, fresh, report)
+    assert not (report / "stale-diff.png").exists()
+
+
+def test_run_options_round_trip(tmp_path):
+    (tmp_path / diffreport.NEW).mkdir()
+    assert diffreport.load_run(tmp_path) == {}
+    diffreport.save_run(tmp_path, lang="da", right="sagsbehandler", employee="Medlem - Lra", portal_label="mock")
+    assert diffreport.load_run(tmp_path)["employee"] == "Medlem - Lra"
