@@ -1,4 +1,5 @@
-"""The animated walkthrough: one captioned frame per scene, held long enough to read."""
+"""The animated walkthrough: a captioned still per scene, held as long as its caption takes to
+read, then a zoom into its targets and a pointer that moves to each and clicks."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,7 +39,7 @@ def durations(path: Path) -> list[int]:
         return found
 
 
-def test_webp_and_gif_have_one_frame_per_scene_held_its_time(frames, tmp_path):
+def test_without_targets_webp_and_gif_have_one_frame_per_scene_held_its_time(frames, tmp_path):
     files = build_walkthrough(frames, tmp_path / "demo", formats=("webp", "gif"))
     assert set(files) == {"webp", "gif"}
     wanted = [round(frame.seconds * 1000) for frame in frames]
@@ -116,8 +117,80 @@ def test_mp4_written_when_imageio_ffmpeg_is_installed(frames, tmp_path):
     assert seconds == pytest.approx(sum(frame.seconds for frame in frames), abs=0.6)
 
 
+def test_mp4_lasts_as_long_as_the_pointer_and_zoom_too(tmp_path):
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    files = build_walkthrough([scene_with(tmp_path)], tmp_path, formats=("mp4",))
+    _, seconds = imageio_ffmpeg.count_frames_and_secs(str(files["mp4"]))
+    assert seconds == pytest.approx(files.scene_seconds[0], abs=0.2)
+
+
 def test_bad_input_is_refused(frames, tmp_path):
     with pytest.raises(ValueError):
         build_walkthrough([], tmp_path)
     with pytest.raises(ValueError, match="avi"):
         build_walkthrough(frames, tmp_path, formats=("avi",))
+
+
+def test_reading_time_is_15_characters_a_second_and_at_least_2_5_s():
+    assert animation.reading_seconds("x" * 60) == pytest.approx(4.0)
+    assert animation.reading_seconds("Vælg 'Log på'") == 2.5
+    assert animation.reading_seconds("ord   ord\n" * 10) == pytest.approx(animation.reading_seconds("ord ord " * 10))
+    assert animation.reading_seconds("x" * 60, speed=10) == pytest.approx(6.0)
+
+
+TARGET = (400.0, 300.0, 120.0, 30.0)  # x, y, width, height in the 1280 x 900 screenshot
+
+
+def scene_with(tmp_path, targets=(TARGET,), clicks=True) -> Frame:
+    return Frame(image=shot(tmp_path / "t.png", 0), title="Trin 3", caption="Klik på blyanten.", seconds=3.0,
+                 targets=targets, clicks=clicks)
+
+
+def test_a_scene_is_its_still_then_the_zoom_then_the_pointer_clicking(tmp_path):
+    images, milliseconds, scene_seconds = animation.timeline([scene_with(tmp_path)])
+    clicks = len(animation.CLICK_SECONDS)
+    assert len(images) == 2 + animation.MOVE_STEPS + clicks
+    assert milliseconds[:2] == [3000, round(animation.ZOOM_SECONDS * 1000)]
+    assert scene_seconds == [pytest.approx(sum(milliseconds) / 1000)]
+    # The click's ring (the last image against the one before the click) is on the target's centre.
+    scale = animation.WIDTH / 1280
+    centre = ((TARGET[0] + TARGET[2] / 2) * scale, (TARGET[1] + TARGET[3] / 2) * scale)
+    arrived = images[1 + animation.MOVE_STEPS]
+    left, top, right, bottom = ImageChops.difference(arrived, images[-1]).getbbox()
+    assert (left + right) / 2 == pytest.approx(centre[0], abs=3)
+    assert (top + bottom) / 2 == pytest.approx(centre[1], abs=3)
+
+
+def test_the_zoom_magnifies_the_targets(tmp_path):
+    frame = scene_with(tmp_path)
+    images, _, _ = animation.timeline([frame])
+    shot_height = animation.scaled_height([frame])
+    assert ImageChops.difference(images[0].crop((0, 0, animation.WIDTH, shot_height)),
+                                 images[1].crop((0, 0, animation.WIDTH, shot_height))).getbbox()
+    box = animation.zoom_box((TARGET,), (1280, 900))
+    assert (box[2] - box[0], box[3] - box[1]) == (640, 450)  # 2x, the screenshot's shape
+    assert box[0] <= TARGET[0] and box[2] >= TARGET[0] + TARGET[2]
+    assert box[1] <= TARGET[1] and box[3] >= TARGET[1] + TARGET[3]
+
+
+def test_the_zoom_stays_inside_the_screenshot_and_grows_for_large_targets():
+    assert animation.zoom_box(((1250, 880, 20, 15),), (1280, 900)) == (640, 450, 1280, 900)
+    wide = animation.zoom_box(((100, 100, 1000, 40),), (1280, 900))
+    assert wide[0] <= 100 and wide[2] >= 1100 and wide[2] <= 1280
+
+
+def test_a_target_only_shown_gets_the_pointer_but_no_click(tmp_path):
+    images, milliseconds, _ = animation.timeline([scene_with(tmp_path, clicks=False)])
+    assert len(images) == 2 + animation.MOVE_STEPS + 1
+    assert milliseconds[-1] == round(animation.REST_SECONDS * 1000)
+    arrived = images[1 + animation.MOVE_STEPS]
+    assert ImageChops.difference(arrived, images[-1]).getbbox() is None  # no ring: it rests there
+
+
+def test_the_pointer_goes_to_each_target_in_turn(tmp_path):
+    second = (800.0, 600.0, 100.0, 30.0)
+    images, _, _ = animation.timeline([scene_with(tmp_path, targets=(TARGET, second))])
+    per_target = animation.MOVE_STEPS + len(animation.CLICK_SECONDS)
+    assert len(images) == 2 + 2 * per_target
+    first_click, last_click = images[1 + per_target], images[-1]
+    assert ImageChops.difference(first_click, last_click).getbbox()  # the pointer has moved on
