@@ -25,7 +25,8 @@ def portal_command(host, port, database, unlock, reset, training, employees, no_
     from waitress import serve
 
     from mock_portal import create_app
-    from mock_portal.db import database_is_empty, reset_demo_database, unlock_user
+    from mock_portal.db import database_is_empty, employee_keys_missing, get_db, reset_demo_database, unlock_user
+    from mock_portal.generate import grow_demo_company
 
     config = {"DEMO_MODE": not no_demo_key, "TRAINING": training}
     if database:
@@ -36,10 +37,10 @@ def portal_command(host, port, database, unlock, reset, training, employees, no_
         if reset or not Path(app.config["DATABASE"]).exists() or database_is_empty():
             reset_demo_database()
             click.echo(f"Created the demo database {app.config['DATABASE']}")
+        if employee_keys_missing():
+            raise click.ClickException(f"{app.config['DATABASE']} was made by an older version of the portal: "
+                                       "recreate it with --reset (its changes are lost).")
         if employees:
-            from mock_portal.db import get_db
-            from mock_portal.generate import grow_demo_company
-
             added = grow_demo_company(get_db(), employees)
             click.echo(f"Added {added} generated employees to the demo company." if added
                        else f"The demo company has {employees} employees or more already.")

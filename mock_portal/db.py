@@ -180,6 +180,12 @@ def database_is_empty() -> bool:
     return row is None
 
 
+def employee_keys_missing() -> bool:
+    """True for a database made before the stored sort and search keys (recreate it: --reset)."""
+    columns = {row["name"] for row in get_db().execute("PRAGMA table_info(employee)")}
+    return "name_key" not in columns
+
+
 def unlock_user(user_id: str) -> bool:
     """Unlock a log-in after five wrong tries; False when there is no such user."""
     cursor = get_db().execute("UPDATE admin SET locked = 0, failed_attempts = 0 WHERE user_id = ?", (user_id,))

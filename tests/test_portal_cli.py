@@ -99,3 +99,37 @@ def test_unlock_writes_the_secret_key_to_the_instance_folder_only(tmp_path, no_s
     CliRunner().invoke(portal_command, ["--db", str(database), "--unlock", "admin"])
     key_file = tmp_path / "instance" / "secret_key"
     assert key_file.exists() and key_file.stat().st_mode & 0o077 == 0
+
+
+def test_employees_grows_the_demo_company_and_db_keeps_them(tmp_path, served):
+    database = tmp_path / "portal.sqlite"
+    result = CliRunner().invoke(portal_command, ["--db", str(database), "--employees", "400"])
+    assert result.exit_code == 0, result.output
+    assert "Added 349 generated employees" in result.output
+    count = "SELECT COUNT(*) FROM employee WHERE company_id = 1"
+    with sqlite3.connect(database) as conn:
+        assert conn.execute(count).fetchone()[0] == 400
+    result = CliRunner().invoke(portal_command, ["--db", str(database)])
+    assert result.exit_code == 0 and "Created" not in result.output
+    result = CliRunner().invoke(portal_command, ["--db", str(database), "--employees", "100"])
+    assert result.exit_code == 0 and "400" not in result.output and "100 employees or more" in result.output
+    with sqlite3.connect(database) as conn:
+        assert conn.execute(count).fetchone()[0] == 400
+
+
+@pytest.mark.parametrize("bad", ["0", "-5", "many"])
+def test_employees_must_be_a_positive_number(tmp_path, served, bad):
+    database = tmp_path / "portal.sqlite"
+    result = CliRunner().invoke(portal_command, ["--db", str(database), "--employees", bad])
+    assert result.exit_code == 2 and "--employees" in result.output and "Traceback" not in result.output
+    assert not database.exists() and not served
+
+
+def test_a_database_of_an_older_version_is_refused_clearly(tmp_path, served):
+    database = tmp_path / "portal.sqlite"
+    with sqlite3.connect(database) as conn:
+        conn.executescript("CREATE TABLE company (id INTEGER PRIMARY KEY); INSERT INTO company VALUES (1);"
+                           "CREATE TABLE employee (id INTEGER PRIMARY KEY, name TEXT);")
+    result = CliRunner().invoke(portal_command, ["--db", str(database)])
+    assert result.exit_code == 1 and "--reset" in result.output and "Traceback" not in result.output
+    assert not served
