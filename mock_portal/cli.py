@@ -32,8 +32,10 @@ def _check_port(host: str, port: int) -> None:
 @click.option("--unlock", metavar="BRUGER_ID", help="Unlock a user locked after five wrong tries, then exit.")
 @click.option("--reset", is_flag=True, help="Recreate the database with fresh demo data before serving.")
 @click.option("--training", is_flag=True, help="Training mode: a hint panel for trainees, a sandbox each.")
+@click.option("--employees", type=click.IntRange(min=1, max=1_000_000), metavar="N",
+              help="Grow the demo company to N employees (generated from a seed; --db keeps them).")
 @click.option("--no-demo-key", is_flag=True, help="Do not show the demo key on the key-card page.")
-def portal_command(host, port, database, unlock, reset, training, no_demo_key):
+def portal_command(host, port, database, unlock, reset, training, employees, no_demo_key):
     """Serve the mock NemID selvbetjening portal (medarbejdersignatur.dk).
 
     Creates and seeds the SQLite database when it does not exist, prints the URL and the demo
@@ -42,7 +44,9 @@ def portal_command(host, port, database, unlock, reset, training, no_demo_key):
     from waitress import serve
 
     from mock_portal import create_app
-    from mock_portal.db import add_missing_tables, check_writable, database_is_empty, reset_demo_database, unlock_user
+    from mock_portal.db import (add_missing_tables, check_writable, database_is_empty, employee_keys_missing, get_db,
+                                reset_demo_database, unlock_user)
+    from mock_portal.generate import grow_demo_company
 
     config = {"DEMO_MODE": not no_demo_key, "TRAINING": training}
     if database:
@@ -56,8 +60,15 @@ def portal_command(host, port, database, unlock, reset, training, no_demo_key):
             if reset or not Path(app.config["DATABASE"]).exists() or database_is_empty():
                 reset_demo_database()
                 click.echo(f"Created the demo database {app.config['DATABASE']}")
+            if employee_keys_missing():
+                _stop(f"{app.config['DATABASE']} was made by an older version of the portal: "
+                      "recreate it with --reset (its changes are lost).")
             add_missing_tables()
             check_writable()
+            if employees:
+                added = grow_demo_company(get_db(), employees)
+                click.echo(f"Added {added} generated employees to the demo company." if added
+                           else f"The demo company has {employees} employees or more already.")
         except sqlite3.Error as error:
             _stop(f"the database {app.config['DATABASE']} cannot be used: {error}")
         if unlock:

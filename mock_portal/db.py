@@ -27,14 +27,18 @@ _DANISH_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
 
 
 def danish_key(text: str) -> str:
-    """Sort key for Danish alphabetical order, ignoring case and other accents."""
-    text = text.casefold().translate(_DANISH_ORDER)
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    """Sort key for Danish alphabetical order, ignoring case and other accents: Æ, Ø, Å after Z,
+    and 'aa' sorts as Å (Aagaard after Zeuthen)."""
+    # NFC first: a decomposed å (a + ring) would otherwise lose its ring and sort as 'a'.
+    text = unicodedata.normalize("NFC", text).casefold().replace("aa", "å").translate(_DANISH_ORDER)
+    return _without_accents(text)
 
 
-def _collate_da(a: str, b: str) -> int:
-    ka, kb = (danish_key(a), a), (danish_key(b), b)
-    return (ka > kb) - (ka < kb)
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():  # most names once æ, ø, å are mapped: skip the per-letter filter
+        return decomposed
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def fold(text: str | None) -> str:
@@ -48,8 +52,13 @@ def fold(text: str | None) -> str:
     # NFC first: a decomposed å (a + ring, as pasted from some systems) folds like å.
     text = unicodedata.normalize("NFC", text).casefold()
     text = text.replace("æ", "ae").replace("ø", "o").replace("å", "aa")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _without_accents(text)
+
+
+def search_keys(name: str, email: str, group: str) -> tuple[str, str, str, str]:
+    """An employee's name_key, name_fold, email_fold and grp_fold: what schema.sql's
+    employee_keys triggers store (for bulk inserts that set the triggers aside)."""
+    return danish_key(name), fold(name), fold(email), fold(group)
 
 
 def now() -> datetime:
@@ -93,9 +102,14 @@ def get_db() -> sqlite3.Connection:
         g.db = sqlite3.connect(database_path(), timeout=10, isolation_level=None)
         g.db.row_factory = sqlite3.Row
         g.db.execute("PRAGMA foreign_keys = ON")
-        g.db.create_function("fold", 1, fold, deterministic=True)
-        g.db.create_collation("DA", _collate_da)
+        register_functions(g.db)
     return g.db
+
+
+def register_functions(db: sqlite3.Connection) -> None:
+    """The Python functions schema.sql's stored search and order columns are computed with."""
+    db.create_function("fold", 1, fold, deterministic=True)
+    db.create_function("danish_key", 1, danish_key, deterministic=True)
 
 
 def close_db(e=None) -> None:
@@ -156,6 +170,12 @@ def reset_demo_database() -> None:
 def database_is_empty() -> bool:
     row = get_db().execute("SELECT name FROM sqlite_master WHERE type='table' AND name='company'").fetchone()
     return row is None
+
+
+def employee_keys_missing() -> bool:
+    """True for a database made before the stored sort and search keys (recreate it: --reset)."""
+    columns = {row["name"] for row in get_db().execute("PRAGMA table_info(employee)")}
+    return "name_key" not in columns
 
 
 def unlock_user(user_id: str) -> bool:

@@ -1,5 +1,6 @@
 DROP TABLE IF EXISTS event;
 DROP TABLE IF EXISTS employee_right;
+DROP TABLE IF EXISTS employee_search;
 DROP TABLE IF EXISTS employee;
 DROP TABLE IF EXISTS keycard;
 DROP TABLE IF EXISTS admin;
@@ -47,8 +48,45 @@ CREATE TABLE employee (
   active INTEGER NOT NULL DEFAULT 1,
   -- incremented on every change of rights / of the data: a save based on an older view is refused
   rights_version INTEGER NOT NULL DEFAULT 0,
-  data_version INTEGER NOT NULL DEFAULT 0
+  data_version INTEGER NOT NULL DEFAULT 0,
+  -- Search and order, kept right on every write by the triggers below (the Python functions
+  -- db.py registers on its connections; a write of name, e-mail or group from a connection
+  -- without them fails rather than store a wrong key).
+  name_key TEXT,  -- Danish order (then by id)
+  name_fold TEXT,  -- accent- and case-insensitive
+  email_fold TEXT,
+  grp_fold TEXT
 );
+
+-- The list's orders, filters and counts, each served by an index (the row id ends every entry,
+-- so an index on name_key is in the list's order: name_key, id).
+CREATE INDEX employee_by_status ON employee (company_id, active, name_key);
+CREATE INDEX employee_by_name ON employee (company_id, name_key);
+CREATE INDEX employee_by_group ON employee (company_id, grp_fold, active, name_key);
+CREATE INDEX employee_groups ON employee (company_id, grp);
+-- Searches of one or two letters (too short for the trigram index) scan this, not the table.
+CREATE INDEX employee_short_search ON employee (company_id, name_key, active, name_fold, email_fold);
+
+-- Substring search (three characters or more) on the folded name and e-mail.
+CREATE VIRTUAL TABLE employee_search USING fts5(
+  name_fold, email_fold, content='employee', content_rowid='id', tokenize='trigram'
+);
+CREATE TRIGGER employee_keys_insert AFTER INSERT ON employee BEGIN
+  UPDATE employee SET name_key = danish_key(new.name), name_fold = fold(new.name),
+    email_fold = fold(new.email), grp_fold = fold(new.grp) WHERE id = new.id;
+  INSERT INTO employee_search (rowid, name_fold, email_fold) VALUES (new.id, fold(new.name), fold(new.email));
+END;
+CREATE TRIGGER employee_keys_update AFTER UPDATE OF name, email, grp ON employee BEGIN
+  INSERT INTO employee_search (employee_search, rowid, name_fold, email_fold)
+    VALUES ('delete', old.id, old.name_fold, old.email_fold);
+  UPDATE employee SET name_key = danish_key(new.name), name_fold = fold(new.name),
+    email_fold = fold(new.email), grp_fold = fold(new.grp) WHERE id = new.id;
+  INSERT INTO employee_search (rowid, name_fold, email_fold) VALUES (new.id, fold(new.name), fold(new.email));
+END;
+CREATE TRIGGER employee_search_delete AFTER DELETE ON employee BEGIN
+  INSERT INTO employee_search (employee_search, rowid, name_fold, email_fold)
+    VALUES ('delete', old.id, old.name_fold, old.email_fold);
+END;
 
 CREATE TABLE employee_right (
   employee_id INTEGER NOT NULL REFERENCES employee (id),
@@ -64,6 +102,7 @@ CREATE TABLE event (
   actor TEXT NOT NULL,
   text TEXT NOT NULL
 );
+CREATE INDEX event_by_employee ON event (employee_id, at, id);
 
 -- Events are history: they cannot be changed or removed.
 CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;

@@ -14,16 +14,19 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from mock_portal import rights as catalogue
 from mock_portal.auth import login_required
-from mock_portal.db import COPENHAGEN, fold, get_db, now, stamp
+from mock_portal.db import COPENHAGEN, danish_key, fold, get_db, now, stamp
 
 bp = Blueprint("selvbetjening", __name__, url_prefix="/selvbetjening")
 
 PAGE_SIZES = (15, 30, 50)
+EVENTS_PAGE = 50
 STATUSES = {"aktiv": "Aktive", "inaktiv": "Inaktive", "alle": "Alle"}
 MAX_NAME = 100
 MAX_EMAIL = 254
 MAX_ADDRESS = 200
 MAX_ID = 2**62
+TRIGRAM = 3  # the shortest search the trigram index can serve
+SORT_AT_MOST = 300  # trigram matches sorted for a page; more are paged by walking the list's index
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 MENU = [
@@ -136,37 +139,76 @@ def employees():
         status = "aktiv"
     size = _int_arg("vis", PAGE_SIZES[0], PAGE_SIZES)
     page = _int_arg("side", 1)
-    where, params = ["company_id = ?"], [g.admin["company_id"]]
-    if name:
-        where.append("instr(fold(name), ?) > 0")
-        params.append(fold(name))
-    if email:
-        where.append("instr(fold(email), ?) > 0")
-        params.append(fold(email))
+    company = g.admin["company_id"]
+    where, params = ["employee.company_id = ?"], [company]
     if group:  # case- and accent-insensitive like the other fields (?gruppe=jobcenter works too)
-        where.append("fold(grp) = ?")
+        where.append("employee.grp_fold = ?")
         params.append(fold(group))
     if status != "alle":
-        where.append("active = ?")
+        where.append("employee.active = ?")
         params.append(1 if status == "aktiv" else 0)
+    phrases, short = [], False
+    for column, text in (("name_fold", name), ("email_fold", email)):
+        term = fold(text)
+        if len(term) >= TRIGRAM:
+            phrases.append(f'{column} : "{term.replace(chr(34), chr(34) * 2)}"')
+        elif term:  # too short for the trigram index: a scan of the index that holds the folded columns
+            where.append(f"instr(employee.{column}, ?) > 0")
+            params.append(term)
+            short = True
+    # Without a group the short search's index is the smallest to scan (and in the list's order).
+    table = "employee INDEXED BY employee_short_search" if short and not group else "employee"
+    source = table
+    if phrases:  # the trigram index finds the matches; the count reads only those rows
+        source = f"employee_search CROSS JOIN {table} ON employee.id = employee_search.rowid"
+        where.insert(0, "employee_search MATCH ?")
+        params.insert(0, " AND ".join(phrases))
     db = get_db()
     clause = " AND ".join(where)
-    total = db.execute(f"SELECT COUNT(*) FROM employee WHERE {clause}", params).fetchone()[0]
+    total = db.execute(f"SELECT COUNT(*) FROM {source} WHERE {clause}", params).fetchone()[0]
+    if phrases and total > SORT_AT_MOST:
+        # Many matches: walk the list's index in order and stop at the page, rather than sort them.
+        source = table
+        where[0] = "employee.id IN (SELECT rowid FROM employee_search WHERE employee_search MATCH ?)"
+        clause = " AND ".join(where)
     pages = max(1, math.ceil(total / size))
     if page < 1 or page > pages:
         abort(404)
+    # The page's ids from an index alone (by position in name_key order), then only those rows.
     rows = db.execute(
-        f"SELECT * FROM employee WHERE {clause} ORDER BY name COLLATE DA, id LIMIT ? OFFSET ?",
+        f"SELECT * FROM employee WHERE id IN (SELECT employee.id FROM {source} WHERE {clause}"
+        " ORDER BY employee.name_key, employee.id LIMIT ? OFFSET ?) ORDER BY name_key, id",
         params + [size, (page - 1) * size],
     ).fetchall()
-    groups = [r["grp"] for r in db.execute(
-        "SELECT DISTINCT grp FROM employee WHERE company_id = ? ORDER BY grp COLLATE DA", (g.admin["company_id"],))]
+    # The distinct groups by index seeks, one per group, rather than a pass over every employee.
+    groups = sorted((row[0] for row in db.execute(
+        "WITH RECURSIVE grp (name) AS (SELECT MIN(grp) FROM employee WHERE company_id = :company"
+        " UNION ALL SELECT (SELECT MIN(grp) FROM employee WHERE company_id = :company AND grp > grp.name)"
+        " FROM grp WHERE grp.name IS NOT NULL) SELECT name FROM grp WHERE name IS NOT NULL",
+        {"company": company})), key=lambda grp: (danish_key(grp), grp))
     searching = bool(name or email or group or status != "aktiv")
     query = {"navn": name, "email": email, "gruppe": group, "status": status, "vis": size}
     return render_template(
         "employees.html", current="employees", rows=rows, total=total, page=page, pages=pages, size=size,
+        window=page_window(page, pages),
         sizes=PAGE_SIZES, groups=groups, statuses=STATUSES, searching=searching, query=query,
     )
+
+
+def page_window(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page numbers the pager shows: all of them when few, else the first, the last and
+    ``around`` either side of ``page``, with None for each gap (3,334 links would be a page of
+    their own at 50,000 employees)."""
+    if pages <= 2 * around + 5:
+        return list(range(1, pages + 1))
+    near = range(max(2, page - around), min(pages - 1, page + around) + 1)
+    window: list[int | None] = [1]
+    if near[0] > 2:
+        window.append(None)
+    window += near
+    if near[-1] < pages - 1:
+        window.append(None)
+    return window + [pages]
 
 
 def _validate_employee(form) -> tuple[dict, list[str]]:
@@ -307,10 +349,18 @@ def rights(employee_id):
 def events(employee_id):
     """Se hændelser: every change of rights and data, newest first."""
     person = _employee_or_404(employee_id)
-    rows = get_db().execute(
-        "SELECT * FROM event WHERE employee_id = ? ORDER BY at DESC, id DESC", (employee_id,)
+    page = _int_arg("side", 1)
+    db = get_db()
+    total = db.execute("SELECT COUNT(*) FROM event WHERE employee_id = ?", (employee_id,)).fetchone()[0]
+    pages = max(1, math.ceil(total / EVENTS_PAGE))
+    if page < 1 or page > pages:
+        abort(404)
+    rows = db.execute(
+        "SELECT * FROM event WHERE employee_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+        (employee_id, EVENTS_PAGE, (page - 1) * EVENTS_PAGE),
     ).fetchall()
-    return render_template("events.html", current="employees", person=person, events=rows)
+    return render_template("events.html", current="employees", person=person, events=rows, page=page,
+                           pages=pages, window=page_window(page, pages))
 
 
 @bp.route("/medarbejdere/<int:employee_id>/slet", methods=("GET", "POST"))

@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from mock_portal.cli import portal_command
+from mock_portal.db import register_functions
 
 
 @pytest.fixture
@@ -51,6 +52,7 @@ def test_portal_command_keeps_an_existing_database(tmp_path, served):
     database = tmp_path / "portal.sqlite"
     CliRunner().invoke(portal_command, ["--db", str(database)])
     with sqlite3.connect(database) as conn:
+        register_functions(conn)  # a new name gets its sort and search keys (schema.sql's triggers)
         conn.execute("UPDATE employee SET name = 'Bevaret' WHERE email = 'lra@nets.dk'")
     result = CliRunner().invoke(portal_command, ["--db", str(database)])
     assert result.exit_code == 0 and "Created" not in result.output
@@ -153,3 +155,37 @@ def test_an_older_database_gets_the_new_tables(tmp_path, served):
     assert CliRunner().invoke(portal_command, ["--db", str(database)]).exit_code == 0
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM web_session").fetchone()[0] == 0
+
+
+def test_employees_grows_the_demo_company_and_db_keeps_them(tmp_path, served):
+    database = tmp_path / "portal.sqlite"
+    result = CliRunner().invoke(portal_command, ["--db", str(database), "--employees", "400"])
+    assert result.exit_code == 0, result.output
+    assert "Added 349 generated employees" in result.output
+    count = "SELECT COUNT(*) FROM employee WHERE company_id = 1"
+    with sqlite3.connect(database) as conn:
+        assert conn.execute(count).fetchone()[0] == 400
+    result = CliRunner().invoke(portal_command, ["--db", str(database)])
+    assert result.exit_code == 0 and "Created" not in result.output
+    result = CliRunner().invoke(portal_command, ["--db", str(database), "--employees", "100"])
+    assert result.exit_code == 0 and "400" not in result.output and "100 employees or more" in result.output
+    with sqlite3.connect(database) as conn:
+        assert conn.execute(count).fetchone()[0] == 400
+
+
+@pytest.mark.parametrize("bad", ["0", "-5", "many"])
+def test_employees_must_be_a_positive_number(tmp_path, served, bad):
+    database = tmp_path / "portal.sqlite"
+    result = CliRunner().invoke(portal_command, ["--db", str(database), "--employees", bad])
+    assert result.exit_code == 2 and "--employees" in result.output and "Traceback" not in result.output
+    assert not database.exists() and not served
+
+
+def test_a_database_of_an_older_version_is_refused_clearly(tmp_path, served):
+    database = tmp_path / "portal.sqlite"
+    with sqlite3.connect(database) as conn:
+        conn.executescript("CREATE TABLE company (id INTEGER PRIMARY KEY); INSERT INTO company VALUES (1);"
+                           "CREATE TABLE employee (id INTEGER PRIMARY KEY, name TEXT);")
+    result = CliRunner().invoke(portal_command, ["--db", str(database)])
+    one_line_and_exit_2(result, "--reset")
+    assert not served

@@ -1,10 +1,11 @@
 """mock_portal.db (and schema.sql): the clock, search folding and Danish order, the flask commands
 (init-db, seed-demo, unlock-user), the bench helper, the append-only event table."""
 import sqlite3
+import unicodedata
 
 import pytest
 
-from mock_portal.db import danish_key, fold, get_db, now
+from mock_portal.db import danish_key, fold, get_db, now, search_keys
 
 
 def count(app, sql, *params):
@@ -89,6 +90,18 @@ def test_fold_and_danish_order():
     assert sorted(["Åge", "Zack", "Ægir", "Østen", "anna"], key=danish_key) == ["anna", "Zack", "Ægir", "Østen", "Åge"]
 
 
+def test_danish_order_reads_aa_as_aa_letter():
+    """'Aa' is the old spelling of 'Å' and sorts with it, after Z (Aagaard after Zeuthen)."""
+    names = ["Aagaard", "Zeuthen", "Åberg", "Abel", "Kraag", "Krag", "Ørsted"]
+    assert sorted(names, key=danish_key) == ["Abel", "Krag", "Kraag", "Zeuthen", "Ørsted", "Åberg", "Aagaard"]
+
+
+def test_danish_order_of_a_decomposed_aa_letter():
+    """A decomposed å (a + ring, pasted from other systems) sorts as å, not as a."""
+    assert danish_key(unicodedata.normalize("NFD", "Åse")) == danish_key("Åse")
+    assert sorted([unicodedata.normalize("NFD", "Åse"), "Zack", "Anna"], key=danish_key)[0] == "Anna"
+
+
 @pytest.mark.parametrize("typed, stored", [
     ("SØREN", "Søren"), ("søren", "Søren"), ("soren", "Søren"),
     ("moller", "Møller"), ("MØLLER", "Møller"),
@@ -123,3 +136,49 @@ def test_events_are_append_only(app, query):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             db.execute("DELETE FROM event")
     assert query("SELECT COUNT(*) AS n FROM event WHERE text = 'rettet'")[0]["n"] == 0
+
+
+# --- the stored sort and search keys (schema.sql's triggers) ---------------------------------
+
+
+def keys(query, email):
+    row = query("SELECT name_key, name_fold, email_fold, grp_fold FROM employee WHERE email = ?", email)[0]
+    return tuple(row.values())
+
+
+def search(query, phrase):
+    return [r["name"] for r in query("SELECT name FROM employee WHERE id IN"
+                                     " (SELECT rowid FROM employee_search WHERE employee_search MATCH ?)", phrase)]
+
+
+def test_a_new_employee_gets_its_keys_and_is_searchable(add_employee, query):
+    add_employee("Søren Kjærgård", email="SK@Example.dk", group="Økonomi")
+    assert keys(query, "SK@Example.dk") == search_keys("Søren Kjærgård", "SK@Example.dk", "Økonomi")
+    assert keys(query, "SK@Example.dk") == ("s|ren kj{rg}rd", "soren kjaergaard", "sk@example.dk", "okonomi")
+    assert search(query, 'name_fold : "kjaergaard"') == ["Søren Kjærgård"]
+
+
+def test_keys_follow_an_edit_of_name_email_and_group(app, add_employee, query):
+    add_employee("Søren Kjærgård", email="sk@example.dk", group="Jura")
+    with app.app_context():
+        get_db().execute("UPDATE employee SET name = 'Åse Ærbø', email = 'aase@example.dk', grp = 'Økonomi'"
+                         " WHERE email = 'sk@example.dk'")
+    assert keys(query, "aase@example.dk") == search_keys("Åse Ærbø", "aase@example.dk", "Økonomi")
+    assert search(query, 'name_fold : "aerbo"') == ["Åse Ærbø"] * 2  # the demo's Åse Ærbø and this one
+    assert search(query, 'name_fold : "kjaergaard"') == []  # the old name is gone from the index
+    assert search(query, 'email_fold : "sk@example"') == []
+
+
+def test_a_deleted_employee_leaves_the_search_index(app, add_employee, query):
+    add_employee("Søren Kjærgård", email="sk@example.dk")
+    with app.app_context():
+        get_db().execute("DELETE FROM employee WHERE email = 'sk@example.dk'")
+    assert search(query, 'name_fold : "kjaergaard"') == []
+
+
+def test_a_connection_without_the_functions_cannot_store_a_wrong_key(app):
+    """Writing a name needs the portal's fold/danish_key (register_functions); other writes do not."""
+    with sqlite3.connect(app.config["DATABASE"]) as raw:
+        raw.execute("UPDATE employee SET active = 0 WHERE email = 'lra@nets.dk'")
+        with pytest.raises(sqlite3.OperationalError, match="fold|danish_key"):
+            raw.execute("UPDATE employee SET name = 'Ny' WHERE email = 'lra@nets.dk'")

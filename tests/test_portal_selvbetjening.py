@@ -191,6 +191,128 @@ def test_list_is_sorted_in_danish_order(client, logged_in, add_employee):
     assert names(html) == ["Zacharias Zeuthen", "Ærbødig Æblemand", "Øjvind Østergaard", "Åge Ågesen"]
 
 
+# --- the list of a large company (generated) ------------------------------------------------
+
+LARGE = 2000
+
+
+@pytest.fixture
+def large(app):
+    """The demo company grown to LARGE employees (mock_portal.generate)."""
+    from mock_portal.db import get_db
+    from mock_portal.generate import grow_demo_company
+
+    with app.app_context():
+        grow_demo_company(get_db(), LARGE)
+    return app
+
+
+def in_danish_order(query, where="company_id = 1 AND active = 1", *params):
+    from mock_portal.db import danish_key
+
+    rows = query(f"SELECT id, name FROM employee WHERE {where}", *params)
+    return [r["name"] for r in sorted(rows, key=lambda r: (danish_key(r["name"]), r["id"]))]
+
+
+def count_shown(page_html: str) -> int:
+    return int(re.search(r'<span class="count">(\d+) medarbejder', page_html).group(1))
+
+
+@pytest.mark.parametrize("page", [1, 2, 50, 67, 120])
+def test_any_page_of_a_large_list_is_its_slice_of_the_danish_order(client, logged_in, large, query, page):
+    expected = in_danish_order(query)
+    response, html = get(client, LIST, side=page, vis=15)
+    assert response.status_code == 200
+    assert names(html) == expected[(page - 1) * 15:page * 15] and names(html)
+    assert count_shown(html) == len(expected)
+
+
+def test_the_last_page_of_a_large_list(client, logged_in, large, query):
+    expected = in_danish_order(query, "company_id = 1")
+    last = -(-len(expected) // 50)
+    _, html = get(client, LIST, side=last, vis=50, status="alle")
+    assert names(html) == expected[(last - 1) * 50:]
+    assert get(client, LIST, side=last + 1, vis=50, status="alle")[0].status_code == 404
+
+
+def test_pager_of_a_large_list_shows_a_window(client, logged_in, large, query):
+    pages = -(-len(in_danish_order(query)) // 15)
+    _, html = get(client, LIST, side=60)
+    pager = re.search(r'<nav aria-label="Sider" class="pager">(.*?)</nav>', html, re.S).group(1)
+    shown = re.findall(r">(\d+)</(?:a|span)>", pager)
+    assert shown == ["1", "58", "59", "60", "61", "62", str(pages)]
+    assert pager.count('<span class="gap">…</span>') == 2
+    assert ">Forrige</a>" in pager and ">Næste</a>" in pager
+
+
+@pytest.mark.parametrize("page, pages, window", [
+    (1, 1, [1]), (3, 9, list(range(1, 10))), (1, 100, [1, 2, 3, None, 100]), (5, 100, [1, None, 3, 4, 5, 6, 7, None, 100]),
+    (4, 100, [1, 2, 3, 4, 5, 6, None, 100]), (100, 100, [1, None, 98, 99, 100]), (97, 100, [1, None, 95, 96, 97, 98, 99, 100]),
+])
+def test_page_window(page, pages, window):
+    from mock_portal.selvbetjening import page_window
+
+    assert page_window(page, pages) == window
+
+
+@pytest.mark.parametrize("typed", ["a", "Ø", "å", "aa", "ae", "jø", "sen", "søren", "SØREN", "ostergaard",
+                                   "aa", "kjær", "Åshild", unicodedata.normalize("NFD", "Åkjær")])
+def test_search_on_a_large_list_finds_what_a_scan_finds(client, logged_in, large, query, typed):
+    """Every way a search runs (one or two letters by a scan, three or more by the trigram index,
+    few matches sorted or many paged by the index) lists the same as folding every name."""
+    from mock_portal.db import fold
+
+    expected = [n for n in in_danish_order(query) if fold(typed) in fold(n)]
+    _, html = get(client, LIST, navn=typed, vis=50)
+    assert count_shown(html) == len(expected) and expected
+    assert names(html) == expected[:50]
+    last = -(-len(expected) // 50)
+    if last > 1:
+        _, html = get(client, LIST, navn=typed, vis=50, side=last)
+        assert names(html) == expected[(last - 1) * 50:]
+
+
+@pytest.mark.parametrize("typed", ["e", "@k", "jensen@", "kommune-demo.dk"])
+def test_email_search_on_a_large_list(client, logged_in, large, query, typed):
+    from mock_portal.db import fold
+
+    rows = query("SELECT name, email FROM employee WHERE company_id = 1 AND active = 1")
+    wanted = {r["name"] for r in rows if fold(typed) in fold(r["email"])}
+    expected = [n for n in in_danish_order(query) if n in wanted]
+    _, html = get(client, LIST, email=typed, vis=50)
+    assert count_shown(html) == sum(1 for r in rows if fold(typed) in fold(r["email"]))
+    assert set(names(html)) <= wanted and len(names(html)) == min(50, count_shown(html))
+
+
+def test_name_group_and_email_together_on_a_large_list(client, logged_in, large, query):
+    from mock_portal.db import fold
+
+    rows = query("SELECT id, name, email, grp FROM employee WHERE company_id = 1 AND active = 1")
+    group = rows[100]["grp"]
+    expected = sorted(r["name"] for r in rows if r["grp"] == group and "e" in fold(r["name"]) and "k" in r["email"])
+    _, html = get(client, LIST, navn="e", email="k", gruppe=group.upper(), vis=50)
+    assert sorted(names(html)) == expected and expected
+
+
+def test_group_choices_of_a_large_company(client, logged_in, large, query):
+    from mock_portal.db import danish_key
+
+    _, html = get(client, LIST)
+    select = re.search(r'<select id="s-gruppe" name="gruppe">(.*?)</select>', html, re.S).group(1)
+    groups = [htmllib.unescape(g) for g in re.findall(r'<option value="([^"]*)"', select)][1:]
+    stored = {r["grp"] for r in query("SELECT DISTINCT grp FROM employee WHERE company_id = 1")}
+    assert groups == sorted(stored, key=danish_key) and len(groups) > 150
+
+
+def test_a_renamed_employee_is_found_by_the_new_name_only(client, logged_in, employee_id):
+    lra = employee_id("lra@nets.dk")
+    form = employee_form(client, lra)
+    assert logged_in.post(f"{LIST}/{lra}", {**form, "navn": "Østergård Ærø"}).status_code == 302
+    assert listed(client, navn="ostergaard aero") == ["Østergård Ærø"]
+    assert listed(client, navn="Medlem - Lra") == []
+    assert listed(client, navn="Medlem")[0] != "Medlem - Lra"
+
+
 # --- AVANCERET SØGNING -----------------------------------------------------------------------
 
 
@@ -604,6 +726,26 @@ def test_events_stored_in_utc(client, auth, lra, query):
     auth.post(rights_url(lra), {"right": SAG, "version": version(rights_page(client, lra))})
     stamp = query("SELECT at FROM event WHERE employee_id = ? ORDER BY id DESC LIMIT 1", lra)[0]["at"]
     assert stamp == "2026-01-15T09:00:00+00:00"
+
+
+def test_events_page_is_paged(client, logged_in, app, employee_id):
+    """Newest first, 50 a page; a page past the last is 404."""
+    from mock_portal.db import get_db
+
+    lra = employee_id("lra@nets.dk")
+    with app.app_context():
+        get_db().executemany("INSERT INTO event (company_id, employee_id, at, actor, text) VALUES (1, ?, ?, 'Test', ?)",
+                             [(lra, f"2026-01-{day:02d}T08:00:00+00:00", f"Hændelse {day}") for day in range(1, 31)]
+                             + [(lra, f"2026-02-{day:02d}T08:00:00+00:00", f"Hændelse 2-{day}") for day in range(1, 29)])
+    url = f"{LIST}/{lra}/haendelser"
+    first = client.get(url).get_data(as_text=True)
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", first)
+    assert len(rows) == 50 and rows[0][2] == "Hændelse 2-28"
+    assert f'<a href="{url}?side=2">Næste</a>' in first
+    second = client.get(url, query_string={"side": 2}).get_data(as_text=True)
+    rest = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", second)
+    assert len(rest) == 58 + 1 - 50 and rest[-1][2] == "Hændelse 1"  # 58 added, 1 from the seed
+    assert client.get(url, query_string={"side": 3}).status_code == 404
 
 
 # --- Slet (deactivate) -----------------------------------------------------------------------

@@ -1,0 +1,288 @@
+"""Benchmark: the mock portal at the size of a large municipality, over HTTP.
+
+Builds a demo database with 500, 5,000 and 50,000 employees (``grow_demo_company``, timed),
+serves each with ``sesag portal --db`` (waitress, its own process, a free loopback port), and
+logs in over HTTP as a person does: bruger-id and adgangskode, then the key for the code shown,
+read from the key-card page's demo hint, with the forms' CSRF tokens.
+
+1. Latency: the three portals are asked in turn, request by request (so load from other
+   processes falls on all sizes alike), ``--requests`` times each: the list's first, middle and
+   last page; name searches (broad, narrow, one letter); an e-mail search; a group filter; an
+   employee page; a rights page; a rights save. Prints p50/p95 per size and the growth 5k->50k.
+2. Concurrency at 50,000: ``--admins`` administrators (threads, a session each) open the rights
+   page and save a change for ``--seconds``, each on employees of its own. Prints errors, lost
+   updates (saves the database does not show: rights_version and events against the saves that
+   answered success), p50/p95/p99 of the save and requests per second.
+3. The 50,000 portal's memory (RSS now and its peak).
+
+    .venv/bin/python bench/portal.py [--requests 30] [--seconds 60] [--admins 20] [--sizes 500,5000,50000]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bulk import RawClient  # noqa: E402  (the raw HTTP log-in, as bench/bulk.py does it)
+
+RIGHT = "aes.sagsbehandler"
+LIST = "/selvbetjening/medarbejdere"
+# A searched name is folded like the portal folds it: "søren" also finds "Soren".
+SEARCHES = {"name search broad": {"navn": "søren"}, "name search narrow": {"navn": "Åse Ærbø"},
+            "name search 1 letter": {"navn": "a"}, "e-mail search": {"email": "aase.aerboe@"},
+            "group filter": {"gruppe": "Jura Nord"}}
+_VERSION = re.compile(r'name="version" value="(\d+)"')
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+_COUNT = re.compile(r'class="count">(\d+) medarbejder')
+_TICKED = re.compile(r'<input[^>]*name="right"[^>]*>')
+
+
+def build(size: int, folder: Path) -> tuple[Path, float]:
+    """A demo database grown to ``size`` employees; returns it and the seconds the growth took."""
+    from mock_portal import create_app
+    from mock_portal.db import get_db, reset_demo_database
+    from mock_portal.generate import grow_demo_company
+
+    path = folder / f"portal-{size}.sqlite"
+    app = create_app({"DATABASE": str(path), "SECRET_KEY": "bench"})
+    with app.app_context():
+        reset_demo_database()
+        started = time.perf_counter()
+        grow_demo_company(get_db(), size)
+        return path, time.perf_counter() - started
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Portal:
+    """``sesag portal --db`` in its own process on a free port."""
+
+    def __init__(self, size: int, database: Path):
+        self.size = size
+        self.database = database
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "SESAG_SECRET_KEY": "bench"}
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("sesag")), "portal", "--db", str(database), "--port", str(port)],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2).close()
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the portal did not start: {self.process.stderr.read().decode()[-2000:]}")
+                time.sleep(0.1)
+
+    def memory_mb(self) -> tuple[float, float]:
+        """(RSS now, peak RSS) in MB, from /proc."""
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines())
+        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None  # the save's own answer is timed, not the page it redirects to
+
+
+class TimedClient(RawClient):
+    """RawClient that times each request's round trip (the answer read, before any parsing)."""
+
+    def __init__(self, base_url: str):
+        super().__init__(base_url)
+        jar = next(h.cookiejar for h in self.opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor))
+        self.poster = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+
+    def fetch(self, url: str) -> tuple[float, str]:
+        """(seconds, body) of one GET, redirects followed."""
+        request = urllib.request.Request(urllib.parse.urljoin(self.base_url + "/", url))
+        started = time.perf_counter()
+        with self.opener.open(request, timeout=30) as response:
+            body = response.read().decode("utf-8")
+        return time.perf_counter() - started, body
+
+    def save_rights(self, rights_url: str, grant: bool | None = None) -> float:
+        """Open the rights page, then save it with RIGHT ticked (``grant``), or toggled when None;
+        returns the save's seconds (the POST until its redirect answer)."""
+        _, html = self.fetch(rights_url)
+        ticked = {re.search(r'value="([^"]+)"', box).group(1) for box in _TICKED.findall(html) if " checked" in box}
+        if grant is None:
+            grant = RIGHT not in ticked
+        data = [("csrf_token", _TOKEN.search(html).group(1)), ("version", _VERSION.search(html).group(1))]
+        data += [("right", value) for value in sorted(ticked - {RIGHT}) + ([RIGHT] if grant else [])]
+        request = urllib.request.Request(urllib.parse.urljoin(self.base_url + "/", rights_url),
+                                         data=urllib.parse.urlencode(data).encode())
+        started = time.perf_counter()
+        try:
+            self.poster.open(request, timeout=30).close()
+        except urllib.error.HTTPError as answer:
+            if answer.code not in (302, 303) or "/rettigheder" not in answer.headers.get("Location", ""):
+                raise RuntimeError(f"save answered {answer.code}") from None
+        else:
+            raise RuntimeError("save answered without a redirect")
+        return time.perf_counter() - started
+
+
+def log_in(url: str) -> TimedClient:
+    client = TimedClient(url)
+    client.log_in("admin", "nemid-demo")
+    return client
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def middle_employee(database: Path) -> int:
+    with sqlite3.connect(database) as db:
+        ids = [row[0] for row in db.execute("SELECT id FROM employee WHERE company_id = 1 AND active = 1 ORDER BY id")]
+    return ids[len(ids) // 2]
+
+
+def latency(portals: list[Portal], requests: int) -> dict[str, dict[int, list[float]]]:
+    """Seconds per request, by page and size, the sizes asked in turn."""
+    clients = {portal.size: log_in(portal.url) for portal in portals}
+    pages = {}
+    for portal in portals:
+        count = int(_COUNT.search(clients[portal.size].fetch(LIST)[1]).group(1))
+        last = -(-count // 15)
+        employee = f"{LIST}/{middle_employee(portal.database)}"
+        pages[portal.size] = {
+            "list first page": LIST, "list middle page": f"{LIST}?side={last // 2}",
+            "list last page": f"{LIST}?side={last}",
+            **{label: f"{LIST}?{urllib.parse.urlencode(query)}" for label, query in SEARCHES.items()},
+            "employee page": employee, "rights page": f"{employee}/rettigheder", "events page": f"{employee}/haendelser",
+            "rights save": f"{employee}/rettigheder",
+        }
+    times: dict[str, dict[int, list[float]]] = {label: {p.size: [] for p in portals} for label in pages[portals[0].size]}
+    for round_number in range(requests):
+        for label in times:
+            for portal in portals:
+                client, url = clients[portal.size], pages[portal.size][label]
+                if label == "rights save":
+                    times[label][portal.size].append(client.save_rights(url, grant=round_number % 2 == 0))
+                else:
+                    times[label][portal.size].append(client.fetch(url)[0])
+    return times
+
+
+def concurrency(portal: Portal, admins: int, seconds: float) -> dict:
+    """``admins`` sessions saving rights at once on their own employees; then checks the database."""
+    with sqlite3.connect(portal.database) as db:
+        ids = [row[0] for row in db.execute(
+            "SELECT id FROM employee WHERE company_id = 1 AND active = 1 ORDER BY id DESC LIMIT ?", (admins * 5,))]
+        before = {row[0]: row[1] for row in db.execute(
+            f"SELECT id, rights_version FROM employee WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        events_before = db.execute("SELECT COUNT(*) FROM event").fetchone()[0]
+    clients = [log_in(portal.url) for _ in range(admins)]
+    saves: list[float] = []
+    changes = {employee: 0 for employee in ids}
+    errors: list[str] = []
+    requests = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def work(index: int) -> None:
+        mine = ids[index * 5:(index + 1) * 5]
+        turn = 0
+        while time.monotonic() < stop_at:
+            employee = mine[turn % len(mine)]
+            url = f"{LIST}/{employee}/rettigheder"
+            try:
+                save_seconds = clients[index].save_rights(url)
+            except (RuntimeError, AttributeError, OSError) as error:
+                with lock:
+                    errors.append(f"{employee}: {error}")
+                continue
+            with lock:
+                saves.append(save_seconds)
+                changes[employee] += 1
+                requests[0] += 2  # the rights page, the save
+            turn += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(admins)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    with sqlite3.connect(portal.database) as db:
+        after = {row[0]: row[1] for row in db.execute(
+            f"SELECT id, rights_version FROM employee WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        events = db.execute("SELECT COUNT(*) FROM event").fetchone()[0] - events_before
+    lost = sum(abs(after[e] - before[e] - changes[e]) for e in ids) + abs(events - sum(changes.values()))
+    return {"saves": len(saves), "errors": errors, "lost": lost, "seconds": elapsed, "requests": requests[0],
+            "p50": percentile(saves, 0.50), "p95": percentile(saves, 0.95), "p99": percentile(saves, 0.99)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=30, help="requests per page and size (default 30)")
+    parser.add_argument("--seconds", type=float, default=60, help="length of the concurrent run (default 60)")
+    parser.add_argument("--admins", type=int, default=20, help="administrators saving at once (default 20)")
+    parser.add_argument("--sizes", default="500,5000,50000", help="employees per portal (default 500,5000,50000)")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="sesag-bench-") as folder:
+        portals = []
+        try:
+            for size in sizes:
+                database, seconds = build(size, Path(folder))
+                print(f"{size:>6} employees generated in {seconds:.1f} s", flush=True)
+                portals.append(Portal(size, database))
+            print(f"\nlatency over HTTP, {args.requests} requests each (ms, p50 / p95)", flush=True)
+            times = latency(portals, args.requests)
+            header = "".join(f"{size:>16,}" for size in sizes)
+            growth = len(sizes) >= 2
+            print(f"{'':22}{header}" + (f"{'growth':>10}" if growth else ""))
+            for label, by_size in times.items():
+                cells = "".join(f"{percentile(v, 0.5):7.1f} /{percentile(v, 0.95):6.1f}" for v in by_size.values())
+                ratio = percentile(by_size[sizes[-1]], 0.95) / percentile(by_size[sizes[-2]], 0.95) if growth else 0
+                print(f"{label:22}{cells}" + (f"{ratio:9.2f}x" if growth else ""))
+            if growth:
+                print(f"(growth: p95 at {sizes[-1]:,} / p95 at {sizes[-2]:,})")
+            largest = portals[-1]
+            print(f"\n{args.admins} administrators saving rights at once for {args.seconds:.0f} s at {largest.size:,}", flush=True)
+            result = concurrency(largest, args.admins, args.seconds)
+            print(f"saves {result['saves']}, errors {len(result['errors'])}, lost updates {result['lost']}")
+            print(f"save p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms")
+            print(f"{result['requests'] / result['seconds']:.0f} requests/s ({result['saves'] / result['seconds']:.0f} saves/s)")
+            for error in result["errors"][:5]:
+                print(f"  error: {error}")
+            now, peak = largest.memory_mb()
+            print(f"\nportal process at {largest.size:,} employees: RSS {now:.0f} MB (peak {peak:.0f} MB)")
+        finally:
+            for portal in portals:
+                portal.stop()
+
+
+if __name__ == "__main__":
+    main()
