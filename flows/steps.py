@@ -13,7 +13,7 @@ end-to-end tests pass an ``on_scene`` callback to shoot, caption or check each s
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -121,7 +121,7 @@ ACTIONS: dict[str, Action] = {
 class Scene(words.Scene):
     """A scene of the catalogue with its browser work."""
 
-    action: Action
+    action: Action = field(kw_only=True)
 
     def prepare(self, walk: Walk) -> None:
         self.action.prepare(walk)
@@ -142,7 +142,7 @@ def catalogue() -> tuple[Step, ...]:
         for scene in step.scenes:
             if scene.id not in ACTIONS:
                 raise words.CatalogueError(f"{words.VEJLEDNING}: scene {scene.id!r} has no action in flows/steps.py")
-            scenes.append(Scene(scene.id, scene.screen, scene.caption, scene.step, scene.shows, ACTIONS[scene.id]))
+            scenes.append(Scene(scene.id, scene.screen, scene.caption, scene.step, scene.shows, action=ACTIONS[scene.id]))
         steps.append(Step(step.number, step.bullets, tuple(scenes)))
     return tuple(steps)
 
