@@ -107,8 +107,9 @@ class AddBanner(BaseLoader):
 
     def get_source(self, environment, template):
         source, filename, _ = self.inner.get_source(environment, template)
-        banner = '<div style="position:fixed;top:0;left:0;width:400px;height:80px;background:#0a0;z-index:9">NY</div>'
-        return source.replace("</body>", banner + "</body>"), filename, lambda: False
+        # A visible change at the top of every page; classes, not a style attribute (the CSP refuses those).
+        banner = '<div class="msg msg-error" role="alert">NY BANNER</div>'
+        return source.replace("<body>", "<body>" + banner), filename, lambda: False
 
 
 def test_check_passes_unchanged_then_fails_with_diff_after_a_template_change(made, portal, tmp_path):
