@@ -87,7 +87,7 @@ class ServerSideSessions(SessionInterface):
                     # it) under this request's connection; an explicit renew() must not fail quietly.
                     if session.renewed:
                         raise
-            if session.sid or session.renewed or name in request.cookies:
+            if session.sid or session.renewed:
                 response.delete_cookie(name, domain=domain, path=path)
             return
         response.vary.add("Cookie")

@@ -129,19 +129,22 @@ def test_port_out_of_range_stops_with_one_line(tmp_path, served, port):
     assert served == []
 
 
-def test_corrupt_database_stops_with_one_line(tmp_path, served):
-    database = tmp_path / "portal.sqlite"
+def corrupt(database):
     database.write_bytes(b"this is not a database " * 200)
-    result = CliRunner().invoke(portal_command, ["--db", str(database)])
-    one_line_and_exit_2(result, str(database))
-    assert served == []
 
 
-def test_unwritable_database_stops_with_one_line(tmp_path, served):
+def unwritable(database):
+    """A seeded database whose journal SQLite cannot create (a directory in its place; as root a
+    read-only file would still be writable)."""
+    with sqlite3.connect(database) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    database.with_name(database.name + "-journal").mkdir()
+
+
+@pytest.mark.parametrize("spoil", [corrupt, unwritable])
+def test_a_database_that_cannot_be_used_stops_with_one_line(tmp_path, served, spoil):
     database = tmp_path / "portal.sqlite"
-    CliRunner().invoke(portal_command, ["--db", str(database)])
-    served.clear()
-    (tmp_path / "portal.sqlite-journal").mkdir()  # SQLite cannot write its journal: reads work, writes fail
+    spoil(database)
     result = CliRunner().invoke(portal_command, ["--db", str(database)])
     one_line_and_exit_2(result, str(database))
     assert served == []

@@ -425,3 +425,10 @@ def test_sesag_cookie_secure_forces_it(app_factory, monkeypatch):
     monkeypatch.setenv("SESAG_COOKIE_SECURE", "0")
     assert "secure" not in cookie_attributes(app_factory().test_client().get("/log-paa",
                                                                              base_url="https://localhost"))
+
+
+def test_static_files_leave_the_session_alone(client, logged_in):
+    cookie = session_cookie(client)
+    response = client.get("/static/portal.css")
+    assert "Set-Cookie" not in response.headers
+    assert session_cookie(client) == cookie and client.get("/selvbetjening/").status_code == 200
