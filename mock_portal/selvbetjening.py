@@ -160,7 +160,7 @@ def employees():
     table = "employee INDEXED BY employee_short_search" if short and not group else "employee"
     source = table
     if phrases:  # the trigram index finds the matches; the count reads only those rows
-        source = f"employee_search CROSS JOIN {table} ON employee.id = employee_search.rowid"
+        source = "employee_search CROSS JOIN employee ON employee.id = employee_search.rowid"
         where.insert(0, "employee_search MATCH ?")
         params.insert(0, " AND ".join(phrases))
     db = get_db()
