@@ -95,9 +95,13 @@ def database_path() -> str:
 def get_db() -> sqlite3.Connection:
     """The request's connection (opened on first use)."""
     if "db" not in g:
-        g.db = sqlite3.connect(database_path(), timeout=10, isolation_level=None)
+        path = database_path()
+        g.db = sqlite3.connect(path, timeout=10, isolation_level=None)
         g.db.row_factory = sqlite3.Row
         g.db.execute("PRAGMA foreign_keys = ON")
+        if current_app.config.get("WAL") and path == current_app.config["DATABASE"]:
+            # sesag portal's database is in WAL mode: readers never wait for a save, a save never syncs
+            g.db.execute("PRAGMA synchronous = NORMAL")
         register_functions(g.db)
     return g.db
 

@@ -175,10 +175,16 @@ def employees():
     if page < 1 or page > pages:
         abort(404)
     # The page's ids from an index alone (by position in name_key order), then only those rows.
+    # A page in the second half is counted from the end (the index read backwards): the last
+    # page costs what the first does, the middle one is the farthest from both ends.
+    start = (page - 1) * size
+    order, skip, take = "", start, size
+    if start > total / 2:
+        order, skip, take = " DESC", max(0, total - start - size), min(size, total - start)
     rows = db.execute(
         f"SELECT * FROM employee WHERE id IN (SELECT employee.id FROM {source} WHERE {clause}"
-        " ORDER BY employee.name_key, employee.id LIMIT ? OFFSET ?) ORDER BY name_key, id",
-        params + [size, (page - 1) * size],
+        f" ORDER BY employee.name_key{order}, employee.id{order} LIMIT ? OFFSET ?) ORDER BY name_key, id",
+        params + [take, skip],
     ).fetchall()
     # The distinct groups by index seeks, one per group, rather than a pass over every employee.
     groups = sorted((row[0] for row in db.execute(
