@@ -24,7 +24,6 @@ import os
 import re
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,8 @@ sys.path.insert(0, str(ROOT))
 from bench.bulk import RawClient  # noqa: E402  (the raw HTTP log-in, as bench/bulk.py does it)
 
 RIGHT = "aes.sagsbehandler"
+# Employees the saves can tick RIGHT for (one holding the other Se Sag right would be refused).
+WITHOUT_RIGHTS = "company_id = 1 AND active = 1 AND id NOT IN (SELECT employee_id FROM employee_right)"
 LIST = "/selvbetjening/medarbejdere"
 # A searched name is folded like the portal folds it: "søren" also finds "Soren".
 SEARCHES = {"name search broad": {"navn": "søren"}, "name search narrow": {"navn": "Åse Ærbø"},
@@ -52,8 +53,9 @@ _COUNT = re.compile(r'class="count">(\d+) medarbejder')
 _TICKED = re.compile(r'<input[^>]*name="right"[^>]*>')
 
 
-def build(size: int, folder: Path) -> tuple[Path, float]:
-    """A demo database grown to ``size`` employees; returns it and the seconds the growth took."""
+def build(size: int, folder: Path) -> tuple[Path, float, float]:
+    """A demo database grown to ``size`` employees; returns it, and the seconds the growth took
+    (wall clock, and CPU: on a busy machine the CPU time tells more)."""
     from mock_portal import create_app
     from mock_portal.db import get_db, reset_demo_database
     from mock_portal.generate import grow_demo_company
@@ -62,9 +64,9 @@ def build(size: int, folder: Path) -> tuple[Path, float]:
     app = create_app({"DATABASE": str(path), "SECRET_KEY": "bench"})
     with app.app_context():
         reset_demo_database()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         grow_demo_company(get_db(), size)
-        return path, time.perf_counter() - started
+        return path, time.perf_counter() - started, time.process_time() - cpu
 
 
 def free_port() -> int:
@@ -101,6 +103,11 @@ class Portal:
         fields = dict(line.split(":", 1) for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines())
         return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
+    def cpu_seconds(self) -> float:
+        """CPU time the portal process has used (user + system), from /proc."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
@@ -127,10 +134,11 @@ class TimedClient(RawClient):
             body = response.read().decode("utf-8")
         return time.perf_counter() - started, body
 
-    def save_rights(self, rights_url: str, grant: bool | None = None) -> float:
-        """Open the rights page, then save it with RIGHT ticked (``grant``), or toggled when None;
-        returns the save's seconds (the POST until its redirect answer)."""
-        _, html = self.fetch(rights_url)
+    def save_rights(self, rights_url: str, grant: bool | None = None, page: str | None = None) -> float:
+        """Open the rights page (unless its ``page`` is given), then save it with RIGHT ticked
+        (``grant``), or toggled when None; returns the save's seconds (the POST until its
+        redirect answer)."""
+        html = page if page is not None else self.fetch(rights_url)[1]
         ticked = {re.search(r'value="([^"]+)"', box).group(1) for box in _TICKED.findall(html) if " checked" in box}
         if grant is None:
             grant = RIGHT not in ticked
@@ -162,12 +170,13 @@ def percentile(values: list[float], share: float) -> float:
 
 def middle_employee(database: Path) -> int:
     with sqlite3.connect(database) as db:
-        ids = [row[0] for row in db.execute("SELECT id FROM employee WHERE company_id = 1 AND active = 1 ORDER BY id")]
+        ids = [row[0] for row in db.execute(f"SELECT id FROM employee WHERE {WITHOUT_RIGHTS} ORDER BY id")]
     return ids[len(ids) // 2]
 
 
-def latency(portals: list[Portal], requests: int) -> dict[str, dict[int, list[float]]]:
-    """Seconds per request, by page and size, the sizes asked in turn."""
+def latency(portals: list[Portal], requests: int) -> tuple[dict[str, dict[int, list[float]]], dict[str, dict[int, float]]]:
+    """Seconds per request, by page and size, the sizes asked in turn; and the portal's CPU
+    seconds per request (mean), which other processes' load does not inflate."""
     clients = {portal.size: log_in(portal.url) for portal in portals}
     pages = {}
     for portal in portals:
@@ -182,22 +191,27 @@ def latency(portals: list[Portal], requests: int) -> dict[str, dict[int, list[fl
             "rights save": f"{employee}/rettigheder",
         }
     times: dict[str, dict[int, list[float]]] = {label: {p.size: [] for p in portals} for label in pages[portals[0].size]}
+    cpu = {label: {p.size: 0.0 for p in portals} for label in times}
     for round_number in range(requests):
         for label in times:
             for portal in portals:
                 client, url = clients[portal.size], pages[portal.size][label]
                 if label == "rights save":
-                    times[label][portal.size].append(client.save_rights(url, grant=round_number % 2 == 0))
+                    _, html = client.fetch(url)  # the page the save reads its form from, not counted
+                    before = portal.cpu_seconds()
+                    times[label][portal.size].append(client.save_rights(url, grant=round_number % 2 == 0, page=html))
                 else:
+                    before = portal.cpu_seconds()
                     times[label][portal.size].append(client.fetch(url)[0])
-    return times
+                cpu[label][portal.size] += (portal.cpu_seconds() - before) / requests
+    return times, cpu
 
 
 def concurrency(portal: Portal, admins: int, seconds: float) -> dict:
     """``admins`` sessions saving rights at once on their own employees; then checks the database."""
     with sqlite3.connect(portal.database) as db:
         ids = [row[0] for row in db.execute(
-            "SELECT id FROM employee WHERE company_id = 1 AND active = 1 ORDER BY id DESC LIMIT ?", (admins * 5,))]
+            f"SELECT id FROM employee WHERE {WITHOUT_RIGHTS} ORDER BY id DESC LIMIT ?", (admins * 5,))]
         before = {row[0]: row[1] for row in db.execute(
             f"SELECT id, rights_version FROM employee WHERE id IN ({','.join('?' * len(ids))})", ids)}
         events_before = db.execute("SELECT COUNT(*) FROM event").fetchone()[0]
@@ -227,19 +241,19 @@ def concurrency(portal: Portal, admins: int, seconds: float) -> dict:
                 requests[0] += 2  # the rights page, the save
             turn += 1
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), portal.cpu_seconds()
     threads = [threading.Thread(target=work, args=(i,)) for i in range(admins)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, portal.cpu_seconds() - cpu
     with sqlite3.connect(portal.database) as db:
         after = {row[0]: row[1] for row in db.execute(
             f"SELECT id, rights_version FROM employee WHERE id IN ({','.join('?' * len(ids))})", ids)}
         events = db.execute("SELECT COUNT(*) FROM event").fetchone()[0] - events_before
     lost = sum(abs(after[e] - before[e] - changes[e]) for e in ids) + abs(events - sum(changes.values()))
-    return {"saves": len(saves), "errors": errors, "lost": lost, "seconds": elapsed, "requests": requests[0],
+    return {"saves": len(saves), "errors": errors, "lost": lost, "seconds": elapsed, "requests": requests[0], "cpu": cpu,
             "p50": percentile(saves, 0.50), "p95": percentile(saves, 0.95), "p99": percentile(saves, 0.99)}
 
 
@@ -255,11 +269,11 @@ def main() -> None:
         portals = []
         try:
             for size in sizes:
-                database, seconds = build(size, Path(folder))
-                print(f"{size:>6} employees generated in {seconds:.1f} s", flush=True)
+                database, seconds, cpu = build(size, Path(folder))
+                print(f"{size:>6} employees generated in {seconds:.1f} s ({cpu:.1f} s CPU)", flush=True)
                 portals.append(Portal(size, database))
             print(f"\nlatency over HTTP, {args.requests} requests each (ms, p50 / p95)", flush=True)
-            times = latency(portals, args.requests)
+            times, cpu = latency(portals, args.requests)
             header = "".join(f"{size:>16,}" for size in sizes)
             growth = len(sizes) >= 2
             print(f"{'':22}{header}" + (f"{'growth':>10}" if growth else ""))
@@ -269,12 +283,19 @@ def main() -> None:
                 print(f"{label:22}{cells}" + (f"{ratio:9.2f}x" if growth else ""))
             if growth:
                 print(f"(growth: p95 at {sizes[-1]:,} / p95 at {sizes[-2]:,})")
+            print("\nthe portal's CPU per request (ms, mean; not inflated by other processes' load)")
+            print(f"{'':22}{''.join(f'{size:>10,}' for size in sizes)}" + (f"{'growth':>10}" if growth else ""))
+            for label, by_size in cpu.items():
+                cells = "".join(f"{seconds * 1000:10.1f}" for seconds in by_size.values())
+                ratio = by_size[sizes[-1]] / by_size[sizes[-2]] if growth and by_size[sizes[-2]] else 0
+                print(f"{label:22}{cells}" + (f"{ratio:9.2f}x" if growth else ""))
             largest = portals[-1]
             print(f"\n{args.admins} administrators saving rights at once for {args.seconds:.0f} s at {largest.size:,}", flush=True)
             result = concurrency(largest, args.admins, args.seconds)
             print(f"saves {result['saves']}, errors {len(result['errors'])}, lost updates {result['lost']}")
             print(f"save p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms")
-            print(f"{result['requests'] / result['seconds']:.0f} requests/s ({result['saves'] / result['seconds']:.0f} saves/s)")
+            print(f"{result['requests'] / result['seconds']:.0f} requests/s ({result['saves'] / result['seconds']:.0f} saves/s);"
+                  f" the portal's CPU {result['cpu'] / max(1, result['requests']) * 1000:.1f} ms per request")
             for error in result["errors"][:5]:
                 print(f"  error: {error}")
             now, peak = largest.memory_mb()

@@ -48,7 +48,7 @@ def portal_command(host, port, database, unlock, reset, training, employees, no_
                                 reset_demo_database, unlock_user)
     from mock_portal.generate import grow_demo_company
 
-    config = {"DEMO_MODE": not no_demo_key, "TRAINING": training}
+    config = {"DEMO_MODE": not no_demo_key, "TRAINING": training, "WAL": True}
     if database:
         database.parent.mkdir(parents=True, exist_ok=True)
         config["DATABASE"] = str(database)
@@ -65,6 +65,8 @@ def portal_command(host, port, database, unlock, reset, training, employees, no_
                       "recreate it with --reset (its changes are lost).")
             add_missing_tables()
             check_writable()
+            # Write-ahead log: many administrators at once (readers do not wait for a save); kept in the file.
+            get_db().execute("PRAGMA journal_mode = WAL")
             if employees:
                 added = grow_demo_company(get_db(), employees)
                 click.echo(f"Added {added} generated employees to the demo company." if added

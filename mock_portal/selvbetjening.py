@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from mock_portal import rights as catalogue
 from mock_portal.auth import login_required
-from mock_portal.db import COPENHAGEN, danish_key, fold, get_db, now, stamp
+from mock_portal.db import COPENHAGEN, danish_key, fold, get_db, now, stamp, write_transaction
 
 bp = Blueprint("selvbetjening", __name__, url_prefix="/selvbetjening")
 
@@ -160,7 +160,7 @@ def employees():
     table = "employee INDEXED BY employee_short_search" if short and not group else "employee"
     source = table
     if phrases:  # the trigram index finds the matches; the count reads only those rows
-        source = f"employee_search CROSS JOIN {table} ON employee.id = employee_search.rowid"
+        source = "employee_search CROSS JOIN employee ON employee.id = employee_search.rowid"
         where.insert(0, "employee_search MATCH ?")
         params.insert(0, " AND ".join(phrases))
     db = get_db()
@@ -175,10 +175,16 @@ def employees():
     if page < 1 or page > pages:
         abort(404)
     # The page's ids from an index alone (by position in name_key order), then only those rows.
+    # A page in the second half is counted from the end (the index read backwards): the last
+    # page costs what the first does, the middle one is the farthest from both ends.
+    start = (page - 1) * size
+    order, skip, take = "", start, size
+    if start > total / 2:
+        order, skip, take = " DESC", max(0, total - start - size), min(size, total - start)
     rows = db.execute(
         f"SELECT * FROM employee WHERE id IN (SELECT employee.id FROM {source} WHERE {clause}"
-        " ORDER BY employee.name_key, employee.id LIMIT ? OFFSET ?) ORDER BY name_key, id",
-        params + [size, (page - 1) * size],
+        f" ORDER BY employee.name_key{order}, employee.id{order} LIMIT ? OFFSET ?) ORDER BY name_key, id",
+        params + [take, skip],
     ).fetchall()
     # The distinct groups by index seeks, one per group, rather than a pass over every employee.
     groups = sorted((row[0] for row in db.execute(
@@ -266,29 +272,27 @@ def employee(employee_id):
         else:
             labels = {"name": "Navn", "email": "E-mail-adresse", "address": "Adresse", "is_admin": "NemID administrator"}
             db = get_db()
-            db.execute("BEGIN IMMEDIATE")  # the version check and the write are one step
-            person = _employee_or_404(employee_id)
-            if request.form.get("version", "") != str(person["data_version"]):
-                db.execute("ROLLBACK")
-                flash(f"Oplysningerne om {person['name']} er ændret af en anden, efter du åbnede siden. "
-                      "Intet er gemt. Genindlæs siden, og ret oplysningerne igen.", "error")
-                values = {"name": person["name"], "email": person["email"], "address": person["address"],
-                          "is_admin": bool(person["is_admin"])}
-                return render_template("employee.html", current="employees", person=person, values=values,
-                                       errors=[]), 409
-            old = {"name": person["name"], "email": person["email"], "address": person["address"],
-                   "is_admin": bool(person["is_admin"])}
-            changed = [key for key in labels if values[key] != old[key]]
-            if changed:
-                db.execute(
-                    "UPDATE employee SET name = ?, email = ?, address = ?, is_admin = ?,"
-                    " data_version = data_version + 1 WHERE id = ?",
-                    (values["name"], values["email"], values["address"], int(values["is_admin"]), employee_id),
-                )
-            for key in changed:
-                shown = ("ja" if values[key] else "nej") if key == "is_admin" else values[key]
-                _event(person, f"Oplysninger ændret: {labels[key]} er nu {shown}")
-            db.execute("COMMIT")
+            with write_transaction(db):  # the version check and the write are one step
+                person = _employee_or_404(employee_id)
+                if request.form.get("version", "") != str(person["data_version"]):
+                    flash(f"Oplysningerne om {person['name']} er ændret af en anden, efter du åbnede siden. "
+                          "Intet er gemt. Genindlæs siden, og ret oplysningerne igen.", "error")
+                    values = {"name": person["name"], "email": person["email"], "address": person["address"],
+                              "is_admin": bool(person["is_admin"])}
+                    return render_template("employee.html", current="employees", person=person, values=values,
+                                           errors=[]), 409
+                old = {"name": person["name"], "email": person["email"], "address": person["address"],
+                       "is_admin": bool(person["is_admin"])}
+                changed = [key for key in labels if values[key] != old[key]]
+                if changed:
+                    db.execute(
+                        "UPDATE employee SET name = ?, email = ?, address = ?, is_admin = ?,"
+                        " data_version = data_version + 1 WHERE id = ?",
+                        (values["name"], values["email"], values["address"], int(values["is_admin"]), employee_id),
+                    )
+                for key in changed:
+                    shown = ("ja" if values[key] else "nej") if key == "is_admin" else values[key]
+                    _event(person, f"Oplysninger ændret: {labels[key]} er nu {shown}")
             flash("Oplysningerne om medarbejderen er gemt." if changed else "Ingen ændringer at gemme.", "success")
             return redirect(url_for("selvbetjening.employee", employee_id=employee_id))
     return render_template("employee.html", current="employees", person=person, values=values, errors=errors), status
@@ -316,28 +320,26 @@ def rights(employee_id):
             status = 400
         else:
             db = get_db()
-            db.execute("BEGIN IMMEDIATE")  # serialise saves: the version check and write are one step
-            current, active = db.execute("SELECT rights_version, active FROM employee WHERE id = ?",
-                                         (employee_id,)).fetchone()
-            if version != str(current) or not active:  # changed, or deleted, since the page was read
-                db.execute("ROLLBACK")
-                flash("Rettighederne er ændret af en anden, efter du åbnede siden. Genindlæs siden, "
-                      "og gem dine ændringer igen.", "error")
-                return render_template("rights.html", current="employees", person=person,
-                                       tree=catalogue.CATALOGUE, held=_held(employee_id), version=current), 409
-            # Only rights the catalogue knows take part: one of a service since removed from the
-            # catalogue is not on the page, so its absence from the form is no wish to revoke it.
-            before = _held(employee_id) & catalogue.all_rights().keys()
-            for right_id in sorted(wanted - before):
-                db.execute("INSERT INTO employee_right (employee_id, right_id) VALUES (?, ?)", (employee_id, right_id))
-            for right_id in sorted(before - wanted):
-                db.execute("DELETE FROM employee_right WHERE employee_id = ? AND right_id = ?", (employee_id, right_id))
-            changes = catalogue.describe_change(before, wanted)
-            for text in changes:
-                _event(person, text)
-            if changes:
-                db.execute("UPDATE employee SET rights_version = rights_version + 1 WHERE id = ?", (employee_id,))
-            db.execute("COMMIT")
+            with write_transaction(db):  # serialise saves: the version check and write are one step
+                current, active = db.execute("SELECT rights_version, active FROM employee WHERE id = ?",
+                                             (employee_id,)).fetchone()
+                if version != str(current) or not active:  # changed, or deleted, since the page was read
+                    flash("Rettighederne er ændret af en anden, efter du åbnede siden. Genindlæs siden, "
+                          "og gem dine ændringer igen.", "error")
+                    return render_template("rights.html", current="employees", person=person,
+                                           tree=catalogue.CATALOGUE, held=_held(employee_id), version=current), 409
+                # Only rights the catalogue knows take part: one of a service since removed from the
+                # catalogue is not on the page, so its absence from the form is no wish to revoke it.
+                before = _held(employee_id) & catalogue.all_rights().keys()
+                for right_id in sorted(wanted - before):
+                    db.execute("INSERT INTO employee_right (employee_id, right_id) VALUES (?, ?)", (employee_id, right_id))
+                for right_id in sorted(before - wanted):
+                    db.execute("DELETE FROM employee_right WHERE employee_id = ? AND right_id = ?", (employee_id, right_id))
+                changes = catalogue.describe_change(before, wanted)
+                for text in changes:
+                    _event(person, text)
+                if changes:
+                    db.execute("UPDATE employee SET rights_version = rights_version + 1 WHERE id = ?", (employee_id,))
             flash(f"Rettighederne er gemt for {person['name']}.", "success")
             return redirect(url_for("selvbetjening.rights", employee_id=employee_id))
     return render_template("rights.html", current="employees", person=person, tree=catalogue.CATALOGUE,
@@ -370,11 +372,9 @@ def delete(employee_id):
     person = _employee_or_404(employee_id)
     if request.method == "POST":
         if person["active"]:
-            db = get_db()
-            db.execute("BEGIN IMMEDIATE")
-            db.execute("UPDATE employee SET active = 0 WHERE id = ?", (employee_id,))
-            _event(person, "Medarbejderen er slettet (gjort inaktiv)")
-            db.execute("COMMIT")
+            with write_transaction(get_db()):
+                get_db().execute("UPDATE employee SET active = 0 WHERE id = ?", (employee_id,))
+                _event(person, "Medarbejderen er slettet (gjort inaktiv)")
         flash(f"{person['name']} er slettet og vises nu som inaktiv.", "success")
         return redirect(url_for("selvbetjening.employees"))
     return render_template("delete.html", current="employees", person=person)

@@ -192,3 +192,13 @@ def test_a_database_of_an_older_version_is_refused_clearly(tmp_path, served):
     result = CliRunner().invoke(portal_command, ["--db", str(database)])
     one_line_and_exit_2(result, "--reset")
     assert not served
+
+
+def test_the_served_database_uses_a_write_ahead_log(tmp_path, served):
+    """Many administrators at once: readers do not wait for a save (journal_mode is kept in the file)."""
+    database = tmp_path / "portal.sqlite"
+    assert CliRunner().invoke(portal_command, ["--db", str(database)]).exit_code == 0
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    (app, _), = served
+    assert app.config["WAL"] is True

@@ -284,6 +284,17 @@ def test_email_search_on_a_large_list(client, logged_in, large, query, typed):
     assert set(names(html)) <= wanted and len(names(html)) == min(50, count_shown(html))
 
 
+@pytest.mark.parametrize("typed_name, typed_email", [("søren", "k"), ("a", "jensen"), ("sen", "e"), ("jø", "@")])
+def test_long_and_short_terms_together_on_a_large_list(client, logged_in, large, query, typed_name, typed_email):
+    from mock_portal.db import fold
+
+    rows = query("SELECT name, email FROM employee WHERE company_id = 1 AND active = 1")
+    wanted = sorted(r["name"] for r in rows if fold(typed_name) in fold(r["name"]) and fold(typed_email) in r["email"])
+    response, html = get(client, LIST, navn=typed_name, email=typed_email, vis=50)
+    assert response.status_code == 200 and count_shown(html) == len(wanted) and wanted
+    assert set(names(html)) <= set(wanted)
+
+
 def test_name_group_and_email_together_on_a_large_list(client, logged_in, large, query):
     from mock_portal.db import fold
 
