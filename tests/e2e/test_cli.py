@@ -133,3 +133,22 @@ def test_bulk_dry_run_validates_everything_and_saves_nothing(portal, session, tm
     assert result.returncode == 1
     assert "would-grant" in result.stdout and "unknown-employee" in result.stdout
     expect(held(session, "lra@nets.dk", "sagsbehandler")).not_to_be_checked()
+
+
+def test_bulk_reads_a_danish_excel_workbook_with_two_workers(portal, session, tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for values in (("Medarbejder", "Rettighed", "Handling"), ("lra@nets.dk", "Sagsbehandler", "tildel"),
+                   ("Medlem - Bruger", "Kommunal sagsbehandler", "tildel"), ("lra@nets.dk", "Sagsbehandler", "fjern")):
+        workbook.active.append(values)
+    sheet = tmp_path / "rettigheder.xlsx"
+    workbook.save(sheet)
+    report = tmp_path / "report.json"
+    result = sesag("bulk", str(sheet), "--workers", "2", "--report", str(report), "--base-url", portal.url)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert [(row["line"], row["result"]) for row in data["rows"]] == [(2, "granted"), (3, "granted"), (4, "revoked")]
+    assert data["complete"] is True and data["workers"] == 2
+    expect(held(session, "lra@nets.dk", "sagsbehandler")).not_to_be_checked()
+    expect(held(session, "bruger@nets.dk", "kommunal-sagsbehandler")).to_be_checked()
