@@ -2,6 +2,7 @@
 read, then a zoom into its targets and a pointer that moves to each and clicks."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,15 @@ def test_frames_of_different_sizes_share_one_size(tmp_path):
     assert len({image.size for image in images}) == 1
 
 
+def ffmpeg():
+    """imageio_ffmpeg (the video extra); skipped on a developer's machine without it, never in CI."""
+    if os.environ.get("CI") == "true":
+        import imageio_ffmpeg  # CI installs .[test,video]: missing there is a failure
+
+        return imageio_ffmpeg
+    return pytest.importorskip("imageio_ffmpeg", reason="pip install -e '.[video]' for the MP4 tests")
+
+
 def test_mp4_skipped_without_imageio_ffmpeg(frames, tmp_path, monkeypatch):
     monkeypatch.setattr(animation, "_ffmpeg", lambda: None)
     files = build_walkthrough(frames, tmp_path, formats=("webp", "mp4"))
@@ -110,7 +120,7 @@ def test_mp4_skipped_without_imageio_ffmpeg(frames, tmp_path, monkeypatch):
 
 
 def test_mp4_written_when_imageio_ffmpeg_is_installed(frames, tmp_path):
-    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    imageio_ffmpeg = ffmpeg()
     files = build_walkthrough(frames, tmp_path, basename="demo", formats=("mp4",))
     assert files["mp4"] == tmp_path / "demo.mp4" and files.skipped == {}
     _, seconds = imageio_ffmpeg.count_frames_and_secs(str(files["mp4"]))
@@ -118,7 +128,7 @@ def test_mp4_written_when_imageio_ffmpeg_is_installed(frames, tmp_path):
 
 
 def test_mp4_lasts_as_long_as_the_pointer_and_zoom_too(tmp_path):
-    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    imageio_ffmpeg = ffmpeg()
     files = build_walkthrough([scene_with(tmp_path)], tmp_path, formats=("mp4",))
     _, seconds = imageio_ffmpeg.count_frames_and_secs(str(files["mp4"]))
     assert seconds == pytest.approx(files.scene_seconds[0], abs=0.2)
