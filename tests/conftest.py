@@ -13,7 +13,6 @@ is a failure that gives the skip's reason.
 """
 from __future__ import annotations
 
-import html as htmllib
 import importlib
 import os
 import re
@@ -27,6 +26,7 @@ from werkzeug.security import generate_password_hash
 
 from mock_portal import create_app, demo_data
 from mock_portal.db import get_db, reset_demo_database
+from portal_html import demo_key_shown, form_token, key_code_shown
 
 FIXED_NOW = "2026-01-15T10:00:00+01:00"
 TEST_CONFIG = {
@@ -37,7 +37,6 @@ TEST_CONFIG = {
     "KEYCARD_FIXED_CODE": "0427",
 }
 DEMO_PASSWORDS = {"admin": "nemid-demo", "admin2": "nemid-demo2"}
-_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class _MemoryBytecodeCache(BytecodeCache):
@@ -103,24 +102,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def form_token(page_html: str) -> str:
-    """The csrf_token of the (first) form on a page."""
-    found = _TOKEN.search(page_html)
-    assert found, "the page has no form with a csrf_token"
-    return htmllib.unescape(found.group(1))
-
-
-def key_code_shown(page_html: str) -> str:
-    found = re.search(r'data-testid="key-code">(\d{4})<', page_html)
-    assert found, "the key-card page shows no key number"
-    return found.group(1)
-
-
-def demo_key_shown(page_html: str) -> str | None:
-    found = re.search(r'<strong data-testid="demo-key">(\d{6})</strong>', page_html)
-    return found.group(1) if found else None
 
 
 class AuthActions:

@@ -19,7 +19,7 @@ import pytest
 from waitress.server import create_server
 
 from mock_portal import demo_data
-from conftest import demo_key_shown, form_token
+from portal_html import demo_key_shown, form_token
 
 WRONG_LOGIN = "Forkert bruger-id eller adgangskode. Prøv igen."
 
