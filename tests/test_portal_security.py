@@ -19,9 +19,17 @@ import pytest
 from waitress.server import create_server
 
 from mock_portal import demo_data
-from conftest import demo_key_shown, form_token
 
 WRONG_LOGIN = "Forkert bruger-id eller adgangskode. Prøv igen."
+
+
+# (Not imported from conftest: in a whole-suite run ``conftest`` is tests/e2e's.)
+def form_token(page: str) -> str:
+    return htmllib.unescape(re.search(r'name="csrf_token" value="([^"]+)"', page).group(1))
+
+
+def demo_key_shown(page: str) -> str:
+    return re.search(r'data-testid="demo-key">(\d{6})<', page).group(1)
 
 
 def alert(html: str) -> str:
