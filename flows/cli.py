@@ -40,7 +40,7 @@ def main():
     sesag guide    regenerate the illustrated vejledning into screenshots/
     sesag portal   serve the mock NemID selvbetjening portal
     sesag grant    grant or revoke a Se Sag right for one employee
-    sesag bulk     grant or revoke rights from a CSV file
+    sesag bulk     grant or revoke rights from a CSV or Excel file
     sesag demo     show the procedure to new administrators
     sesag browser  find (or install) the Chromium the flows drive
     """
