@@ -8,6 +8,7 @@ ws:// endpoint, runs COMMAND with SESAG_CONNECT set to it, stops the server and 
 COMMAND's status. A server that does not come up within --timeout seconds is one clear message
 and exit 3.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,7 +43,9 @@ def start_server(config: Path) -> subprocess.Popen:
     playwright_cli = Path(sys.executable).with_name("playwright")
     return subprocess.Popen(
         [str(playwright_cli), "launch-server", "--browser", "chromium", "--config", str(config)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,  # its own process group: stopping it stops node and Chromium too
     )
 
@@ -81,11 +84,16 @@ def main() -> int:
             except queue.Empty:
                 endpoint = None
             if endpoint is None:
-                print(f"error: the Playwright browser server did not come up within {args.timeout:g} s "
-                      f"(playwright launch-server --browser chromium, config {json.dumps(config)})", file=sys.stderr)
+                print(
+                    f"error: the Playwright browser server did not come up within {args.timeout:g} s "
+                    f"(playwright launch-server --browser chromium, config {json.dumps(config)})",
+                    file=sys.stderr,
+                )
                 return SERVER_DID_NOT_START
-            print(f"Playwright browser server: {endpoint} (Chromium {config.get('executablePath', 'bundled')})",
-                  flush=True)
+            print(
+                f"Playwright browser server: {endpoint} (Chromium {config.get('executablePath', 'bundled')})",
+                flush=True,
+            )
             return subprocess.run(command, env={**os.environ, browser.CONNECT_ENV: endpoint}).returncode
         finally:
             stop_server(server)

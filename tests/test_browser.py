@@ -158,7 +158,8 @@ def test_a_server_that_does_not_answer_is_one_clear_line(recording):
     recording.chromium.refuse = True
     with pytest.raises(browser.BrowserNotFound) as refused:
         browser.open_browser(recording, connect="ws://127.0.0.1:9/")
-    assert str(refused.value) == "cannot connect to the browser server ws://127.0.0.1:9/: WebSocket error: connect ECONNREFUSED 127.0.0.1:9"
+    assert str(refused.value) == ("cannot connect to the browser server ws://127.0.0.1:9/: "
+                                  "WebSocket error: connect ECONNREFUSED 127.0.0.1:9")
 
 
 def test_guide_connect_option_reaches_open_browser(monkeypatch, tmp_path):
