@@ -162,15 +162,12 @@ class Target:
 @dataclass(frozen=True)
 class Screen:
     """A screen of the procedure in the portal: the endpoints that show it, what to click there,
-    a sentence the training panel adds, and, for a screen no scene shows yet, the scene whose
-    step it belongs to and what to do on it."""
+    and a sentence the training panel adds."""
 
     name: str
     endpoints: tuple[str, ...]
     targets: tuple[Target, ...]
     extra: str = ""
-    part_of: str = ""
-    do: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,9 +201,8 @@ class Training:
         return next((s for s in self.screens.values() if endpoint in s.endpoints), None)
 
     def scene_on(self, screen: Screen) -> Scene:
-        """The scene shown on ``screen``; a screen no scene shows stands in for ``part_of``'s."""
-        by_screen = {scene.screen: scene for scene in self.scenes.values()}
-        return by_screen.get(screen.name) or by_screen[screen.part_of]
+        """The scene shown on ``screen``."""
+        return next(scene for scene in self.scenes.values() if scene.screen == screen.name)
 
     def scene_for(self, screen_name: str) -> Scene:
         return self.scene_on(self.screens[screen_name])
@@ -217,7 +213,7 @@ def load_training(data: dict[str, Any], scene_list: tuple[Scene, ...], source: s
     click, every detour goes back to a scene that exists, no endpoint is on two screens."""
     screens = {
         name: Screen(name, tuple(raw.get("endpoints", ())), tuple(Target(**t) for t in raw.get("targets", ())),
-                     raw.get("extra", ""), raw.get("part_of", ""), raw.get("do", ""))
+                     raw.get("extra", ""))
         for name, raw in data["screens"].items()
     }
     by_id = {scene.id: scene for scene in scene_list}
@@ -228,7 +224,7 @@ def load_training(data: dict[str, Any], scene_list: tuple[Scene, ...], source: s
             raise CatalogueError(f"{source}: scene {scene.id!r} (screen {scene.screen!r}) has no action:"
                                  f" give [screens.{scene.screen}] its targets")
     for screen in screens.values():
-        if screen.name not in shown and screen.part_of not in shown:
+        if screen.name not in shown:
             raise CatalogueError(f"{source}: screen {screen.name!r} is part of no scene")
     claimed: dict[str, str] = {}
     for screen in screens.values():
@@ -245,7 +241,7 @@ def load_training(data: dict[str, Any], scene_list: tuple[Scene, ...], source: s
         if detour.when not in CONDITIONS:
             raise CatalogueError(f"{where} has the unknown condition {detour.when!r}; known: {', '.join(CONDITIONS[1:])}")
     sentences = [("task", data["task"]), *((f"results.{k}", v) for k, v in data["results"].items())]
-    sentences += [(f"screens.{s.name}", text) for s in screens.values() for text in (s.extra, s.do, *(t.name for t in s.targets))]
+    sentences += [(f"screens.{s.name}", text) for s in screens.values() for text in (s.extra, *(t.name for t in s.targets))]
     sentences += [(f"detour to {d.back_to}", text) for d in detours for text in (d.text, d.extra, d.link)]
     for where, sentence in sentences:
         unknown = {field for _, field, _, _ in string.Formatter().parse(sentence) if field is not None} - PLACEHOLDERS

@@ -7,10 +7,10 @@ whose answer may have been lost) is kept in a ``Progress`` value across the retr
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import catalogue
 from flows.errors import (AmbiguousEmployee, EmployeeNotFound, GrantError, PortalDown, RuleRefused, SaveRefused,
                           StaleSave, VerificationFailed)
 from flows.session import Session
@@ -26,12 +26,9 @@ def other_right(right: str) -> str:
 
 
 def normalise_right(text: str) -> str:
-    """'Kommunal sagsbehandler', 'kommunal_sagsbehandler', ... -> 'kommunal-sagsbehandler'."""
-    key = re.sub(r"[\s_]+", "-", text.strip().lower())
-    key = key.removeprefix("aes.").replace("--", "-")
-    if key not in RIGHT_KEYS:
-        raise ValueError(f"unknown right {text.strip()!r}; choose one of {', '.join(RIGHT_KEYS)}")
-    return key
+    """'Kommunal sagsbehandler', 'aes.kommunal_sagsbehandler', ... -> 'kommunal-sagsbehandler'
+    (the catalogue's one rights table decides; ValueError naming the choices otherwise)."""
+    return catalogue.right(text).key
 
 
 @dataclass
@@ -114,7 +111,7 @@ def _states(target: dict[str, bool], keys) -> str:
 def _mentions(event, key: str, target: dict[str, bool]) -> bool:
     from flows.pages import event_mentions
 
-    return event_mentions(event.text, right_label(key), target[key])
+    return event_mentions(event.text, catalogue.right(key).portal_label, target[key])
 
 
 def _verify(session: Session, row, target: dict[str, bool], changes: list[str]) -> None:

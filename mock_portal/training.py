@@ -431,7 +431,7 @@ def hint_for(task: Task) -> Hint | None:
             return Hint(scene, scene.caption["da"], detour.text.format(**words), _link(detour, task, words),
                         detour.extra.format(**words))
     scene = data.scene_on(screen)
-    do = scene.caption["da"] if scene.screen == screen.name else screen.do
+    do = scene.caption["da"]
     targets = tuple(t.filled(**task.words()) for t in screen.targets)
     return Hint(scene, do, extra=screen.extra.format(**words), targets=targets)
 

@@ -21,8 +21,7 @@ KOMMUNAL = "aes.kommunal_sagsbehandler"
 def caption(screen: str) -> str:
     """What the panel tells the trainee to do on ``screen``."""
     data = catalogue.training()
-    scene = data.scene_for(screen)
-    return scene.caption["da"] if scene.screen == screen else data.screens[screen].do
+    return data.scene_for(screen).caption["da"]
 
 
 def step_of(screen: str) -> int:
