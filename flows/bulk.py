@@ -33,10 +33,11 @@ from flows.sheets import BadRow, Row, SheetError, load
 # Rows per browser tab before ``Session.renew_page``: a tab slows down with every page it has
 # loaded (about 6 per row); a new tab costs about 0.1 s. bench/bulk.py measures the effect.
 ROWS_PER_PAGE = 20
-# Tabs working at once. bench/bulk.py prints 1, 2 and 4: on the project's 2-core machine,
-# loaded by other jobs, 2 tabs gave 0.96x and 4 tabs 0.78x the changes per second of one, so
-# one is the default; on a machine with idle cores, measure and raise it.
-DEFAULT_WORKERS = 1
+# Tabs working at once. bench/bulk.py prints 1, 2 and 4; on the project's 2-core machine
+# (loaded by other jobs) 2 tabs gave 0.96x the changes per second of one against the embedded
+# mock (CPU-bound) and 1.34x with 50 ms per response (4 tabs: 0.78x and 1.44x). A real portal
+# answers across a network, where waiting in several tabs pays; 2 costs little when it does not.
+DEFAULT_WORKERS = 2
 MAX_WORKERS = 8
 
 # A failed row's exception -> the "result" word in the report (subclasses first).
