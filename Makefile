@@ -10,10 +10,10 @@ STAMP  := $(VENV)/.installed-stamp
 guide: setup            ## regenerate the illustrated vejledning into screenshots/
 	$(BIN)/sesag guide
 
-# -n auto: one pytest-xdist worker per core; loadgroup keeps each e2e module on one worker
-# (tests/e2e/conftest.py groups them), so a module's shared guide or portal is made once.
+# -n auto: one pytest-xdist worker per core; loadscope keeps each module on one worker, so a
+# module's shared fixtures (a whole guide, a training portal) are made once, not once per worker.
 test: setup             ## run every test: unit, portal and end-to-end
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -n auto --dist loadscope
 
 test-fast: $(STAMP)     ## the unit and Flask test-client tests only (no browser)
 	$(BIN)/pytest -m "not e2e" -n auto

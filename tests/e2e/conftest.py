@@ -6,9 +6,9 @@ into ``browser_type_launch_args`` / ``browser_context_args`` so ``--headed``, ``
 With ``SESAG_CONNECT=ws://...`` the browser comes from that Playwright browser server (a grid,
 or CI's local ``playwright launch-server``) through pytest-playwright's ``connect_options``.
 
-Every test here is marked ``e2e`` (``make test-fast`` leaves them out); under pytest-xdist the
-tests of one module run on one worker, so module-scoped fixtures (a whole guide, a training
-portal) are made once.
+Every test here is marked ``e2e`` (``make test-fast`` leaves them out). ``make test`` runs
+pytest-xdist with ``--dist loadscope``: the tests of one module run on one worker, so
+module-scoped fixtures (a whole guide, a training portal) are made once.
 """
 from __future__ import annotations
 
@@ -22,12 +22,10 @@ from flows.embedded import embedded_portal
 HERE = Path(__file__).parent
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's loadgroup reads the groups
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.e2e)
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+def pytest_itemcollected(item):
+    """Mark each test here ``e2e`` as it is collected."""
+    if HERE in item.path.parents:
+        item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
