@@ -15,8 +15,9 @@ guide: setup            ## regenerate the illustrated vejledning into screenshot
 test: setup             ## run every test: unit, portal and end-to-end
 	$(BIN)/pytest -n auto --dist loadscope
 
+# Serial: for these short tests starting xdist workers costs more than it saves (bench/README.md).
 test-fast: $(STAMP)     ## the unit and Flask test-client tests only (no browser)
-	$(BIN)/pytest -m "not e2e" -n auto
+	$(BIN)/pytest -m "not e2e"
 
 lint: $(STAMP)          ## ruff: lint and format check (configured in pyproject.toml)
 	$(BIN)/ruff check .
