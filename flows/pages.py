@@ -395,6 +395,7 @@ class EmployeePage(_LoggedInPage):
         self.address_field = labelled(page, "Adresse")
         self.save_button = page.get_by_role("button", name=exactly("Gem"))
         self.rights_link = page.get_by_role("link", name=exactly("Administrér rettigheder"))
+        self.events_link = page.get_by_role("link", name=exactly("Se hændelser"))
 
     def edit(self, name: str | None = None, email: str | None = None, address: str | None = None) -> None:
         """Change the fields given (not saved yet)."""
@@ -408,6 +409,9 @@ class EmployeePage(_LoggedInPage):
 
     def open_rights(self) -> None:
         self._click_through(self.rights_link)
+
+    def open_events(self) -> None:
+        self._click_through(self.events_link)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ def test_the_targets_noted_for_the_pointer_are_the_ones_framed_in_the_shot(page,
         for x, y, width, height in boxes:
             # The frame's left edge: FRAME_PADDING outside the target, 3 px wide.
             edge = (round(x - overlay.FRAME_PADDING + 1), round(y + height / 2))
-            assert image.getpixel(edge) == red, f"{scene_id}: no red frame at {edge}"
+            shown = image.getpixel(edge)
+            assert max(abs(a - b) for a, b in zip(shown, red, strict=True)) <= 8, f"{scene_id}: no red frame at {edge}: {shown}"
 
 
 def test_walkthrough_holds_each_scene_to_read_it_and_points_at_the_targets(tmp_path):

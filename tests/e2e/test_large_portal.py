@@ -58,9 +58,10 @@ def test_grant_flow_at_fifty_thousand_employees(session, deep_employees):
     assert (outcome.result, outcome.name) == ("granted", by_name["name"])
 
     row = grant.find_employee(session, by_email["email"])
-    session.employees.open_employee(row.name, row.email)
-    session.employee_page.open_rights()
-    expect(session.rights.checkbox("sagsbehandler")).to_be_checked()
-    session.events.open(session.rights.events_url())
-    expect(session.events.rows.first).to_contain_text("Sagsbehandler")
-    expect(session.events.rows.first).to_contain_text("tildelt")
+    screens = session.screens
+    screens.employees.open_employee(row.name, row.email)
+    screens.employee_page.open_rights()
+    expect(screens.rights.checkbox("sagsbehandler")).to_be_checked()
+    screens.events.open(screens.rights.events_url())
+    expect(screens.events.rows.first).to_contain_text("Sagsbehandler")
+    expect(screens.events.rows.first).to_contain_text("tildelt")
