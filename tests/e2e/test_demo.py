@@ -48,8 +48,9 @@ def test_the_targets_noted_for_the_pointer_are_the_ones_framed_in_the_shot(page,
         image = Image.open(tmp_path / f"{scene_id}.png").convert("RGB")
         assert image.size == (1280, 900)
         for x, y, width, height in boxes:
-            # The frame's left edge: FRAME_PADDING outside the target, 3 px wide.
-            edge = (round(x - overlay.FRAME_PADDING + 1), round(y + height / 2))
+            # The frame's bottom edge, mid-way: FRAME_PADDING outside the target, 3 px wide (the
+            # numbered badge sits on the top-left corner).
+            edge = (round(x + width / 2), round(y + height + overlay.FRAME_PADDING - 2))
             shown = image.getpixel(edge)
             assert max(abs(a - b) for a, b in zip(shown, red, strict=True)) <= 8, f"{scene_id}: no red frame at {edge}: {shown}"
 
