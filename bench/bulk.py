@@ -21,6 +21,7 @@ across a network would; the target there: bulk (1 worker) <= 4x raw at 50 ms.
 
     .venv/bin/python bench/bulk.py [--n 48] [--workers 1,2,4] [--latency 0,50] [--compare-blocking]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,11 +36,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import peer  # noqa: E402  (bench/peer.py, beside this file)
-from flows import bulk  # noqa: E402
-from flows.credentials import DEMO_PASSWORD, DEMO_USER, Credentials  # noqa: E402
-from flows.embedded import embedded_portal  # noqa: E402
-from flows.session import new_session  # noqa: E402
+import peer
+
+from flows import bulk
+from flows.credentials import DEMO_PASSWORD, DEMO_USER, Credentials
+from flows.embedded import embedded_portal
+from flows.session import new_session
 
 RIGHT_VALUE = "aes.sagsbehandler"
 
@@ -58,7 +60,9 @@ def add_employees(portal, people: list[tuple[str, str]]) -> None:
 
 def _insert(conn, people) -> None:
     columns = [row[1] for row in conn.execute("PRAGMA table_info(employee)")]
-    template = dict(zip(columns, conn.execute("SELECT * FROM employee WHERE email = ?", ("lra@nets.dk",)).fetchone()))
+    template = dict(
+        zip(columns, conn.execute("SELECT * FROM employee WHERE email = ?", ("lra@nets.dk",)).fetchone(), strict=False)
+    )
     template.pop("id", None)
     for name, email in people:
         values = dict(template, name=name, email=email)
@@ -98,7 +102,9 @@ class Page(HTMLParser):
         if tag not in self.VOID:
             self._open.append((tag, a.get("aria-hidden") == "true"))
         if tag == "form":
-            self.forms.append({"action": a.get("action") or self.url, "method": (a.get("method") or "get").lower(), "fields": []})
+            self.forms.append(
+                {"action": a.get("action") or self.url, "method": (a.get("method") or "get").lower(), "fields": []}
+            )
         elif tag in ("input", "select", "textarea", "button") and self.forms:
             self.forms[-1]["fields"].append({"tag": tag, **a})
         elif tag == "option" and self.forms and self.forms[-1]["fields"]:
@@ -271,8 +277,11 @@ class BulkSide:
 
     def do(self, people) -> None:
         """Grant and revoke for each of ``people`` (an employee's two rows in one tab, in order)."""
-        rows = [bulk.Row(2 * i + 2 + step, email, "sagsbehandler", action)
-                for i, (_, email) in enumerate(people) for step, action in enumerate(("grant", "revoke"))]
+        rows = [
+            bulk.Row(2 * i + 2 + step, email, "sagsbehandler", action)
+            for i, (_, email) in enumerate(people)
+            for step, action in enumerate(("grant", "revoke"))
+        ]
         failed = [r for r in bulk.run_rows(self.session, rows, workers=self.workers) if not r.ok or not r.changed]
         if failed:
             raise SystemExit(f"bulk: {len(failed)} row(s) failed, first: {failed[0].message}")
@@ -322,7 +331,7 @@ class Latency:
 
 def chunks(items, size):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def measure(sides: dict, people, chunk: int) -> dict[str, float]:
@@ -349,19 +358,25 @@ def report(seconds: dict[str, float], changes: int, latency_ms: float, workers: 
     """Print each side's speed and the ratios; return bulk (1 worker) / raw."""
     print(f"added latency per response: {latency_ms:g} ms")
     for name, spent in seconds.items():
-        print(f"  {name:32s}: {spent:7.2f} s  {changes / spent:6.2f} changes/s  {1000 * spent / changes:7.1f} ms/change")
+        print(
+            f"  {name:32s}: {spent:7.2f} s  {changes / spent:6.2f} changes/s  {1000 * spent / changes:7.1f} ms/change"
+        )
     one = seconds[bulk_name(workers[0])]
     if PEER in seconds:
         ratio = one / seconds[PEER]
-        print(f"  bulk ({workers[0]} worker) / peer, time per change: {ratio:.2f}x  "
-              f"(target <= 1.3x: {'met' if ratio <= 1.3 else 'NOT met'})")
+        print(
+            f"  bulk ({workers[0]} worker) / peer, time per change: {ratio:.2f}x  "
+            f"(target <= 1.3x: {'met' if ratio <= 1.3 else 'NOT met'})"
+        )
     for count in workers[1:]:
         speedup = one / seconds[bulk_name(count)]
         target = f"  (target >= 1.4x: {'met' if speedup >= 1.4 else 'NOT met'})" if count == 2 else ""
         print(f"  bulk {count} workers / 1 worker, changes per second: {speedup:.2f}x{target}")
     ratio = one / seconds[RAW]
-    print(f"  bulk ({workers[0]} worker) / raw, time per change: {ratio:.2f}x"
-          + (f"  (target at 50 ms <= 4x: {'met' if ratio <= 4 else 'NOT met'})" if latency_ms == 50 else ""))
+    print(
+        f"  bulk ({workers[0]} worker) / raw, time per change: {ratio:.2f}x"
+        + (f"  (target at 50 ms <= 4x: {'met' if ratio <= 4 else 'NOT met'})" if latency_ms == 50 else "")
+    )
     return ratio
 
 
@@ -371,10 +386,17 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=12, help="employees per interleaved block (default 12)")
     parser.add_argument("--workers", default="1,2,4", metavar="N[,N...]", help="bulk sides to time (default 1,2,4)")
     parser.add_argument("--no-peer", action="store_true", help="leave the bare Playwright script out")
-    parser.add_argument("--compare-blocking", action="store_true",
-                        help="also time the browser with images and fonts blocked by a route (which turns the HTTP cache off)")
-    parser.add_argument("--latency", default="0", metavar="MS[,MS...]",
-                        help="milliseconds added to every portal response; a list runs one round per value (default 0)")
+    parser.add_argument(
+        "--compare-blocking",
+        action="store_true",
+        help="also time the browser with images and fonts blocked by a route (which turns the HTTP cache off)",
+    )
+    parser.add_argument(
+        "--latency",
+        default="0",
+        metavar="MS[,MS...]",
+        help="milliseconds added to every portal response; a list runs one round per value (default 0)",
+    )
     args = parser.parse_args()
     try:
         latencies = [float(value) for value in args.latency.split(",") if value.strip()]
@@ -404,18 +426,23 @@ def main() -> None:
             side.do(warm)
         for number, latency in enumerate(latencies):
             delay.seconds = latency / 1000
-            block = people[number * args.n:(number + 1) * args.n]
+            block = people[number * args.n : (number + 1) * args.n]
             requests_before = sides[RAW].client.requests
             seconds = measure(sides, block, args.chunk)
             changes = 2 * len(block)
             if number == 0:
                 requests = sides[RAW].client.requests - requests_before
-                print(f"employees: {len(block)} per round, changes (a grant and a revoke each): {changes}, "
-                      f"HTTP requests per change: {requests / changes:.1f} (per side)")
+                print(
+                    f"employees: {len(block)} per round, changes (a grant and a revoke each): {changes}, "
+                    f"HTTP requests per change: {requests / changes:.1f} (per side)"
+                )
             ratios[latency] = report(seconds, changes, latency, workers)
         browser.close()
     if len(ratios) > 1:
-        print("bulk (1 worker) / raw: " + ", ".join(f"{latency:g} ms -> {ratio:.2f}x" for latency, ratio in ratios.items()))
+        print(
+            "bulk (1 worker) / raw: "
+            + ", ".join(f"{latency:g} ms -> {ratio:.2f}x" for latency, ratio in ratios.items())
+        )
 
 
 if __name__ == "__main__":

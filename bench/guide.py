@@ -16,6 +16,7 @@ code as the shots side and then compares: on a busy machine the first two are mo
 
     .venv/bin/python bench/guide.py [--runs 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,12 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
-from flows import browser as browsers  # noqa: E402
-from flows import guide, steps  # noqa: E402
-from flows.credentials import Credentials  # noqa: E402
-from flows.embedded import embedded_portal  # noqa: E402
+from flows import browser as browsers
+from flows import guide, steps
+from flows.credentials import Credentials
+from flows.embedded import embedded_portal
 
 
 def bare_screenshots(folder: Path) -> None:
@@ -72,7 +73,9 @@ def checker(committed: Path, comparing: list[float]):
         comparing.append(time.perf_counter() - started)
         shutil.rmtree(run.folder)
         if any(result.failed for result in results):
-            raise SystemExit("the check found a change against a guide made a moment ago: the figures would not be the check's")
+            raise SystemExit(
+                "the check found a change against a guide made a moment ago: the figures would not be the check's"
+            )
 
     return check
 
@@ -89,7 +92,7 @@ def interleaved(sides: dict, runs: int) -> dict[str, list[float]]:
     names = list(sides)
     times: dict[str, list[float]] = {name: [] for name in names}
     for round_number in range(runs):
-        order = names[round_number % len(names):] + names[:round_number % len(names)]
+        order = names[round_number % len(names) :] + names[: round_number % len(names)]
         for name in order:
             times[name].append(once(sides[name]))
     return times
@@ -108,23 +111,30 @@ def main() -> None:
         run = guide.generate(out=committed, formats=(), progress=lambda message: None)  # also warms caches
         guide.replace_folder(run.folder, committed)
         comparing: list[float] = []
-        times = interleaved({
-            "bare screenshots": bare_screenshots,
-            "sesag guide (all)": full_guide,
-            "check: shots": shots_only,
-            "check: whole": checker(committed, comparing),
-        }, args.runs)
+        times = interleaved(
+            {
+                "bare screenshots": bare_screenshots,
+                "sesag guide (all)": full_guide,
+                "check: shots": shots_only,
+                "check: whole": checker(committed, comparing),
+            },
+            args.runs,
+        )
     for name, measured in times.items():
         print(_line(name, measured))
     median = {name: statistics.median(measured) for name, measured in times.items()}
     ratio = median["sesag guide (all)"] / median["bare screenshots"]
     extra = median["check: whole"] - median["check: shots"]
-    paired = statistics.median(whole - shots for whole, shots in zip(times["check: whole"], times["check: shots"]))
+    paired = statistics.median(
+        whole - shots for whole, shots in zip(times["check: whole"], times["check: shots"], strict=False)
+    )
     print(_line("comparing alone", comparing))
     print(f"ratio guide/bare  : {ratio:.2f}x  (target <= 1.5x: {'met' if ratio <= 1.5 else 'NOT met'})")
-    print(f"check - shots     : {extra:+.2f} s between medians, {paired:+.2f} s median of the rounds' differences, "
-          f"{statistics.median(comparing):.3f} s the comparison itself  (target <= 1 s: "
-          f"{'met' if statistics.median(comparing) <= 1 else 'NOT met'})")
+    print(
+        f"check - shots     : {extra:+.2f} s between medians, {paired:+.2f} s median of the rounds' differences, "
+        f"{statistics.median(comparing):.3f} s the comparison itself  (target <= 1 s: "
+        f"{'met' if statistics.median(comparing) <= 1 else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

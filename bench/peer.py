@@ -7,6 +7,7 @@ checks and bookkeeping are measured against.
 
     .venv/bin/python bench/peer.py --base-url http://127.0.0.1:5000 lra@nets.dk=Medlem\\ -\\ Lra ...
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,7 +45,9 @@ def main() -> None:
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--user", default="admin")
     parser.add_argument("--password", default="nemid-demo")
-    parser.add_argument("people", nargs="+", metavar="EMAIL=NAME", help="employees to grant Sagsbehandler and revoke it")
+    parser.add_argument(
+        "people", nargs="+", metavar="EMAIL=NAME", help="employees to grant Sagsbehandler and revoke it"
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 

@@ -17,6 +17,7 @@ read from the key-card page's demo hint, with the forms' CSRF tokens.
 
     .venv/bin/python bench/portal.py [--requests 30] [--seconds 60] [--admins 20] [--sizes 500,5000,50000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,9 +45,13 @@ RIGHT = "aes.sagsbehandler"
 WITHOUT_RIGHTS = "company_id = 1 AND active = 1 AND id NOT IN (SELECT employee_id FROM employee_right)"
 LIST = "/selvbetjening/medarbejdere"
 # A searched name is folded like the portal folds it: "søren" also finds "Soren".
-SEARCHES = {"name search broad": {"navn": "søren"}, "name search narrow": {"navn": "Åse Ærbø"},
-            "name search 1 letter": {"navn": "a"}, "e-mail search": {"email": "aase.aerboe@"},
-            "group filter": {"gruppe": "Jura Nord"}}
+SEARCHES = {
+    "name search broad": {"navn": "søren"},
+    "name search narrow": {"navn": "Åse Ærbø"},
+    "name search 1 letter": {"navn": "a"},
+    "e-mail search": {"email": "aase.aerboe@"},
+    "group filter": {"gruppe": "Jura Nord"},
+}
 _VERSION = re.compile(r'name="version" value="(\d+)"')
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 _COUNT = re.compile(r'class="count">(\d+) medarbejder')
@@ -86,16 +91,21 @@ class Portal:
         env = {**os.environ, "SESAG_SECRET_KEY": "bench"}
         self.process = subprocess.Popen(
             [str(Path(sys.executable).with_name("sesag")), "portal", "--db", str(database), "--port", str(port)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 60
         while True:
             try:
                 urllib.request.urlopen(self.url + "/", timeout=2).close()
                 return
-            except OSError:
+            except OSError as error:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the portal did not start: {self.process.stderr.read().decode()[-2000:]}")
+                    raise RuntimeError(
+                        f"the portal did not start: {self.process.stderr.read().decode()[-2000:]}"
+                    ) from error
                 time.sleep(0.1)
 
     def memory_mb(self) -> tuple[float, float]:
@@ -144,8 +154,9 @@ class TimedClient(RawClient):
             grant = RIGHT not in ticked
         data = [("csrf_token", _TOKEN.search(html).group(1)), ("version", _VERSION.search(html).group(1))]
         data += [("right", value) for value in sorted(ticked - {RIGHT}) + ([RIGHT] if grant else [])]
-        request = urllib.request.Request(urllib.parse.urljoin(self.base_url + "/", rights_url),
-                                         data=urllib.parse.urlencode(data).encode())
+        request = urllib.request.Request(
+            urllib.parse.urljoin(self.base_url + "/", rights_url), data=urllib.parse.urlencode(data).encode()
+        )
         started = time.perf_counter()
         try:
             self.poster.open(request, timeout=30).close()
@@ -174,7 +185,9 @@ def middle_employee(database: Path) -> int:
     return ids[len(ids) // 2]
 
 
-def latency(portals: list[Portal], requests: int) -> tuple[dict[str, dict[int, list[float]]], dict[str, dict[int, float]]]:
+def latency(
+    portals: list[Portal], requests: int
+) -> tuple[dict[str, dict[int, list[float]]], dict[str, dict[int, float]]]:
     """Seconds per request, by page and size, the sizes asked in turn; and the portal's CPU
     seconds per request (mean), which other processes' load does not inflate."""
     clients = {portal.size: log_in(portal.url) for portal in portals}
@@ -184,13 +197,18 @@ def latency(portals: list[Portal], requests: int) -> tuple[dict[str, dict[int, l
         last = -(-count // 15)
         employee = f"{LIST}/{middle_employee(portal.database)}"
         pages[portal.size] = {
-            "list first page": LIST, "list middle page": f"{LIST}?side={last // 2}",
+            "list first page": LIST,
+            "list middle page": f"{LIST}?side={last // 2}",
             "list last page": f"{LIST}?side={last}",
             **{label: f"{LIST}?{urllib.parse.urlencode(query)}" for label, query in SEARCHES.items()},
-            "employee page": employee, "rights page": f"{employee}/rettigheder", "events page": f"{employee}/haendelser",
+            "employee page": employee,
+            "rights page": f"{employee}/rettigheder",
+            "events page": f"{employee}/haendelser",
             "rights save": f"{employee}/rettigheder",
         }
-    times: dict[str, dict[int, list[float]]] = {label: {p.size: [] for p in portals} for label in pages[portals[0].size]}
+    times: dict[str, dict[int, list[float]]] = {
+        label: {p.size: [] for p in portals} for label in pages[portals[0].size]
+    }
     cpu = {label: {p.size: 0.0 for p in portals} for label in times}
     for round_number in range(requests):
         for label in times:
@@ -210,10 +228,18 @@ def latency(portals: list[Portal], requests: int) -> tuple[dict[str, dict[int, l
 def concurrency(portal: Portal, admins: int, seconds: float) -> dict:
     """``admins`` sessions saving rights at once on their own employees; then checks the database."""
     with sqlite3.connect(portal.database) as db:
-        ids = [row[0] for row in db.execute(
-            f"SELECT id FROM employee WHERE {WITHOUT_RIGHTS} ORDER BY id DESC LIMIT ?", (admins * 5,))]
-        before = {row[0]: row[1] for row in db.execute(
-            f"SELECT id, rights_version FROM employee WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        ids = [
+            row[0]
+            for row in db.execute(
+                f"SELECT id FROM employee WHERE {WITHOUT_RIGHTS} ORDER BY id DESC LIMIT ?", (admins * 5,)
+            )
+        ]
+        before = {
+            row[0]: row[1]
+            for row in db.execute(
+                f"SELECT id, rights_version FROM employee WHERE id IN ({','.join('?' * len(ids))})", ids
+            )
+        }
         events_before = db.execute("SELECT COUNT(*) FROM event").fetchone()[0]
     clients = [log_in(portal.url) for _ in range(admins)]
     saves: list[float] = []
@@ -224,7 +250,7 @@ def concurrency(portal: Portal, admins: int, seconds: float) -> dict:
     stop_at = time.monotonic() + seconds
 
     def work(index: int) -> None:
-        mine = ids[index * 5:(index + 1) * 5]
+        mine = ids[index * 5 : (index + 1) * 5]
         turn = 0
         while time.monotonic() < stop_at:
             employee = mine[turn % len(mine)]
@@ -249,12 +275,25 @@ def concurrency(portal: Portal, admins: int, seconds: float) -> dict:
         thread.join()
     elapsed, cpu = time.perf_counter() - started, portal.cpu_seconds() - cpu
     with sqlite3.connect(portal.database) as db:
-        after = {row[0]: row[1] for row in db.execute(
-            f"SELECT id, rights_version FROM employee WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        after = {
+            row[0]: row[1]
+            for row in db.execute(
+                f"SELECT id, rights_version FROM employee WHERE id IN ({','.join('?' * len(ids))})", ids
+            )
+        }
         events = db.execute("SELECT COUNT(*) FROM event").fetchone()[0] - events_before
     lost = sum(abs(after[e] - before[e] - changes[e]) for e in ids) + abs(events - sum(changes.values()))
-    return {"saves": len(saves), "errors": errors, "lost": lost, "seconds": elapsed, "requests": requests[0], "cpu": cpu,
-            "p50": percentile(saves, 0.50), "p95": percentile(saves, 0.95), "p99": percentile(saves, 0.99)}
+    return {
+        "saves": len(saves),
+        "errors": errors,
+        "lost": lost,
+        "seconds": elapsed,
+        "requests": requests[0],
+        "cpu": cpu,
+        "p50": percentile(saves, 0.50),
+        "p95": percentile(saves, 0.95),
+        "p99": percentile(saves, 0.99),
+    }
 
 
 def main() -> None:
@@ -290,12 +329,17 @@ def main() -> None:
                 ratio = by_size[sizes[-1]] / by_size[sizes[-2]] if growth and by_size[sizes[-2]] else 0
                 print(f"{label:22}{cells}" + (f"{ratio:9.2f}x" if growth else ""))
             largest = portals[-1]
-            print(f"\n{args.admins} administrators saving rights at once for {args.seconds:.0f} s at {largest.size:,}", flush=True)
+            print(
+                f"\n{args.admins} administrators saving rights at once for {args.seconds:.0f} s at {largest.size:,}",
+                flush=True,
+            )
             result = concurrency(largest, args.admins, args.seconds)
             print(f"saves {result['saves']}, errors {len(result['errors'])}, lost updates {result['lost']}")
             print(f"save p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms")
-            print(f"{result['requests'] / result['seconds']:.0f} requests/s ({result['saves'] / result['seconds']:.0f} saves/s);"
-                  f" the portal's CPU {result['cpu'] / max(1, result['requests']) * 1000:.1f} ms per request")
+            print(
+                f"{result['requests'] / result['seconds']:.0f} requests/s ({result['saves'] / result['seconds']:.0f} saves/s);"
+                f" the portal's CPU {result['cpu'] / max(1, result['requests']) * 1000:.1f} ms per request"
+            )
             for error in result["errors"][:5]:
                 print(f"  error: {error}")
             now, peak = largest.memory_mb()

@@ -9,6 +9,7 @@ mode its hints from :func:`training`).
 - ``training.toml``: per screen the portal endpoints it is shown on and what to click there
   (declarative targets: role and accessible name), the task, the detours and the results.
 """
+
 from __future__ import annotations
 
 import string
@@ -35,6 +36,7 @@ class CatalogueError(ValueError):
 
 # --- the rights --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Right:
     """One Se Sag right: the CLI's key, the portal's id and label, display labels, who gets it."""
@@ -47,6 +49,7 @@ class Right:
 
 
 # --- steps and scenes --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Scene:
@@ -102,8 +105,11 @@ def load_rights(data: dict[str, Any]) -> tuple[Right, ...]:
 
 def load_steps(data: dict[str, Any]) -> tuple[Step, ...]:
     return tuple(
-        Step(raw["number"], raw["bullets"],
-             tuple(Scene(s["id"], s["screen"], s["caption"], raw["number"], s.get("shows")) for s in raw["scenes"]))
+        Step(
+            raw["number"],
+            raw["bullets"],
+            tuple(Scene(s["id"], s["screen"], s["caption"], raw["number"], s.get("shows")) for s in raw["scenes"]),
+        )
         for raw in data["steps"]
     )
 
@@ -145,6 +151,7 @@ def scenes() -> tuple[Scene, ...]:
 
 # --- training ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Target:
     """What to click, as a person sees it: an ARIA role and accessible name (case and spacing
@@ -155,7 +162,7 @@ class Target:
     name: str = ""
     within: str = ""
 
-    def filled(self, **values: str) -> "Target":
+    def filled(self, **values: str) -> Target:
         return Target(self.role, self.name.format(**values), self.within.format(**values))
 
 
@@ -212,8 +219,12 @@ def load_training(data: dict[str, Any], scene_list: tuple[Scene, ...], source: s
     """Training's data checked against the scenes: every scene has a screen with something to
     click, every detour goes back to a scene that exists, no endpoint is on two screens."""
     screens = {
-        name: Screen(name, tuple(raw.get("endpoints", ())), tuple(Target(**t) for t in raw.get("targets", ())),
-                     raw.get("extra", ""))
+        name: Screen(
+            name,
+            tuple(raw.get("endpoints", ())),
+            tuple(Target(**t) for t in raw.get("targets", ())),
+            raw.get("extra", ""),
+        )
         for name, raw in data["screens"].items()
     }
     by_id = {scene.id: scene for scene in scene_list}
@@ -221,8 +232,10 @@ def load_training(data: dict[str, Any], scene_list: tuple[Scene, ...], source: s
     for scene in scene_list:
         screen = screens.get(scene.screen)
         if screen is None or not screen.targets:
-            raise CatalogueError(f"{source}: scene {scene.id!r} (screen {scene.screen!r}) has no action:"
-                                 f" give [screens.{scene.screen}] its targets")
+            raise CatalogueError(
+                f"{source}: scene {scene.id!r} (screen {scene.screen!r}) has no action:"
+                f" give [screens.{scene.screen}] its targets"
+            )
     for screen in screens.values():
         if screen.name not in shown:
             raise CatalogueError(f"{source}: screen {screen.name!r} is part of no scene")
@@ -230,8 +243,9 @@ def load_training(data: dict[str, Any], scene_list: tuple[Scene, ...], source: s
     for screen in screens.values():
         for endpoint in screen.endpoints:
             if endpoint in claimed:
-                raise CatalogueError(f"{source}: endpoint {endpoint!r} is on two screens, "
-                                     f"{claimed[endpoint]!r} and {screen.name!r}")
+                raise CatalogueError(
+                    f"{source}: endpoint {endpoint!r} is on two screens, {claimed[endpoint]!r} and {screen.name!r}"
+                )
             claimed[endpoint] = screen.name
     detours = tuple(Detour(**{**raw, "endpoints": tuple(raw["endpoints"])}) for raw in data.get("detours", ()))
     for detour in detours:
@@ -239,9 +253,13 @@ def load_training(data: dict[str, Any], scene_list: tuple[Scene, ...], source: s
         if detour.back_to not in by_id:
             raise CatalogueError(f"{where} goes back to scene {detour.back_to!r}, which {VEJLEDNING} does not have")
         if detour.when not in CONDITIONS:
-            raise CatalogueError(f"{where} has the unknown condition {detour.when!r}; known: {', '.join(CONDITIONS[1:])}")
+            raise CatalogueError(
+                f"{where} has the unknown condition {detour.when!r}; known: {', '.join(CONDITIONS[1:])}"
+            )
     sentences = [("task", data["task"]), *((f"results.{k}", v) for k, v in data["results"].items())]
-    sentences += [(f"screens.{s.name}", text) for s in screens.values() for text in (s.extra, *(t.name for t in s.targets))]
+    sentences += [
+        (f"screens.{s.name}", text) for s in screens.values() for text in (s.extra, *(t.name for t in s.targets))
+    ]
     sentences += [(f"detour to {d.back_to}", text) for d in detours for text in (d.text, d.extra, d.link)]
     for where, sentence in sentences:
         unknown = {field for _, field, _, _ in string.Formatter().parse(sentence) if field is not None} - PLACEHOLDERS

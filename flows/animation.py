@@ -7,6 +7,7 @@ scene's targets (for projectors and small screens), then a pointer moves to each
 clicks it. All images share one size. MP4 is written only when ``imageio_ffmpeg`` (an ffmpeg
 from PyPI) is importable; otherwise it is skipped and the return value says so.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -131,8 +132,14 @@ def band_height(frames: list[Frame], width: int = WIDTH) -> int:
     """The caption band's height: room for the longest caption, so every frame has one size."""
     title_font, text_font = fonts()
     most = max(len(wrap(frame.caption, text_font, width - 2 * PADDING)) for frame in frames)
-    return (PADDING + _line_height(title_font) + LINE_GAP + most * (_line_height(text_font) + LINE_GAP)
-            + PADDING + PROGRESS_HEIGHT)
+    return (
+        PADDING
+        + _line_height(title_font)
+        + LINE_GAP
+        + most * (_line_height(text_font) + LINE_GAP)
+        + PADDING
+        + PROGRESS_HEIGHT
+    )
 
 
 def scaled_height(frames: list[Frame], width: int = WIDTH) -> int:
@@ -150,8 +157,7 @@ def compose(frame: Frame, index: int, count: int, width: int, shot_height: int, 
     canvas = Image.new("RGB", (width, shot_height + band), BAND)
     with Image.open(frame.image) as image:
         shot = image.convert("RGB")
-        shot = shot.resize((width, round(shot.height * width / shot.width)), Image.Resampling.LANCZOS,
-                            reducing_gap=3.0)
+        shot = shot.resize((width, round(shot.height * width / shot.width)), Image.Resampling.LANCZOS, reducing_gap=3.0)
     canvas.paste(Image.new("RGB", (width, shot_height), "white"), (0, 0))
     canvas.paste(shot, (0, 0))
     draw = ImageDraw.Draw(canvas)
@@ -190,8 +196,9 @@ def draw_pointer(image: Image.Image, tip: tuple[float, float], click_radius: int
     draw = ImageDraw.Draw(drawn)
     x, y = tip
     if click_radius:
-        draw.ellipse((x - click_radius, y - click_radius, x + click_radius, y + click_radius),
-                     outline=SEPARATOR, width=3)
+        draw.ellipse(
+            (x - click_radius, y - click_radius, x + click_radius, y + click_radius), outline=SEPARATOR, width=3
+        )
     arrow = [(x + dx * POINTER_SCALE, y + dy * POINTER_SCALE) for dx, dy in POINTER]
     draw.polygon(arrow, fill="white", outline="black", width=2)
     return drawn
@@ -261,7 +268,7 @@ def timeline(frames: list[Frame], width: int = WIDTH) -> tuple[list[Image.Image]
                 show(draw_pointer(still, tip), MOVE_SECONDS / MOVE_STEPS)
             pointer = goal
             if frame.clicks:
-                for radius, seconds in zip(CLICK_RADII, CLICK_SECONDS):
+                for radius, seconds in zip(CLICK_RADII, CLICK_SECONDS, strict=False):
                     show(draw_pointer(still, pointer, radius), seconds)
             else:
                 show(draw_pointer(still, pointer), REST_SECONDS)
@@ -271,16 +278,19 @@ def timeline(frames: list[Frame], width: int = WIDTH) -> tuple[list[Image.Image]
 
 def write_webp(images: list[Image.Image], durations: list[int], target: Path) -> None:
     # Lossless keeps screenshot text crisp and, on flat UI colours, is smaller than lossy.
-    images[0].save(target, save_all=True, append_images=images[1:], duration=durations, loop=0,
-                   lossless=True, quality=60, method=4)
+    images[0].save(
+        target, save_all=True, append_images=images[1:], duration=durations, loop=0, lossless=True, quality=60, method=4
+    )
 
 
 def write_gif(images: list[Image.Image], durations: list[int], target: Path) -> None:
     # One adaptive palette per frame, no dithering: UI colours are flat and dither only adds bytes.
-    paletted = [image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-                for image in images]
-    paletted[0].save(target, save_all=True, append_images=paletted[1:], duration=durations, loop=0,
-                     optimize=True, disposal=1)
+    paletted = [
+        image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE) for image in images
+    ]
+    paletted[0].save(
+        target, save_all=True, append_images=paletted[1:], duration=durations, loop=0, optimize=True, disposal=1
+    )
 
 
 def _ffmpeg() -> str | None:
@@ -300,12 +310,18 @@ def write_mp4(images: list[Image.Image], durations: list[int], target: Path) -> 
 
     width, height = images[0].size
     writer = imageio_ffmpeg.write_frames(
-        str(target), (width, height), fps=MP4_FPS, codec="libx264", quality=8, macro_block_size=16,
-        output_params=["-preset", "veryfast", "-tune", "stillimage", "-movflags", "+faststart"], ffmpeg_log_level="error",
+        str(target),
+        (width, height),
+        fps=MP4_FPS,
+        codec="libx264",
+        quality=8,
+        macro_block_size=16,
+        output_params=["-preset", "veryfast", "-tune", "stillimage", "-movflags", "+faststart"],
+        ffmpeg_log_level="error",
     )
     writer.send(None)  # start ffmpeg
     try:
-        for image, hold in zip(images, durations):
+        for image, hold in zip(images, durations, strict=False):
             data = image.tobytes()
             for _ in range(max(1, round(hold * MP4_FPS / 1000))):
                 writer.send(data)
@@ -313,8 +329,9 @@ def write_mp4(images: list[Image.Image], durations: list[int], target: Path) -> 
         writer.close()
 
 
-def build_walkthrough(frames: list[Frame], out_dir: Path, basename: str = "walkthrough",
-                      formats=("webp", "gif", "mp4")) -> Walkthrough:
+def build_walkthrough(
+    frames: list[Frame], out_dir: Path, basename: str = "walkthrough", formats=("webp", "gif", "mp4")
+) -> Walkthrough:
     """Write ``<basename>.webp``/``.gif``/``.mp4`` into ``out_dir``; return format -> file.
 
     MP4 needs ``imageio-ffmpeg``; without it MP4 is left out and ``result.skipped['mp4']`` says

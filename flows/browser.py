@@ -6,6 +6,7 @@ install chromium`` when root on Debian, else ``playwright install chromium``), e
 error that says what to run. Or none of that: given a Playwright browser server (``--connect
 WS_URL``, or ``SESAG_CONNECT`` for every command and the test suite) the flows drive its browser.
 """
+
 from __future__ import annotations
 
 import os
@@ -88,9 +89,7 @@ def install_chromium(log=print) -> None:
             return
     log("Installing Chromium with `playwright install chromium` ...")
     try:
-        subprocess.run(
-            [sys.executable, "-m", "playwright", "install", "chromium"], timeout=600, check=True
-        )
+        subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], timeout=600, check=True)
     except (subprocess.SubprocessError, OSError) as exc:
         raise BrowserNotFound(f"{INSTALL_HELP} (automatic install failed: {exc})") from exc
 

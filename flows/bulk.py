@@ -7,6 +7,7 @@ JSON report is written after every row (``"complete": false`` until the last one
 reached are ``"not-run"``); SIGINT and SIGTERM let the rows in progress finish, then the
 report and the summary are written and the command exits 130 / 143.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,11 @@ import sys
 import tempfile
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import click
 
@@ -74,7 +75,7 @@ class RowResult:
         return self.status == "ok"
 
     @classmethod
-    def not_run(cls, row: Row, message: str = "not reached") -> "RowResult":
+    def not_run(cls, row: Row, message: str = "not reached") -> RowResult:
         return cls(row.line, row.employee, row.right, row.action, "not-run", "not-run", message)
 
 
@@ -85,9 +86,18 @@ def failure_kind(exc: BaseException) -> str:
 def bad_results(bad: Iterable[BadRow]) -> list[RowResult]:
     """The lines that cannot be done as written, as failed rows (the message names no line:
     every place that shows it puts the line number in front)."""
-    return [RowResult(line=b.line, employee="", right="", action="", status="failed", result="bad-row",
-                      message=b.error + (f" ({b.text})" if b.text else ""))
-            for b in bad]
+    return [
+        RowResult(
+            line=b.line,
+            employee="",
+            right="",
+            action="",
+            status="failed",
+            result="bad-row",
+            message=b.error + (f" ({b.text})" if b.text else ""),
+        )
+        for b in bad
+    ]
 
 
 class Stop:
@@ -113,8 +123,10 @@ def stop_on_signals(stop: Stop, announce: Callable[[str], None]) -> Iterator[Sto
 
     def handler(number, frame):
         if not stop:
-            announce(f"{signal.Signals(number).name}: stopping after the row(s) in progress; "
-                     "the report and the summary follow.")
+            announce(
+                f"{signal.Signals(number).name}: stopping after the row(s) in progress; "
+                "the report and the summary follow."
+            )
         stop.signal = stop.signal or number
 
     previous = {number: signal.signal(number, handler) for number in (signal.SIGINT, signal.SIGTERM)}
@@ -132,14 +144,33 @@ def do_row(session: Session, row: Row, dry_run: bool = False, replace: bool = Fa
     started = time.perf_counter()
     base = dict(line=row.line, employee=row.employee, right=row.right, action=row.action)
     try:
-        outcome = grants.grant_right(session, row.employee, row.right, revoke=row.action == "revoke",
-                                     replace=replace and row.action == "grant", dry_run=dry_run)
-        result = RowResult(**base, status="ok", result=outcome.result, message=outcome.message,
-                           name=outcome.name, email=outcome.email, changed=outcome.changed)
+        outcome = grants.grant_right(
+            session,
+            row.employee,
+            row.right,
+            revoke=row.action == "revoke",
+            replace=replace and row.action == "grant",
+            dry_run=dry_run,
+        )
+        result = RowResult(
+            **base,
+            status="ok",
+            result=outcome.result,
+            message=outcome.message,
+            name=outcome.name,
+            email=outcome.email,
+            changed=outcome.changed,
+        )
     except (errors.GrantError, pages.PortalError, pages.PlaywrightError) as exc:
         found = getattr(exc, "employee", None)
-        result = RowResult(**base, status="failed", result=failure_kind(exc), message=pages.first_line(exc),
-                           name=found.name if found else "", email=found.email if found else "")
+        result = RowResult(
+            **base,
+            status="failed",
+            result=failure_kind(exc),
+            message=pages.first_line(exc),
+            name=found.name if found else "",
+            email=found.email if found else "",
+        )
     result.seconds = round(time.perf_counter() - started, 3)
     return result
 
@@ -264,11 +295,24 @@ class Report:
     """The JSON report, rewritten (atomically) after every row, so an interrupted or killed
     run leaves the truth about the rows it did."""
 
-    def __init__(self, path: Path | None, source: str, base_url: str, dry_run: bool, workers: int,
-                 rows: list[Row], bad: list[BadRow]):
+    def __init__(
+        self,
+        path: Path | None,
+        source: str,
+        base_url: str,
+        dry_run: bool,
+        workers: int,
+        rows: list[Row],
+        bad: list[BadRow],
+    ):
         self.path = path
-        self.head = {"file": source, "base_url": base_url, "dry_run": dry_run, "workers": workers,
-                     "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        self.head = {
+            "file": source,
+            "base_url": base_url,
+            "dry_run": dry_run,
+            "workers": workers,
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         self.began = time.perf_counter()
         self.by_line: dict[int, RowResult] = {r.line: r for r in bad_results(bad)}
         self.by_line.update({row.line: RowResult.not_run(row) for row in rows})
@@ -293,10 +337,15 @@ class Report:
             "failed": sum(r.status == "failed" for r in results),
             "not_run": sum(r.status == "not-run" for r in results),
         }
-        return {**self.head, "seconds": round(time.perf_counter() - self.began, 2), "complete": self.complete,
-                "interrupted": self.interrupted, "totals": totals,
-                "ok": self.complete and totals["failed"] == 0 and totals["not_run"] == 0,
-                "rows": [asdict(r) for r in results]}
+        return {
+            **self.head,
+            "seconds": round(time.perf_counter() - self.began, 2),
+            "complete": self.complete,
+            "interrupted": self.interrupted,
+            "totals": totals,
+            "ok": self.complete and totals["failed"] == 0 and totals["not_run"] == 0,
+            "rows": [asdict(r) for r in results],
+        }
 
     def write(self) -> None:
         """Write to a temporary file beside the report, then replace it: never half a report."""
@@ -323,12 +372,25 @@ def resumed_rows(path: Path, rows: list[Row]) -> dict[int, RowResult]:
     done = {}
     for row in rows:
         entry = listed.get(row.line)
-        if (entry and entry.get("status") == "ok"
-                and (entry.get("employee"), entry.get("right"), entry.get("action")) == (row.employee, row.right, row.action)):
+        if (
+            entry
+            and entry.get("status") == "ok"
+            and (entry.get("employee"), entry.get("right"), entry.get("action"))
+            == (row.employee, row.right, row.action)
+        ):
             fields = {key: entry.get(key) for key in ("result", "name", "email")}
-            done[row.line] = RowResult(row.line, row.employee, row.right, row.action, "ok", fields["result"] or "ok",
-                                       f"done in an earlier run ({path.name})", fields["name"] or "",
-                                       fields["email"] or "", changed=False)
+            done[row.line] = RowResult(
+                row.line,
+                row.employee,
+                row.right,
+                row.action,
+                "ok",
+                fields["result"] or "ok",
+                f"done in an earlier run ({path.name})",
+                fields["name"] or "",
+                fields["email"] or "",
+                changed=False,
+            )
     return done
 
 
@@ -343,15 +405,17 @@ def summary_table(results: list[RowResult], width: int = 60) -> str:
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
 
     def render(row) -> str:
-        return "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+        return "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip()
 
     return "\n".join([render(header), render(tuple("-" * w for w in widths))] + [render(row) for row in lines])
 
 
 def totals_line(data: dict) -> str:
     t = data["totals"]
-    text = (f"{t['rows']} row(s): {t['changed']} changed, {t['unchanged']} already as asked, "
-            f"{t['failed']} failed, {t['not_run']} not run ({data['seconds']:.1f} s)")
+    text = (
+        f"{t['rows']} row(s): {t['changed']} changed, {t['unchanged']} already as asked, "
+        f"{t['failed']} failed, {t['not_run']} not run ({data['seconds']:.1f} s)"
+    )
     return text + ("" if data["complete"] else f"; INCOMPLETE: stopped by {data['interrupted'] or 'an error'}")
 
 
@@ -367,8 +431,9 @@ def exit_code(results: list[RowResult]) -> int:
 def progress(total: int, dry_run: bool) -> tuple[Callable[[RowResult], None], Callable[[], None]]:
     """(tick per row, close): a progress bar on a terminal, else one line per row on stderr."""
     if sys.stderr.isatty():
-        bar = click.progressbar(length=total, label="Checking" if dry_run else "Saving", file=sys.stderr,
-                                show_pos=True, show_eta=True)
+        bar = click.progressbar(
+            length=total, label="Checking" if dry_run else "Saving", file=sys.stderr, show_pos=True, show_eta=True
+        )
 
         def tick(result: RowResult) -> None:
             bar.update(1)
@@ -380,25 +445,43 @@ def progress(total: int, dry_run: bool) -> tuple[Callable[[RowResult], None], Ca
 
     def line(result: RowResult) -> None:
         done[0] += 1
-        click.echo(f"[{done[0]}/{total}] line {result.line}: {result.employee} {result.right} "
-                   f"{result.action} -> {result.result}", err=True)
+        click.echo(
+            f"[{done[0]}/{total}] line {result.line}: {result.employee} {result.right} "
+            f"{result.action} -> {result.result}",
+            err=True,
+        )
 
     return line, lambda: None
 
 
 @click.command("bulk")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write a JSON report here, updated after every row.")
-@click.option("--resume", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="REPORT",
-              help="Skip the rows an earlier report of this file lists as ok.")
-@click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=DEFAULT_WORKERS, show_default=True,
-              help="Browser tabs working at once (one log-in); an employee's rows stay in one tab, in order.")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a JSON report here, updated after every row.",
+)
+@click.option(
+    "--resume",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="REPORT",
+    help="Skip the rows an earlier report of this file lists as ok.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, MAX_WORKERS),
+    default=DEFAULT_WORKERS,
+    show_default=True,
+    help="Browser tabs working at once (one log-in); an employee's rows stay in one tab, in order.",
+)
 @click.option("--replace", is_flag=True, help="For grant rows: swap the other Se Sag right if it is held.")
-@click.option("--dry-run", is_flag=True, help="Check every line (the employee exists and is unique, the rule) without saving.")
+@click.option(
+    "--dry-run", is_flag=True, help="Check every line (the employee exists and is unique, the rule) without saving."
+)
 @commands.browser_options
-def bulk_command(file, report, resume, workers, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout,
-                 block_assets):
+def bulk_command(
+    file, report, resume, workers, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout, block_assets
+):
     """Grant or revoke Se Sag rights for every line of FILE (.csv or .xlsx).
 
     \b
@@ -458,10 +541,12 @@ def bulk_command(file, report, resume, workers, replace, dry_run, base_url, head
 
             with stop_on_signals(stop, lambda text: click.echo(f"\n{text}", err=True)):
                 try:
-                    with open_session(base_url, credentials, headed, slowmo, connect, timeout, retries,
-                                      block_assets, own_signals=True) as session:
-                        run_rows(session, to_do, dry_run=dry_run, replace=replace, on_row=on_row,
-                                 workers=workers, stop=stop)
+                    with open_session(
+                        base_url, credentials, headed, slowmo, connect, timeout, retries, block_assets, own_signals=True
+                    ) as session:
+                        run_rows(
+                            session, to_do, dry_run=dry_run, replace=replace, on_row=on_row, workers=workers, stop=stop
+                        )
                 except errors.GrantError as exc:  # log-in refused or portal down before the first line
                     click.echo(f"Error: {exc}", err=True)
                     fatal = commands.exit_code_for(exc)

@@ -1,4 +1,5 @@
 """The ``sesag`` command: the mock portal, the flows, the guide and the demo."""
+
 from __future__ import annotations
 
 import importlib

@@ -1,15 +1,23 @@
 """``sesag grant`` and what it shares with ``sesag bulk``: the browser options, and the one
 table from exception to exit code."""
+
 from __future__ import annotations
 
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 import click
 
 from flows.credentials import Credentials, CredentialsError
-from flows.errors import (AmbiguousEmployee, EmployeeNotFound, LoginError, PortalDown, RuleRefused, SaveRefused,
-                          VerificationFailed)
+from flows.errors import (
+    AmbiguousEmployee,
+    EmployeeNotFound,
+    LoginError,
+    PortalDown,
+    RuleRefused,
+    SaveRefused,
+    VerificationFailed,
+)
 from flows.session import DEFAULT_BASE_URL, DEFAULT_RETRIES, DEFAULT_TIMEOUT, open_session
 from flows.steps import RIGHT_KEYS
 
@@ -61,29 +69,68 @@ def run_cli(work: Callable[[], int]) -> None:
 
 def browser_options(function):
     """--base-url, --headed, --slowmo, --connect, --retries, --timeout, --block-assets (shared with bulk)."""
-    for option in reversed([
-        click.option("--base-url", envvar="SESAG_BASE_URL", default=DEFAULT_BASE_URL, show_default=True,
-                     help="The portal (env SESAG_BASE_URL). Default: a local `sesag portal`."),
-        click.option("--headed", is_flag=True, help="Show the browser window (needs a display)."),
-        click.option("--slowmo", type=click.FloatRange(min=0), default=0, metavar="MS", help="Slow each browser action down by MS milliseconds."),
-        click.option("--connect", metavar="WS_URL", help="Use a remote Playwright browser server instead of a local Chromium."),
-        click.option("--retries", type=click.IntRange(0, 10), default=DEFAULT_RETRIES, show_default=True, help="Retries after a portal error or time-out."),
-        click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="How long a page or element may take."),
-        click.option("--block-assets", is_flag=True, help="Do not load images, fonts and media (faster on image-heavy portals; turns the browser cache off)."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--base-url",
+                envvar="SESAG_BASE_URL",
+                default=DEFAULT_BASE_URL,
+                show_default=True,
+                help="The portal (env SESAG_BASE_URL). Default: a local `sesag portal`.",
+            ),
+            click.option("--headed", is_flag=True, help="Show the browser window (needs a display)."),
+            click.option(
+                "--slowmo",
+                type=click.FloatRange(min=0),
+                default=0,
+                metavar="MS",
+                help="Slow each browser action down by MS milliseconds.",
+            ),
+            click.option(
+                "--connect",
+                metavar="WS_URL",
+                help="Use a remote Playwright browser server instead of a local Chromium.",
+            ),
+            click.option(
+                "--retries",
+                type=click.IntRange(0, 10),
+                default=DEFAULT_RETRIES,
+                show_default=True,
+                help="Retries after a portal error or time-out.",
+            ),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=1),
+                default=DEFAULT_TIMEOUT,
+                show_default=True,
+                metavar="SECONDS",
+                help="How long a page or element may take.",
+            ),
+            click.option(
+                "--block-assets",
+                is_flag=True,
+                help="Do not load images, fonts and media (faster on image-heavy portals; turns the browser cache off).",
+            ),
+        ]
+    ):
         function = option(function)
     return function
 
 
 @click.command("grant")
-@click.option("--employee", required=True, metavar="NAME_OR_EMAIL", help="Exact e-mail address or exact name (case ignored).")
+@click.option(
+    "--employee", required=True, metavar="NAME_OR_EMAIL", help="Exact e-mail address or exact name (case ignored)."
+)
 @click.option("--right", required=True, type=click.Choice(RIGHT_KEYS), help="The Se Sag right.")
 @click.option("--revoke", is_flag=True, help="Take the right away instead of granting it.")
-@click.option("--replace", is_flag=True, help="If the employee holds the other Se Sag right, swap it for this one (one save).")
+@click.option(
+    "--replace", is_flag=True, help="If the employee holds the other Se Sag right, swap it for this one (one save)."
+)
 @click.option("--dry-run", is_flag=True, help="Find the employee and check the rule; save nothing.")
 @browser_options
-def grant_command(employee, right, revoke, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout,
-                  block_assets):
+def grant_command(
+    employee, right, revoke, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout, block_assets
+):
     """Grant (or --revoke) a Se Sag right for one employee, and verify it.
 
     Logs in to the portal, finds the employee by exact e-mail address or name through

@@ -5,13 +5,14 @@ Credentials come from the environment only (``SESAG_USER``, ``SESAG_PASSWORD``,
 or an exception message: what goes wrong is said with the variable's name or the line number
 of the key-card file, not with the secret.
 """
+
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 DEMO = "demo"  # SESAG_KEYCARD value: read the key from the demo mock's hint box
 DEMO_USER = "admin"
@@ -33,7 +34,7 @@ class KeyCard:
         self.source = source
 
     @classmethod
-    def parse(cls, text: str, source: str = "key card") -> "KeyCard":
+    def parse(cls, text: str, source: str = "key card") -> KeyCard:
         """Read ``code key`` lines (blank lines and ``#`` comments allowed)."""
         keys: dict[str, str] = {}
         for number, raw in enumerate(text.splitlines(), start=1):
@@ -43,16 +44,14 @@ class KeyCard:
             parts = line.replace(",", " ").replace(";", " ").split()
             if len(parts) != 2 or not _CODE.match(parts[0]) or not _KEY.match(parts[1]):
                 # The line may hold a key: name the line, never echo it.
-                raise CredentialsError(
-                    f"{source}, line {number}: expected '<4-digit code> <6-digit key>'"
-                )
+                raise CredentialsError(f"{source}, line {number}: expected '<4-digit code> <6-digit key>'")
             keys[parts[0]] = parts[1]
         if not keys:
             raise CredentialsError(f"{source}: no 'code key' lines found")
         return cls(keys, source)
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike) -> "KeyCard":
+    def from_file(cls, path: str | os.PathLike) -> KeyCard:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
@@ -83,21 +82,20 @@ class Credentials:
     keycard: KeyCard | None = field(default=None, compare=False)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Credentials":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:
         """SESAG_USER, SESAG_PASSWORD and SESAG_KEYCARD (a file of ``code key`` lines, or ``demo``)."""
         env = os.environ if environ is None else environ
         missing = [name for name in ("SESAG_USER", "SESAG_PASSWORD") if not env.get(name)]
         if missing:
             raise CredentialsError(
-                f"set {' and '.join(missing)} in the environment (credentials are never taken "
-                "from the command line)"
+                f"set {' and '.join(missing)} in the environment (credentials are never taken from the command line)"
             )
         source = env.get("SESAG_KEYCARD", "").strip() or DEMO
         keycard = None if source.lower() == DEMO else KeyCard.from_file(source)
         return cls(env["SESAG_USER"], env["SESAG_PASSWORD"], keycard)
 
     @classmethod
-    def demo(cls) -> "Credentials":
+    def demo(cls) -> Credentials:
         """The demo mock's administrator of company 1, keys from the demo hint."""
         return cls(DEMO_USER, DEMO_PASSWORD, None)
 

@@ -7,13 +7,14 @@ and turns them into an animated WebP/GIF (and an MP4 when imageio-ffmpeg is inst
 each scene is held as long as its caption takes to read, zooms into its targets and a pointer
 clicks them.
 """
+
 from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Callable
 
 import click
 
@@ -28,8 +29,15 @@ def _echo(message: str) -> None:
     click.echo(message, err=True)
 
 
-def live_demo(page, base_url: str, credentials, employee: str, right: str, lang: str,
-              pause: Callable[[str], float] = reading_seconds) -> None:
+def live_demo(
+    page,
+    base_url: str,
+    credentials,
+    employee: str,
+    right: str,
+    lang: str,
+    pause: Callable[[str], float] = reading_seconds,
+) -> None:
     """Run Trin 1-5 on ``page`` with a caption box and the target framed before each click,
     pausing ``pause(caption)`` seconds on each scene."""
     walk = steps.Walk(page=page, base_url=base_url, credentials=credentials, employee=employee, right=right)
@@ -53,10 +61,14 @@ def shoot_scene(walk: steps.Walk, scene: steps.Scene, path: Path) -> tuple:
     page, targets = walk.page, scene.targets(walk)
     overlay.mark(page, targets)  # scrolls each target into view first
     try:
-        boxes = tuple((box["x"], box["y"], box["width"], box["height"])
-                      for box in (target.bounding_box() for target in targets) if box)
-        page.screenshot(path=str(path), animations="disabled", caret="hide",
-                        mask=walk.login.secrets(), mask_color=MASK_COLOUR)
+        boxes = tuple(
+            (box["x"], box["y"], box["width"], box["height"])
+            for box in (target.bounding_box() for target in targets)
+            if box
+        )
+        page.screenshot(
+            path=str(path), animations="disabled", caret="hide", mask=walk.login.secrets(), mask_color=MASK_COLOUR
+        )
     finally:
         overlay.clear(page)
     return boxes
@@ -67,13 +79,17 @@ def shows_only(scene: steps.Scene) -> bool:
     return scene.action.act is steps.Action.act  # the default: no click leads on
 
 
-def walkthrough(out: Path, base_url: str, credentials, employee: str, right: str, lang: str, speed: float, browser) -> dict:
+def walkthrough(
+    out: Path, base_url: str, credentials, employee: str, right: str, lang: str, speed: float, browser
+) -> dict:
     """Shoot every scene and write the animated, captioned walkthrough into ``out``."""
     from flows import browser as browsers
     from flows.animation import Frame, build_walkthrough
 
     context = browser.new_context(**browsers.context_options(device_scale_factor=1))
-    walk = steps.Walk(page=context.new_page(), base_url=base_url, credentials=credentials, employee=employee, right=right)
+    walk = steps.Walk(
+        page=context.new_page(), base_url=base_url, credentials=credentials, employee=employee, right=right
+    )
     frames: list[Frame] = []
     with tempfile.TemporaryDirectory(prefix="sesag-demo-") as folder:
 
@@ -81,9 +97,16 @@ def walkthrough(out: Path, base_url: str, credentials, employee: str, right: str
             _echo(f"  {step.title(lang)}  {scene.id}")
             caption = scene.caption[lang]
             targets = shoot_scene(walk, scene, Path(folder) / f"{scene.id}.png")
-            frames.append(Frame(image=Path(folder) / f"{scene.id}.png", title=step.title(lang), caption=caption,
-                                seconds=reading_seconds(caption, speed), targets=targets,
-                                clicks=not shows_only(scene)))
+            frames.append(
+                Frame(
+                    image=Path(folder) / f"{scene.id}.png",
+                    title=step.title(lang),
+                    caption=caption,
+                    seconds=reading_seconds(caption, speed),
+                    targets=targets,
+                    clicks=not shows_only(scene),
+                )
+            )
 
         steps.run_procedure(walk, on_scene)
         if not walk.rights.is_held(right):
@@ -107,7 +130,7 @@ def write_captions(frames, scene_seconds: list[float], path: Path) -> Path:
     """The walkthrough's captions as WebVTT, one cue per scene for as long as the scene shows
     (subtitles for the MP4)."""
     lines, start = ["WEBVTT", ""], 0.0
-    for number, (frame, seconds) in enumerate(zip(frames, scene_seconds), start=1):
+    for number, (frame, seconds) in enumerate(zip(frames, scene_seconds, strict=False), start=1):
         end = start + seconds
         lines += [str(number), f"{_timestamp(start)} --> {_timestamp(end)}", f"{frame.title}: {frame.caption}", ""]
         start = end
@@ -121,8 +144,10 @@ def headless_notice(headed: bool, display: bool) -> str | None:
         return None
     animation = "or write it as an animation to open in any browser: sesag demo --out demo/ (demo/walkthrough.webp)"
     if not display:
-        return ("No display found: the demo runs headless and no window shows it. To watch it, run "
-                f"sesag demo --headed on a machine with a screen, {animation}.")
+        return (
+            "No display found: the demo runs headless and no window shows it. To watch it, run "
+            f"sesag demo --headed on a machine with a screen, {animation}."
+        )
     return f"Running headless: no window shows the demo. To watch it, add --headed, {animation}."
 
 
@@ -131,10 +156,19 @@ def headless_notice(headed: bool, display: bool) -> str | None:
 @click.option("--right", type=click.Choice(steps.RIGHT_KEYS), default="sagsbehandler", show_default=True)
 @click.option("--employee", default=steps.DEFAULT_EMPLOYEE, show_default=True)
 @click.option("--lang", type=click.Choice(steps.LANGUAGES), default="da", show_default=True)
-@click.option("--speed", type=click.Choice(sorted(SPEEDS)), default="normal", show_default=True,
-              help="Reading speed: each step shows as long as its caption takes to read (normal: 15 characters a second, at least 2.5 s; slow: 10).")
+@click.option(
+    "--speed",
+    type=click.Choice(sorted(SPEEDS)),
+    default="normal",
+    show_default=True,
+    help="Reading speed: each step shows as long as its caption takes to read (normal: 15 characters a second, at least 2.5 s; slow: 10).",
+)
 @click.option("--headed", is_flag=True, help="Show the browser window (when a display exists).")
-@click.option("--out", type=click.Path(path_type=Path), help="Write an animated walkthrough (WebP, GIF, MP4) here instead of a live run.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Write an animated walkthrough (WebP, GIF, MP4) here instead of a live run.",
+)
 def demo_command(base_url, right, employee, lang, speed, headed, out):
     """Show Trin 1-5 to new NemID administrators.
 
@@ -173,8 +207,15 @@ def demo_command(base_url, right, employee, lang, speed, headed, out):
                     _echo(f"{kind}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
                 return
             context = browser.new_context(**browsers.context_options())
-            live_demo(context.new_page(), url, credentials, employee, right, lang,
-                      pause=lambda caption: reading_seconds(caption, SPEEDS[speed]))
+            live_demo(
+                context.new_page(),
+                url,
+                credentials,
+                employee,
+                right,
+                lang,
+                pause=lambda caption: reading_seconds(caption, SPEEDS[speed]),
+            )
             _echo("Done: the employee now holds the right.")
     except Exception as exc:  # noqa: BLE001 - one clear line for the trainer
         _echo(f"Error: {first_line(exc)}")

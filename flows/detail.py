@@ -5,6 +5,7 @@ the shot's size (what). Targets close together share one detail; targets far apa
 box and 'Gem rettigheder') get one each. Details are cut from the PNG the guide already took,
 so they are the same pixels, and are saved beside it as ``<scene>.detail-<n>.png``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,15 +37,19 @@ class Box:
     def bottom(self) -> float:
         return self.y + self.height
 
-    def union(self, other: "Box") -> "Box":
+    def union(self, other: Box) -> Box:
         x, y = min(self.x, other.x), min(self.y, other.y)
         return Box(x, y, max(self.right, other.right) - x, max(self.bottom, other.bottom) - y)
 
-    def contains(self, other: "Box") -> bool:
-        return (self.x <= other.x + 0.5 and self.y <= other.y + 0.5
-                and other.right <= self.right + 0.5 and other.bottom <= self.bottom + 0.5)
+    def contains(self, other: Box) -> bool:
+        return (
+            self.x <= other.x + 0.5
+            and self.y <= other.y + 0.5
+            and other.right <= self.right + 0.5
+            and other.bottom <= self.bottom + 0.5
+        )
 
-    def moved(self, dx: float, dy: float) -> "Box":
+    def moved(self, dx: float, dy: float) -> Box:
         return Box(self.x + dx, self.y + dy, self.width, self.height)
 
 

@@ -7,6 +7,7 @@ self-contained page with, per changed scene, the committed shot, the new shot an
 side by side, a slider between old and new, the changed regions outlined with their size,
 and the near misses (differences below a glyph) even when the check passes.
 """
+
 from __future__ import annotations
 
 import base64
@@ -73,7 +74,9 @@ def compare_folders(committed: dict[str, Path], fresh: dict[str, Path], report_d
         picture = report_dir / f"{scene}-diff.png"
         diff_image(comparison).save(picture, compress_level=6)
         status = "changed" if comparison.diff.changed else "same"
-        results.append(SceneResult(scene, status, committed=old[scene], new=kept, diff=comparison.diff, diff_image=picture))
+        results.append(
+            SceneResult(scene, status, committed=old[scene], new=kept, diff=comparison.diff, diff_image=picture)
+        )
     return results
 
 
@@ -114,8 +117,10 @@ def _boxes(diff: Diff, size: tuple[int, int]) -> str:
     out = []
     for region in diff.regions:
         left, top, right, bottom = region.box
-        style = (f"left:{100 * left / width:.3f}%;top:{100 * top / height:.3f}%;"
-                 f"width:{max(100 * (right - left) / width, 0.3):.3f}%;height:{max(100 * (bottom - top) / height, 0.3):.3f}%")
+        style = (
+            f"left:{100 * left / width:.3f}%;top:{100 * top / height:.3f}%;"
+            f"width:{max(100 * (right - left) / width, 0.3):.3f}%;height:{max(100 * (bottom - top) / height, 0.3):.3f}%"
+        )
         kind = "box" if region.fails else "box near"
         out.append(f'<div class="{kind}" style="{style}" title="{html.escape(region.describe())}"></div>')
     return "".join(out)
@@ -124,8 +129,10 @@ def _boxes(diff: Diff, size: tuple[int, int]) -> str:
 def _figure(title: str, path: Path | None, overlay: str = "") -> str:
     if path is None:
         return f"<figure><figcaption>{title}</figcaption><p>(none)</p></figure>"
-    return (f'<figure><figcaption>{title}</figcaption><div class="shot">'
-            f'<img src="{_data_uri(path)}" alt="{html.escape(title)}">{overlay}</div></figure>')
+    return (
+        f'<figure><figcaption>{title}</figcaption><div class="shot">'
+        f'<img src="{_data_uri(path)}" alt="{html.escape(title)}">{overlay}</div></figure>'
+    )
 
 
 def _regions_table(diff: Diff) -> str:
@@ -136,31 +143,35 @@ def _regions_table(diff: Diff) -> str:
         f"<td>({region.box[0]}, {region.box[1]})</td><td>{region.pixels}</td></tr>"
         for region in diff.regions
     )
-    return ("<table><tr><th>region</th><th>size (px)</th><th>at (x, y)</th><th>changed pixels</th></tr>"
-            f"{rows}</table>")
+    return f"<table><tr><th>region</th><th>size (px)</th><th>at (x, y)</th><th>changed pixels</th></tr>{rows}</table>"
 
 
 def _section(result: SceneResult) -> str:
     title = html.escape(result.scene)
     if result.status in ("added", "removed"):
         label = "new scene" if result.status == "added" else "scene removed"
-        return (f'<h2 id="{title}" class="fail">{title}: {label}</h2>'
-                f'<div class="row">{_figure("committed", result.committed)}{_figure("new", result.new)}</div>')
+        return (
+            f'<h2 id="{title}" class="fail">{title}: {label}</h2>'
+            f'<div class="row">{_figure("committed", result.committed)}{_figure("new", result.new)}</div>'
+        )
     diff = result.diff
     heading_class = "fail" if result.status == "changed" else "pass"
     parts = [f'<h2 id="{title}" class="{heading_class}">{title}: {html.escape(diff.summary())}</h2>']
     if diff.size_changed:
-        parts.append(f"<p>The shot's size changed: {diff.expected_size[0]} x {diff.expected_size[1]} px committed, "
-                     f"{diff.actual_size[0]} x {diff.actual_size[1]} px new.</p>")
+        parts.append(
+            f"<p>The shot's size changed: {diff.expected_size[0]} x {diff.expected_size[1]} px committed, "
+            f"{diff.actual_size[0]} x {diff.actual_size[1]} px new.</p>"
+        )
     boxes = "" if diff.size_changed else _boxes(diff, diff.actual_size)
-    parts.append(f'<div class="row">{_figure("committed", result.committed, boxes)}'
-                 f'{_figure("new", result.new, boxes)}{_figure("diff", result.diff_image)}</div>')
+    parts.append(
+        f'<div class="row">{_figure("committed", result.committed, boxes)}'
+        f"{_figure('new', result.new, boxes)}{_figure('diff', result.diff_image)}</div>"
+    )
     if not diff.size_changed:
         parts.append(
-            '<div class="compare"><div class="slider"><img src="{old}" alt="committed"><div class="over"><img src="{new}" alt="new">'
-            '</div></div><label>new (left of the cut) &harr; committed (right): '
+            f'<div class="compare"><div class="slider"><img src="{_data_uri(result.committed)}" alt="committed"><div class="over"><img src="{_data_uri(result.new)}" alt="new">'
+            "</div></div><label>new (left of the cut) &harr; committed (right): "
             '<input type="range" min="0" max="100" value="50"></label></div>'
-            .format(old=_data_uri(result.committed), new=_data_uri(result.new))
         )
     parts.append(_regions_table(diff))
     return "\n".join(parts)
@@ -170,9 +181,12 @@ def write_report(results: list[SceneResult], report_dir: Path, committed: Path, 
     """Write ``report_dir/index.html`` (self-contained: every image inline) and return its path."""
     changed = [result for result in results if result.failed]
     near = [result for result in results if result.status == "same" and result.diff and result.diff.near_misses]
-    verdict = (f'<p class="fail"><strong>{len(changed)} of {len(results)} shots changed.</strong> Review them; '
-               f"when the change is meant, run <code>sesag guide --approve {' '.join(r.scene for r in changed)}</code>.</p>"
-               if changed else f'<p class="pass"><strong>All {len(results)} shots match.</strong></p>')
+    verdict = (
+        f'<p class="fail"><strong>{len(changed)} of {len(results)} shots changed.</strong> Review them; '
+        f"when the change is meant, run <code>sesag guide --approve {' '.join(r.scene for r in changed)}</code>.</p>"
+        if changed
+        else f'<p class="pass"><strong>All {len(results)} shots match.</strong></p>'
+    )
     listing = "".join(
         f'<li><a href="#{html.escape(r.scene)}">{html.escape(r.scene)}</a>: {html.escape(r.line().split(": ", 1)[1])}</li>'
         for r in changed + near
@@ -187,9 +201,11 @@ def write_report(results: list[SceneResult], report_dir: Path, committed: Path, 
         f"<ul>{listing}</ul>" if listing else "",
         *(_section(result) for result in changed + near),
     ]
-    page = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Guide check</title>'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_STYLE}</style></head>'
-            f'<body>{"".join(body)}<script>{_SLIDER_SCRIPT}</script></body></html>')
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Guide check</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_STYLE}</style></head>'
+        f"<body>{''.join(body)}<script>{_SLIDER_SCRIPT}</script></body></html>"
+    )
     report_dir.mkdir(parents=True, exist_ok=True)
     path = report_dir / REPORT
     path.write_text(page, encoding="utf-8")

@@ -1,12 +1,13 @@
 """Serve the mock portal inside this process, for the guide, the demo, benchmarks and tests."""
+
 from __future__ import annotations
 
 import secrets
 import tempfile
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 # A fixed moment for everything the portal dates (events, confirmations), so screenshots of
 # the embedded mock are the same pixels on every run.

@@ -4,6 +4,7 @@ The exceptions say what happened; ``flows.commands.EXIT_CODES`` is the one table
 them into exit codes. ``employee`` is the employee the portal found (name, e-mail) when the
 error came after the lookup, so reports can name whom a refusal was about.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 class GrantError(Exception):
     """A grant that could not be done."""
 
-    def __init__(self, message: str, employee: "EmployeeRow | None" = None):
+    def __init__(self, message: str, employee: EmployeeRow | None = None):
         super().__init__(message)
         self.employee = employee
 

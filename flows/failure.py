@@ -5,6 +5,7 @@ Playwright says "Locator.scroll_into_view_if_needed: Timeout 15000ms exceeded" a
 log, which locator it waited for; this module turns that into "no button 'Gem rettigheder';
 buttons on the page: Fortryd, Gem ændringer" with ``pages.offered``.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,7 @@ def _readable(pattern: str) -> str:
 def looked_for(error: BaseException) -> tuple[str, str] | None:
     """(role, name) of the element a Playwright error waited for; role 'field' for a label."""
     found = None
-    for found in _WAITING.finditer(str(error)):
+    for found in _WAITING.finditer(str(error)):  # noqa: B007 - the last match is the one wanted
         pass
     if found is None:
         return None
@@ -56,7 +57,7 @@ def _plural(role: str) -> str:
 
 
 def what_is_missing(page, error: BaseException) -> str | None:
-    """"no button 'X'; buttons on the page: A, B" for a locator that never came, else None."""
+    """ "no button 'X'; buttons on the page: A, B" for a locator that never came, else None."""
     from flows.pages import offered
 
     wanted = looked_for(error)
@@ -70,7 +71,7 @@ def what_is_missing(page, error: BaseException) -> str | None:
     return f"no {role} '{name}'; {there}"
 
 
-def explain(failed: "StepFailed", page) -> str:
+def explain(failed: StepFailed, page) -> str:
     """The message of a failing step: scene, screen, URL, and what was missing in the page's words."""
     cause = failed.__cause__ or failed
     missing = what_is_missing(page, cause)

@@ -5,14 +5,23 @@ and the tests call; ``flows.session`` gives it a logged-in tab. The work is the 
 Trin 2-5 over the page objects of ``flows.pages``; what one call has done so far (a save sent,
 whose answer may have been lost) is kept in a ``Progress`` value across the retries.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import catalogue
-from flows.errors import (AmbiguousEmployee, EmployeeNotFound, GrantError, PortalDown, RuleRefused, SaveRefused,
-                          StaleSave, VerificationFailed)
+from flows.errors import (
+    AmbiguousEmployee,
+    EmployeeNotFound,
+    GrantError,
+    PortalDown,
+    RuleRefused,
+    SaveRefused,
+    StaleSave,
+    VerificationFailed,
+)
 from flows.session import Session
 from flows.steps import RIGHT_KEYS, right_label
 
@@ -118,8 +127,9 @@ def _verify(session: Session, row, target: dict[str, bool], changes: list[str]) 
     """Re-read the rights page and the events page; raise VerificationFailed on any mismatch."""
     rights, events = session.screens.rights, session.screens.events
     if not rights.is_shown():
-        raise VerificationFailed(f"after saving, the rights page of {row.name} did not come back ({session.page.url})",
-                                 row)
+        raise VerificationFailed(
+            f"after saving, the rights page of {row.name} did not come back ({session.page.url})", row
+        )
     shown = rights.held()
     wrong = [key for key in RIGHT_KEYS if shown[key] != target[key]]
     if wrong:
@@ -130,7 +140,8 @@ def _verify(session: Session, row, target: dict[str, bool], changes: list[str]) 
     if missing:
         what = ", ".join(f"{right_label(k)} {'granted' if target[k] else 'revoked'}" for k in missing)
         raise VerificationFailed(
-            f"the events page of {row.name} has no event '{what}' (newest: {[e.text for e in newest]})", row)
+            f"the events page of {row.name} has no event '{what}' (newest: {[e.text for e in newest]})", row
+        )
 
 
 def _made_by_this_run(session: Session, row, target: dict[str, bool], changes: list[str]) -> bool:
@@ -166,8 +177,16 @@ def _attempt(session: Session, request: Request, progress: Progress) -> Outcome:
     progress.attempts += 1
     screens = session.screens
     row = find_employee(session, request.employee)
-    outcome = Outcome(employee=request.employee, right=request.right, action=request.action, result="",
-                      name=row.name, email=row.email, dry_run=request.dry_run, attempts=progress.attempts)
+    outcome = Outcome(
+        employee=request.employee,
+        right=request.right,
+        action=request.action,
+        result="",
+        name=row.name,
+        email=row.email,
+        dry_run=request.dry_run,
+        attempts=progress.attempts,
+    )
     screens.employees.open_employee(row.name, row.email)
     screens.employee_page.open_rights()
     held = screens.rights.held()
@@ -179,7 +198,9 @@ def _attempt(session: Session, request: Request, progress: Progress) -> Outcome:
             raise RuleRefused(
                 f"{who} holds {right_label(other)}; an employee may hold only one of "
                 f"{right_label(RIGHT_KEYS[0])} and {right_label(RIGHT_KEYS[1])}. "
-                f"Nothing was changed. Use --replace to swap {right_label(other)} for {label}.", row)
+                f"Nothing was changed. Use --replace to swap {right_label(other)} for {label}.",
+                row,
+            )
         target[other] = False
     changes = [key for key in RIGHT_KEYS if target[key] != held[key]]
     if not changes:
@@ -187,8 +208,11 @@ def _attempt(session: Session, request: Request, progress: Progress) -> Outcome:
             # An earlier try's save landed although its answer was lost or refused as a resend.
             return _done(request, outcome, row, progress.sent, other)
         outcome.result = "already-held" if request.action == "grant" else "not-held"
-        outcome.message = (f"{who} already holds {label}; nothing to do." if request.action == "grant"
-                           else f"{who} does not hold {label}; nothing to do.")
+        outcome.message = (
+            f"{who} already holds {label}; nothing to do."
+            if request.action == "grant"
+            else f"{who} does not hold {label}; nothing to do."
+        )
         return outcome
     if request.dry_run:
         if len(changes) > 1:
@@ -239,6 +263,8 @@ def grant_right(
         return session.with_retries(what, lambda attempt: _attempt(session, request, progress))
     except PortalDown as exc:
         if progress.sent:
-            raise PortalDown(f"{exc}. A save was sent; run the same command again to see whether it landed "
-                             "(it is safe: a right already held is not saved twice).") from None
+            raise PortalDown(
+                f"{exc}. A save was sent; run the same command again to see whether it landed "
+                "(it is safe: a right already held is not saved twice)."
+            ) from None
         raise

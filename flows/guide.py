@@ -4,6 +4,7 @@ One code path: ``flows.steps.run_procedure`` walks the step catalogue; at each s
 module frames the elements to click in red, hides secrets, takes the screenshot and removes
 the frame; ``flows.render`` then writes HTML, PDF and Markdown from the same catalogue.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,10 +13,10 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import click
 
@@ -46,7 +47,7 @@ class GuideRun:
     seconds: float = 0.0
     browser: str = ""
     options: dict = field(default_factory=dict)  # lang, right, employee, portal_label: what --approve renders with
-    scenes: dict[str, "Shot"] = field(default_factory=dict)
+    scenes: dict[str, Shot] = field(default_factory=dict)
 
 
 @dataclass
@@ -117,8 +118,10 @@ def browser_hint(run: GuideRun, committed: Path) -> str | None:
     made_with = committed_browser(committed)
     if not made_with or not run.browser or made_with == run.browser:
         return None
-    return (f"The guide in {committed} was made with {made_with}; this run used {run.browser}. Text edges "
-            "differ between browser builds: compare with the same build (SESAG_CHROMIUM), or regenerate.")
+    return (
+        f"The guide in {committed} was made with {made_with}; this run used {run.browser}. Text edges "
+        "differ between browser builds: compare with the same build (SESAG_CHROMIUM), or regenerate."
+    )
 
 
 def _echo(message: str) -> None:
@@ -179,8 +182,13 @@ def shoot(walk: steps.Walk, scene: steps.Scene, path: Path) -> Shot:
         overlay.clear(page)
     frames = [detail.Box(**d["outer"]).moved(-area.x, -area.y) for d in drawn]
     crops = detail.plan(frames, detail.Box(0, 0, area.width, area.height))
-    return Shot(path=path, area=area, targets=[Target(f, px) for f, px in zip(frames, labels)],
-                crops=crops, details=detail.cut(path, crops, area.width))
+    return Shot(
+        path=path,
+        area=area,
+        targets=[Target(f, px) for f, px in zip(frames, labels, strict=False)],
+        crops=crops,
+        details=detail.cut(path, crops, area.width),
+    )
 
 
 def capture(
@@ -215,7 +223,7 @@ def capture(
         held = walk.rights.is_held(right)
     except steps.StepFailed as failed:
         raise GuideError(failure.explain(failed, page)) from failed
-    except Exception as exc:  # noqa: BLE001 - the check after Trin 5 failed
+    except Exception as exc:
         raise GuideError(f"Trin 5 (check) failed: {first_line(exc)}") from exc
     if not held:
         raise GuideError(f"Trin 5: after saving, {steps.right_label(right)} is not shown as held")
@@ -258,7 +266,9 @@ def generate(
             context = browser.new_context(**browsers.context_options(device_scale_factor=DEVICE_SCALE))
             context.set_default_timeout(15_000)
             if trace:
-                context.tracing.start(screenshots=False, snapshots=True)  # DOM snapshots find the failing step; a screencast only slows every run
+                context.tracing.start(
+                    screenshots=False, snapshots=True
+                )  # DOM snapshots find the failing step; a screencast only slows every run
             page = context.new_page()
             taken: dict[str, Shot] = {}
             try:
@@ -274,8 +284,12 @@ def generate(
                 context.tracing.stop()
             context.close()
             write_manifest(folder, build, [path.name for path in shots.values()])
-            options = {"lang": lang, "right": right, "employee": employee,
-                       "portal_label": steps.guide_text(lang)["embedded_portal"] if embedded else url}
+            options = {
+                "lang": lang,
+                "right": right,
+                "employee": employee,
+                "portal_label": steps.guide_text(lang)["embedded_portal"] if embedded else url,
+            }
             files: dict[str, Path] = {}
             if formats:
                 progress(f"Rendering {', '.join(formats)} ...")
@@ -283,13 +297,29 @@ def generate(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return GuideRun(folder=folder, shots=shots, files=files, seconds=time.perf_counter() - started, browser=build,
-                    options=options, scenes=taken)
+    return GuideRun(
+        folder=folder,
+        shots=shots,
+        files=files,
+        seconds=time.perf_counter() - started,
+        browser=build,
+        options=options,
+        scenes=taken,
+    )
 
 
-def render_documents(folder: Path, shots: dict[str, Path], formats: tuple[str, ...], browser, *, previous: Path,
-                     portal_label: str, lang: str = "da", right: str = "sagsbehandler",
-                     employee: str = steps.DEFAULT_EMPLOYEE) -> dict[str, Path]:
+def render_documents(
+    folder: Path,
+    shots: dict[str, Path],
+    formats: tuple[str, ...],
+    browser,
+    *,
+    previous: Path,
+    portal_label: str,
+    lang: str = "da",
+    right: str = "sagsbehandler",
+    employee: str = steps.DEFAULT_EMPLOYEE,
+) -> dict[str, Path]:
     """Write the documents of ``shots`` into ``folder`` (for a new guide and for --approve).
 
     ``previous`` is the guide being replaced: unchanged shots keep its generation time.
@@ -335,7 +365,9 @@ def check(run: GuideRun, committed: Path, report_dir: Path) -> list[diffreport.S
     return results
 
 
-def approve_shots(out: Path, report_dir: Path, scenes: tuple[str, ...] = (), progress: Callable[[str], None] = _echo) -> list[str]:
+def approve_shots(
+    out: Path, report_dir: Path, scenes: tuple[str, ...] = (), progress: Callable[[str], None] = _echo
+) -> list[str]:
     """Take the shots of the last --check (all, or ``scenes``) into ``out`` and re-render its documents.
 
     A scene the check found removed is removed from ``out``. Returns the scenes approved.
@@ -347,11 +379,15 @@ def approve_shots(out: Path, report_dir: Path, scenes: tuple[str, ...] = (), pro
     new_dir = report_dir / diffreport.NEW
     fresh = {path.stem: path for path in sorted(new_dir.glob("*.png"))}
     if not fresh:
-        raise GuideError(f"nothing to approve in {new_dir}: run `sesag guide --check` first, review {report_dir / diffreport.REPORT}, then approve")
+        raise GuideError(
+            f"nothing to approve in {new_dir}: run `sesag guide --check` first, review {report_dir / diffreport.REPORT}, then approve"
+        )
     removed = sorted(set(scene_shots(out)) - set(fresh))
     unknown = [scene for scene in scenes if scene not in fresh and scene not in removed]
     if unknown:
-        raise click.UsageError(f"no new shot of {', '.join(unknown)} in {new_dir}; scenes: {', '.join([*fresh, *removed])}")
+        raise click.UsageError(
+            f"no new shot of {', '.join(unknown)} in {new_dir}; scenes: {', '.join([*fresh, *removed])}"
+        )
     chosen = list(scenes) or [*fresh, *removed]
     run = diffreport.load_run(report_dir)
     formats = tuple(kind for kind in ("html", "pdf", "md") if (out / f"vejledning.{kind}").exists())
@@ -372,8 +408,12 @@ def approve_shots(out: Path, report_dir: Path, scenes: tuple[str, ...] = (), pro
         kept = [scene for scene in scene_shots(out) if scene in fresh or scene not in chosen]
         added = [scene for scene in chosen if scene in fresh and scene not in kept]
         write_manifest(staging, committed_browser(new_dir) or "", [f"{scene}.png" for scene in kept + added])
-        shots = {scene.id: staging / f"{scene.id}.png" for step in steps.catalogue() for scene in step.scenes
-                 if (staging / f"{scene.id}.png").exists()}
+        shots = {
+            scene.id: staging / f"{scene.id}.png"
+            for step in steps.catalogue()
+            for scene in step.scenes
+            if (staging / f"{scene.id}.png").exists()
+        }
         if formats:
             progress(f"Rendering {', '.join(formats)} ...")
             with sync_playwright() as playwright:
@@ -391,20 +431,55 @@ def approve_shots(out: Path, report_dir: Path, scenes: tuple[str, ...] = (), pro
 
 @click.command("guide")
 @click.argument("scenes", nargs=-1, metavar="[SCENE ...]")
-@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder of the guide.")
-@click.option("--base-url", help="Run against this portal instead of the embedded mock (credentials from SESAG_USER, SESAG_PASSWORD, SESAG_KEYCARD).")
-@click.option("--right", type=click.Choice(steps.RIGHT_KEYS), default="sagsbehandler", show_default=True, help="The right the guide grants.")
-@click.option("--employee", default=steps.DEFAULT_EMPLOYEE, show_default=True, help="The employee the guide grants it to.")
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder of the guide."
+)
+@click.option(
+    "--base-url",
+    help="Run against this portal instead of the embedded mock (credentials from SESAG_USER, SESAG_PASSWORD, SESAG_KEYCARD).",
+)
+@click.option(
+    "--right",
+    type=click.Choice(steps.RIGHT_KEYS),
+    default="sagsbehandler",
+    show_default=True,
+    help="The right the guide grants.",
+)
+@click.option(
+    "--employee", default=steps.DEFAULT_EMPLOYEE, show_default=True, help="The employee the guide grants it to."
+)
 @click.option("--lang", type=click.Choice(steps.LANGUAGES), default="da", show_default=True)
 @click.option("--formats", default="html,pdf,md", show_default=True, help="Comma-separated: html, pdf, md.")
-@click.option("--check", "check_only", is_flag=True, help="Regenerate the shots into a temporary folder, compare them with --out and write the report --diff-dir/index.html; exit 1 on any change.")
-@click.option("--approve", is_flag=True, help="After reviewing a --check: take its new shots (all, or the SCENEs named) into --out and re-render the documents.")
-@click.option("--diff-dir", type=click.Path(path_type=Path), default=Path("guide-diff"), show_default=True, help="With --check/--approve: the report and the new shots.")
-@click.option("--trace", type=click.Path(path_type=Path), default=Path("guide-trace.zip"), show_default=True, help="Where a failing run saves its Playwright trace (and a screenshot of the page beside it).")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Regenerate the shots into a temporary folder, compare them with --out and write the report --diff-dir/index.html; exit 1 on any change.",
+)
+@click.option(
+    "--approve",
+    is_flag=True,
+    help="After reviewing a --check: take its new shots (all, or the SCENEs named) into --out and re-render the documents.",
+)
+@click.option(
+    "--diff-dir",
+    type=click.Path(path_type=Path),
+    default=Path("guide-diff"),
+    show_default=True,
+    help="With --check/--approve: the report and the new shots.",
+)
+@click.option(
+    "--trace",
+    type=click.Path(path_type=Path),
+    default=Path("guide-trace.zip"),
+    show_default=True,
+    help="Where a failing run saves its Playwright trace (and a screenshot of the page beside it).",
+)
 @click.option("--headed", is_flag=True, help="Show the browser (needs a display).")
 @click.option("--connect", metavar="WS_URL", help="Use a remote Playwright browser server (default: SESAG_CONNECT).")
-def guide_command(scenes, out, base_url, right, employee, lang, formats, check_only, approve, diff_dir, trace, headed,
-                  connect):
+def guide_command(
+    scenes, out, base_url, right, employee, lang, formats, check_only, approve, diff_dir, trace, headed, connect
+):
     """Regenerate the illustrated vejledning into --out (default screenshots/).
 
     Without --base-url it starts the embedded mock portal with fresh demo data, so one
@@ -479,4 +554,6 @@ def guide_command(scenes, out, base_url, right, employee, lang, formats, check_o
         _echo(f"Report: {report}")
         return
     replace_folder(run.folder, out)
-    _echo(f"Done in {run.seconds:.1f} s: {len(run.shots)} screenshots and {', '.join(sorted(run.files)) or 'no documents'} in {out}/")
+    _echo(
+        f"Done in {run.seconds:.1f} s: {len(run.shots)} screenshots and {', '.join(sorted(run.files)) or 'no documents'} in {out}/"
+    )

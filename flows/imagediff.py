@@ -16,6 +16,7 @@
 A difference in size is a change of its own (nothing else is compared). Byte-identical
 images, the normal case on one machine, are recognised without decoding the pixels.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -206,11 +207,15 @@ def mismatches(expected: np.ndarray, actual: np.ndarray, threshold: float = THRE
     ys, xs = np.divmod(np.flatnonzero(_words(expected) != _words(actual)), width)
     over = yiq_delta(expected[ys, xs], actual[ys, xs]) > MAX_YIQ_DELTA * threshold * threshold
     noise = np.zeros(len(ys), dtype=bool)
-    noise[over] = _antialiased(expected, actual, ys[over], xs[over]) | _antialiased(actual, expected, ys[over], xs[over])
+    noise[over] = _antialiased(expected, actual, ys[over], xs[over]) | _antialiased(
+        actual, expected, ys[over], xs[over]
+    )
     changed = over & ~noise
     if flat_changes:
         faint = ~over
-        changed[faint] = _has_many_siblings(expected, ys[faint], xs[faint]) & _has_many_siblings(actual, ys[faint], xs[faint])
+        changed[faint] = _has_many_siblings(expected, ys[faint], xs[faint]) & _has_many_siblings(
+            actual, ys[faint], xs[faint]
+        )
     return (ys[changed], xs[changed]), (ys[noise], xs[noise])
 
 
@@ -242,14 +247,24 @@ def regions(ys: np.ndarray, xs: np.ndarray, min_pixels: int = MIN_PIXELS) -> tup
     pixel_group = np.asarray(label)[members]
     counts = np.bincount(pixel_group, minlength=groups)
     edges = []
-    for values, reduce, start in ((xs, np.minimum, np.iinfo(np.int64).max), (ys, np.minimum, np.iinfo(np.int64).max),
-                                  (xs, np.maximum, -1), (ys, np.maximum, -1)):
+    for values, reduce, start in (
+        (xs, np.minimum, np.iinfo(np.int64).max),
+        (ys, np.minimum, np.iinfo(np.int64).max),
+        (xs, np.maximum, -1),
+        (ys, np.maximum, -1),
+    ):
         edge = np.full(groups, start, dtype=np.int64)
         reduce.at(edge, pixel_group, values)
         edges.append(edge)
     left, top, right, bottom = edges
-    found = [Region(box=(int(left[g]), int(top[g]), int(right[g]) + 1, int(bottom[g]) + 1), pixels=int(counts[g]),
-                    fails=bool(counts[g] >= min_pixels)) for g in range(groups)]
+    found = [
+        Region(
+            box=(int(left[g]), int(top[g]), int(right[g]) + 1, int(bottom[g]) + 1),
+            pixels=int(counts[g]),
+            fails=bool(counts[g] >= min_pixels),
+        )
+        for g in range(groups)
+    ]
     return tuple(sorted(found, key=lambda region: (region.box[1], region.box[0])))
 
 
@@ -269,8 +284,9 @@ def _png_size(path: Path) -> tuple[int, int]:
         return image.size
 
 
-def compare_files(expected: Path, actual: Path, threshold: float = THRESHOLD,
-                  min_pixels: int = MIN_PIXELS) -> Comparison:
+def compare_files(
+    expected: Path, actual: Path, threshold: float = THRESHOLD, min_pixels: int = MIN_PIXELS
+) -> Comparison:
     """Compare two PNG files (see the module's docstring)."""
     if Path(expected).read_bytes() == Path(actual).read_bytes():
         size = _png_size(actual)
@@ -279,15 +295,21 @@ def compare_files(expected: Path, actual: Path, threshold: float = THRESHOLD,
     return compare_arrays(before, after, threshold, min_pixels)
 
 
-def compare_arrays(before: np.ndarray, after: np.ndarray, threshold: float = THRESHOLD,
-                   min_pixels: int = MIN_PIXELS) -> Comparison:
+def compare_arrays(
+    before: np.ndarray, after: np.ndarray, threshold: float = THRESHOLD, min_pixels: int = MIN_PIXELS
+) -> Comparison:
     """Compare two RGBA arrays (see the module's docstring)."""
     expected_size, actual_size = (before.shape[1], before.shape[0]), (after.shape[1], after.shape[0])
     if expected_size != actual_size:
         return Comparison(Diff(expected_size, actual_size), before, after)
     changed, noise = mismatches(before, after, threshold)
-    diff = Diff(expected_size, actual_size, regions(*changed, min_pixels=min_pixels),
-                noise_pixels=len(noise[0]), identical=bool(np.array_equal(before, after)))
+    diff = Diff(
+        expected_size,
+        actual_size,
+        regions(*changed, min_pixels=min_pixels),
+        noise_pixels=len(noise[0]),
+        identical=bool(np.array_equal(before, after)),
+    )
     return Comparison(diff, before, after, changed, noise)
 
 
@@ -299,9 +321,14 @@ def compare(expected: Path, actual: Path, **options) -> Diff:
 def _frame(draw: ImageDraw.ImageDraw, box, size, colour, width: int) -> None:
     left, top, right, bottom = box
     draw.rectangle(
-        (max(left - FRAME_PADDING, 0), max(top - FRAME_PADDING, 0),
-         min(right + FRAME_PADDING, size[0]) - 1, min(bottom + FRAME_PADDING, size[1]) - 1),
-        outline=colour, width=width,
+        (
+            max(left - FRAME_PADDING, 0),
+            max(top - FRAME_PADDING, 0),
+            min(right + FRAME_PADDING, size[0]) - 1,
+            min(bottom + FRAME_PADDING, size[1]) - 1,
+        ),
+        outline=colour,
+        width=width,
     )
 
 
@@ -314,7 +341,9 @@ def diff_image(comparison: Comparison) -> Image.Image:
     after = comparison.actual
     if after is None:
         raise ValueError("identical images have no diff image")
-    grey = (np.asarray(Image.fromarray(after, "RGBA").convert("L"), dtype=np.uint16) * 105 // 255 + 150).astype(np.uint8)
+    grey = (np.asarray(Image.fromarray(after, "RGBA").convert("L"), dtype=np.uint16) * 105 // 255 + 150).astype(
+        np.uint8
+    )
     canvas = np.dstack([grey, grey, grey, np.full_like(grey, 255)])
     if comparison.noise is not None:
         canvas[comparison.noise] = NOISE_YELLOW

@@ -3,6 +3,7 @@
 Drawn as our own absolutely positioned elements (tagged ``data-sesag-overlay``) so the
 portal's layout does not move, and removed again before anything else happens on the page.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -67,7 +68,7 @@ _DRAW_CAPTION = """([title, text]) => {
 _CLEAR = "(kind) => document.querySelectorAll(kind ? `[data-sesag-overlay=${kind}]` : '[data-sesag-overlay]').forEach(e => e.remove())"
 
 
-def mark(page: "Page", targets: list["Locator"], numbered: bool | None = None) -> list[dict]:
+def mark(page: Page, targets: list[Locator], numbered: bool | None = None) -> list[dict]:
     """Frame each target in red (scrolling it into view first); return what was drawn.
 
     ``numbered`` (default: when there is more than one target) adds a badge 1, 2, ... to each
@@ -83,23 +84,31 @@ def mark(page: "Page", targets: list["Locator"], numbered: bool | None = None) -
         if box is None:
             raise LookupError(f"cannot mark {target}: it is not visible")
         page.evaluate(_DRAW_FRAME, [box, MARK_COLOUR, FRAME_PADDING])
-        outer = {"x": box["x"] - FRAME_PADDING, "y": box["y"] - FRAME_PADDING,
-                 "width": box["width"] + 2 * FRAME_PADDING, "height": box["height"] + 2 * FRAME_PADDING}
+        outer = {
+            "x": box["x"] - FRAME_PADDING,
+            "y": box["y"] - FRAME_PADDING,
+            "width": box["width"] + 2 * FRAME_PADDING,
+            "height": box["height"] + 2 * FRAME_PADDING,
+        }
         if numbered:
             page.evaluate(_DRAW_MARKER, [box, MARK_COLOUR, FRAME_PADDING, MARKER_SIZE, number])
             half = MARKER_SIZE / 2
-            outer = {"x": outer["x"] - half, "y": outer["y"] - half,
-                     "width": outer["width"] + half, "height": outer["height"] + half}
+            outer = {
+                "x": outer["x"] - half,
+                "y": outer["y"] - half,
+                "width": outer["width"] + half,
+                "height": outer["height"] + half,
+            }
         drawn.append({"box": box, "outer": outer})
     return drawn
 
 
-def show_caption(page: "Page", title: str, text: str) -> None:
+def show_caption(page: Page, title: str, text: str) -> None:
     """Show a caption box (title and text) at the bottom of the viewport."""
     clear(page, "caption")
     page.evaluate(_DRAW_CAPTION, [title, text])
 
 
-def clear(page: "Page", kind: str | None = None) -> None:
+def clear(page: Page, kind: str | None = None) -> None:
     """Remove the frames and captions we drew (only ``kind`` when given)."""
     page.evaluate(_CLEAR, kind)

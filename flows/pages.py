@@ -6,20 +6,23 @@ methods are named for what an administrator does and wait on conditions (a navig
 URL, an element), never on the clock. They do not assert: they return what they see, and raise
 only when the flow cannot go on (a log-in refused, the portal answering 5xx).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
-from typing import TYPE_CHECKING, Callable
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: F401 - the flows catch it as pages.PlaywrightTimeout
 
 import catalogue
 from flows import first_line
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 if TYPE_CHECKING:
     from flows.credentials import Credentials
@@ -161,7 +164,7 @@ class LoginPage:
         """Type the bruger-id only."""
         self.user_field.fill(user)
 
-    def enter_password(self, credentials: "Credentials") -> None:
+    def enter_password(self, credentials: Credentials) -> None:
         """Type the bruger-id and the adgangskode (what the guide shows before 'Næste')."""
         self.user_field.fill(credentials.user)
         try:
@@ -175,7 +178,7 @@ class LoginPage:
         if not self.page.url.rstrip("/").endswith("/noeglekort") or self.key_field.count() == 0:
             raise self._refused("Log-in refused")
 
-    def enter_key(self, credentials: "Credentials") -> None:
+    def enter_key(self, credentials: Credentials) -> None:
         """Type the key for the code the key-card page asks for."""
         key = credentials.key_for(self.code_asked(), self.demo_key_shown())
         try:
@@ -214,7 +217,7 @@ class LoginPage:
     def _refused(self, what: str) -> LoginFailed:
         return LoginFailed(f"{what}: {self.error_text() or 'the portal did not accept it'}")
 
-    def log_in(self, credentials: "Credentials") -> None:
+    def log_in(self, credentials: Credentials) -> None:
         """Bruger-id + adgangskode, 'Næste', the key for the code shown, 'Log på'.
 
         Raises LoginFailed with the portal's alert text when it refuses either page.
@@ -254,7 +257,7 @@ class _LoggedInPage:
         goto(self.page, url)
         _ensure_logged_in(self.page)
 
-    def _submit(self, button: Locator) -> "SaveResult":
+    def _submit(self, button: Locator) -> SaveResult:
         """Click a save button and return the portal's refusal (alert) or confirmation (status)."""
         self._click_through(button)
         alert = self.error_text()
@@ -327,8 +330,9 @@ class EmployeesPage(_LoggedInPage):
             self.advanced_search.click()
             self.name_field.wait_for(state="visible")
 
-    def search(self, name: str | None = None, email: str | None = None,
-               group: str | None = None, status: str | None = None) -> None:
+    def search(
+        self, name: str | None = None, email: str | None = None, group: str | None = None, status: str | None = None
+    ) -> None:
         """Fill AVANCERET SØGNING (empty fields for None) and click 'Søg'."""
         self.open_advanced_search()
         self.name_field.fill(name or "")
@@ -403,7 +407,7 @@ class EmployeePage(_LoggedInPage):
             if value is not None:
                 locator.fill(value)
 
-    def save(self) -> "SaveResult":
+    def save(self) -> SaveResult:
         """Click 'Gem' and return the portal's confirmation or refusal."""
         return self._submit(self.save_button)
 

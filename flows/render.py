@@ -9,18 +9,20 @@ Each scene shows its full shot and, beside it, its magnified details (``flows.de
 The output depends only on the capture: the same shots and generation time give the same bytes,
 the PDF included (its dates are set to the generation time, see ``generation_time``).
 """
+
 from __future__ import annotations
 
 import base64
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -43,10 +45,34 @@ PDF_IMAGE_QUALITY = 92
 
 # Dates are locale formatting, not guide text: month names and the clock style per language.
 _MONTHS = {
-    "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-           "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
+    "da": (
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 
 # A web address, or a 'quoted' portal label (a quote not inside a word, so "administrator's"
@@ -120,7 +146,7 @@ def _segments(text: str) -> Iterator[tuple[str, str]]:
     position = 0
     for match in _TOKENS.finditer(text):
         if match.start() > position:
-            yield "text", text[position:match.start()]
+            yield "text", text[position : match.start()]
         kind = "url" if match.group("url") else "label"
         yield kind, match.group(kind)
         position = match.end()
@@ -135,7 +161,7 @@ def rich_html(text: str) -> Markup:
         if kind == "url":
             parts.append(Markup('<a href="{0}">{0}</a>').format(value))
         elif kind == "label":
-            parts.append(Markup("<strong class=\"label\">&#39;{0}&#39;</strong>").format(value))
+            parts.append(Markup('<strong class="label">&#39;{0}&#39;</strong>').format(value))
         else:
             parts.append(escape(value))
     return Markup("").join(parts)
@@ -179,8 +205,9 @@ def _is_url(text: str) -> bool:
 def _environments() -> tuple[Environment, Environment]:
     """(HTML environment with autoescape, Markdown environment without)."""
     loader = PackageLoader("flows", "templates")
-    common = dict(loader=loader, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                  keep_trailing_newline=True)
+    common = dict(
+        loader=loader, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
+    )
     html = Environment(autoescape=True, **common)
     html.filters.update(rich=rich_html, css_string=css_string)
     md = Environment(autoescape=False, **common)
@@ -193,8 +220,9 @@ def _data_uri(path: Path) -> str:
     return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def guide_context(capture: Capture, image_src: dict[str, str],
-                  sizes: dict[str, tuple[int, int]] | None = None) -> dict[str, Any]:
+def guide_context(
+    capture: Capture, image_src: dict[str, str], sizes: dict[str, tuple[int, int]] | None = None
+) -> dict[str, Any]:
     """What the templates are fed: the catalogue's words in ``capture.lang`` and the images.
 
     ``image_src``: image key (a file's stem: ``<scene>``, ``<scene>.detail-<n>``) -> its src;
@@ -209,14 +237,16 @@ def guide_context(capture: Capture, image_src: dict[str, str],
     trin = []
     for step in steps.catalogue():
         title = step.title(lang)
-        trin.append({
-            "number": step.number,
-            "title": title,
-            "anchor": slug(title),
-            "bullets": step.bullets[lang],
-            "summary": step.scenes[0].caption[lang] if step.scenes else "",
-            "scenes": [_scene_context(s, lang, image_src, sizes, capture.device_scale) for s in step.scenes],
-        })
+        trin.append(
+            {
+                "number": step.number,
+                "title": title,
+                "anchor": slug(title),
+                "bullets": step.bullets[lang],
+                "summary": step.scenes[0].caption[lang] if step.scenes else "",
+                "scenes": [_scene_context(s, lang, image_src, sizes, capture.device_scale) for s in step.scenes],
+            }
+        )
     return {
         "lang": lang,
         "t": text,
@@ -230,8 +260,13 @@ def guide_context(capture: Capture, image_src: dict[str, str],
     }
 
 
-def _scene_context(scene: steps.Scene, lang: str, image_src: dict[str, str],
-                   sizes: dict[str, tuple[int, int]] | None, device_scale: float) -> dict[str, Any]:
+def _scene_context(
+    scene: steps.Scene,
+    lang: str,
+    image_src: dict[str, str],
+    sizes: dict[str, tuple[int, int]] | None,
+    device_scale: float,
+) -> dict[str, Any]:
     """One scene for the templates: caption, alt text, the full shot and its details."""
     caption = scene.caption[lang]
     shows = (scene.shows or {}).get(lang)
@@ -326,8 +361,9 @@ def _encode_jpegs(shots: dict[str, Path], folder: Path, prefix: str, quality: in
     return futures
 
 
-def print_pdf(capture: Capture, shots: dict[str, Path], target: Path, browser,
-              image_quality: int | None = PDF_IMAGE_QUALITY) -> None:
+def print_pdf(
+    capture: Capture, shots: dict[str, Path], target: Path, browser, image_quality: int | None = PDF_IMAGE_QUALITY
+) -> None:
     """Print the guide to an A4 PDF with Chromium, in one page load.
 
     The page is loaded from a file beside the screenshots, which spares Chromium a page of
@@ -393,13 +429,15 @@ def set_pdf_dates(path: Path, moment: datetime) -> None:
     path.write_bytes(_PDF_DATE.sub(replace, data))
 
 
-def _print_with_own_browser(capture: Capture, shots: dict[str, Path], target: Path,
-                            image_quality: int | None = PDF_IMAGE_QUALITY) -> None:
+def _print_with_own_browser(
+    capture: Capture, shots: dict[str, Path], target: Path, image_quality: int | None = PDF_IMAGE_QUALITY
+) -> None:
     """Launch a Chromium just for the PDF.
 
     In a thread of its own: Playwright's sync API refuses to start where an event loop already
     runs (a caller inside another Playwright session, a notebook, a pytest-playwright run).
     """
+
     def work() -> None:
         from playwright.sync_api import sync_playwright
 
@@ -416,8 +454,9 @@ def _print_with_own_browser(capture: Capture, shots: dict[str, Path], target: Pa
         pool.submit(work).result()
 
 
-def render_guide(capture: Capture, out_dir: Path, formats=FORMATS, browser=None,
-                 pdf_image_quality: int | None = PDF_IMAGE_QUALITY) -> dict[str, Path]:
+def render_guide(
+    capture: Capture, out_dir: Path, formats=FORMATS, browser=None, pdf_image_quality: int | None = PDF_IMAGE_QUALITY
+) -> dict[str, Path]:
     """Write ``vejledning.{html,pdf,md}`` (those in ``formats``) into ``out_dir``.
 
     ``browser`` is a Playwright Browser to print the PDF with; without one a Chromium is

@@ -5,14 +5,15 @@ logged-in tab; ``Session.add_tab`` gives a bulk worker another tab of the same c
 same log-in). ``Session.with_retries`` runs a piece of work again after portal errors and
 time-outs, logging in again when the portal has forgotten the session.
 """
+
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from datetime import UTC, datetime
 
 from flows.credentials import Credentials, CredentialsError
 from flows.errors import LoginError, PortalDown, StaleSave
@@ -40,7 +41,7 @@ class Session:
     backoff: float = DEFAULT_BACKOFF
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     # When this run began: events by this administrator from then on are this run's changes.
-    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
     rows_on_page: int = field(default=0, init=False)  # rows done since the tab was opened
 
     def __post_init__(self) -> None:
@@ -65,10 +66,17 @@ class Session:
         self.rows_on_page = 0
         old.close()
 
-    def add_tab(self) -> "Session":
+    def add_tab(self) -> Session:
         """Another tab of the same context: the same log-in, its own page objects."""
-        return Session(self.page.context.new_page(), self.base_url, self.credentials, retries=self.retries,
-                       backoff=self.backoff, sleep=self.sleep, started=self.started)
+        return Session(
+            self.page.context.new_page(),
+            self.base_url,
+            self.credentials,
+            retries=self.retries,
+            backoff=self.backoff,
+            sleep=self.sleep,
+            started=self.started,
+        )
 
     def with_retries(self, what: str, work: Callable[[int], object]) -> object:
         """Run ``work(attempt)``; on portal errors and time-outs wait, log in again if needed, retry."""
@@ -111,8 +119,14 @@ def block_unneeded(context) -> None:
     context.route(_BLOCKED, lambda route: route.abort())
 
 
-def new_session(browser, base_url: str, credentials: Credentials, timeout: float = DEFAULT_TIMEOUT,
-                retries: int = DEFAULT_RETRIES, block: bool = False) -> Session:
+def new_session(
+    browser,
+    base_url: str,
+    credentials: Credentials,
+    timeout: float = DEFAULT_TIMEOUT,
+    retries: int = DEFAULT_RETRIES,
+    block: bool = False,
+) -> Session:
     """A fresh context and page in ``browser``, logged in to the portal."""
     from flows import browser as browsers
 
@@ -149,8 +163,11 @@ def open_session(
     with ExitStack() as stack:
         playwright = stack.enter_context(sync_playwright())
         if own_signals and not connect:
-            browser = playwright.chromium.launch(**browsers.launch_options(playwright, headed=headed, slowmo=slowmo),
-                                                 handle_sigint=False, handle_sigterm=False)
+            browser = playwright.chromium.launch(
+                **browsers.launch_options(playwright, headed=headed, slowmo=slowmo),
+                handle_sigint=False,
+                handle_sigterm=False,
+            )
         else:
             browser = browsers.open_browser(playwright, headed=headed, slowmo=slowmo, connect=connect)
         stack.callback(browser.close)

@@ -10,6 +10,7 @@ rights by key or by label. Blank lines and lines starting with ``#`` are skipped
 cannot be read at all raises ``SheetError`` with one message saying what was found and what
 is expected.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,10 @@ COLUMNS = tuple(HEADERS)
 # Action word (any case) -> grant | revoke.
 VERBS = {"grant": "grant", "tildel": "grant", "revoke": "revoke", "fjern": "revoke"}
 DELIMITERS = (";", "\t", ",")  # Danish Excel first: a name may hold a comma, rarely a semicolon
-EXPECTED = ("expected the columns employee,right[,action] or medarbejder;rettighed;handling "
-            "(separated by , ; or tab; a header line is optional)")
+EXPECTED = (
+    "expected the columns employee,right[,action] or medarbejder;rettighed;handling "
+    "(separated by , ; or tab; a header line is optional)"
+)
 
 
 class SheetError(ValueError):
@@ -121,8 +124,10 @@ def xlsx_cells(path: Path) -> list[tuple[int, list[str]]]:
         raise SheetError(f"{path.name} is not a readable .xlsx workbook ({exc}); {EXPECTED}") from None
     try:
         sheet = workbook.worksheets[0]
-        return [(number, ["" if value is None else str(value).strip() for value in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        return [
+            (number, ["" if value is None else str(value).strip() for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
     finally:
         workbook.close()
 
@@ -175,10 +180,15 @@ def parse_cells(lines: list[tuple[int, list[str]]]) -> tuple[list[Row], list[Bad
         while len(cells) > len(order) and cells[-1] == "":
             cells.pop()  # trailing separators
         if len(cells) < 2 or len(cells) > len(order):
-            bad.append(BadRow(line, text, f"expected {','.join(order)} ({len(order)} columns, the last optional); "
-                                          f"got {len(cells)} column(s)"))
+            bad.append(
+                BadRow(
+                    line,
+                    text,
+                    f"expected {','.join(order)} ({len(order)} columns, the last optional); got {len(cells)} column(s)",
+                )
+            )
             continue
-        values = dict(zip(order, cells))
+        values = dict(zip(order, cells, strict=False))
         employee = " ".join(values.get("employee", "").split())
         if not employee:
             bad.append(BadRow(line, text, "no employee given"))
@@ -190,7 +200,9 @@ def parse_cells(lines: list[tuple[int, list[str]]]) -> tuple[list[Row], list[Bad
             continue
         verb = (values.get("action") or "grant").strip().lower()
         if verb not in VERBS:
-            bad.append(BadRow(line, text, f"unknown action {values.get('action')!r}; choose grant/tildel or revoke/fjern"))
+            bad.append(
+                BadRow(line, text, f"unknown action {values.get('action')!r}; choose grant/tildel or revoke/fjern")
+            )
             continue
         rows.append(Row(line, employee, right, VERBS[verb]))
     return rows, bad

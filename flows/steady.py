@@ -4,6 +4,7 @@ What made runs differ: text in form fields drawn with the system's font (fixed i
 CSS), and what a screenshot can catch mid-way: a web font still loading, the focus ring and caret
 of the field just typed in, a frame not yet painted after the last change.
 """
+
 from __future__ import annotations
 
 _SETTLE = """async () => {

@@ -11,11 +11,13 @@ module adds, per scene, the browser work over the page objects:
 ``run_procedure`` is the one code path that walks them; the guide, the demo and the
 end-to-end tests pass an ``on_scene`` callback to shoot, caption or check each scene.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import catalogue as words
 
@@ -52,9 +54,9 @@ def right_label(key: str, lang: str = "da") -> str:
 class Walk:
     """One run through the procedure: the page, whom it is for, and the page objects."""
 
-    page: "Page"
+    page: Page
     base_url: str
-    credentials: "Credentials"
+    credentials: Credentials
     employee: str = DEFAULT_EMPLOYEE
     right: str = "sagsbehandler"
 
@@ -73,7 +75,7 @@ def _nothing(walk: Walk) -> None:
 class Action:
     """The browser work of one scene."""
 
-    targets: Callable[[Walk], list["Locator"]]
+    targets: Callable[[Walk], list[Locator]]
     prepare: Callable[[Walk], None] = _nothing
     act: Callable[[Walk], None] = _nothing
 
@@ -126,7 +128,7 @@ class Scene(words.Scene):
     def prepare(self, walk: Walk) -> None:
         self.action.prepare(walk)
 
-    def targets(self, walk: Walk) -> list["Locator"]:
+    def targets(self, walk: Walk) -> list[Locator]:
         return self.action.targets(walk)
 
     def act(self, walk: Walk) -> None:
@@ -142,7 +144,9 @@ def catalogue() -> tuple[Step, ...]:
         for scene in step.scenes:
             if scene.id not in ACTIONS:
                 raise words.CatalogueError(f"{words.VEJLEDNING}: scene {scene.id!r} has no action in flows/steps.py")
-            scenes.append(Scene(scene.id, scene.screen, scene.caption, scene.step, scene.shows, action=ACTIONS[scene.id]))
+            scenes.append(
+                Scene(scene.id, scene.screen, scene.caption, scene.step, scene.shows, action=ACTIONS[scene.id])
+            )
         steps.append(Step(step.number, step.bullets, tuple(scenes)))
     return tuple(steps)
 
@@ -173,5 +177,5 @@ def run_procedure(walk: Walk, on_scene: OnScene | None = None) -> None:
                 if on_scene is not None:
                     on_scene(step, scene, walk)
                 scene.act(walk)
-            except Exception as exc:  # noqa: BLE001 - re-raised with the step it hit
+            except Exception as exc:
                 raise StepFailed(step, scene, exc) from exc

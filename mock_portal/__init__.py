@@ -3,6 +3,7 @@
 ``create_app`` is the application factory (as in Flask's tutorial app flaskr). The package
 never imports Playwright or the flows: the flows drive it from outside, like a real portal.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,10 @@ ERROR_TITLES = {
 # Every page but the static files: no copy in a cache, no frame, nothing loaded from elsewhere.
 # (The guide's overlay and the training panel are added by Playwright's evaluate(), which a
 # CSP does not govern; data: is the favicon's empty image.)
-CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-                           "form-action 'self'; frame-ancestors 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 
 class AsciiIntegerConverter(IntegerConverter):

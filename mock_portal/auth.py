@@ -7,6 +7,7 @@ never get more than five checks. Unknown, locked and open ids answer alike, in a
 time, until the password is right; only then does a locked user read "spærret". Each key of the
 card is used once (the pending log-in and its code live in the server-side session).
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,8 +25,10 @@ bp = Blueprint("auth", __name__)
 
 WRONG_LOGIN = "Forkert bruger-id eller adgangskode. Prøv igen."
 WRONG_KEY = "Forkert nøgle. Prøv igen med nøglen, der hører til nøglenummeret."
-LOCKED = ("Din NemID er spærret efter {attempts} forkerte forsøg. Kontakt din NemID administrator "
-          "eller Nets DanID support for at få den åbnet igen.")
+LOCKED = (
+    "Din NemID er spærret efter {attempts} forkerte forsøg. Kontakt din NemID administrator "
+    "eller Nets DanID support for at få den åbnet igen."
+)
 MAX_FIELD = 100
 MAX_NEXT = 512  # a longer next= is dropped (it would only be a way to make requests heavy)
 
@@ -74,26 +77,35 @@ def _spend_time_like(stored_hash: str | None, password: str) -> None:
 def _take_try(admin_id: int) -> bool:
     """Take one of the user's tries before checking anything; False when none is left (locked, or
     the last one is being checked right now)."""
-    taken = get_db().execute(
-        "UPDATE admin SET failed_attempts = failed_attempts + 1"
-        " WHERE id = ? AND locked = 0 AND failed_attempts < ? RETURNING failed_attempts",
-        (admin_id, current_app.config["MAX_LOGIN_ATTEMPTS"]),
-    ).fetchone()
+    taken = (
+        get_db()
+        .execute(
+            "UPDATE admin SET failed_attempts = failed_attempts + 1"
+            " WHERE id = ? AND locked = 0 AND failed_attempts < ? RETURNING failed_attempts",
+            (admin_id, current_app.config["MAX_LOGIN_ATTEMPTS"]),
+        )
+        .fetchone()
+    )
     return taken is not None
 
 
 def _give_try_back(admin_id: int) -> None:
     """A right password: it does not count (only a full log-in clears the count)."""
-    get_db().execute("UPDATE admin SET failed_attempts = failed_attempts - 1 WHERE id = ? AND failed_attempts > 0",
-                     (admin_id,))
+    get_db().execute(
+        "UPDATE admin SET failed_attempts = failed_attempts - 1 WHERE id = ? AND failed_attempts > 0", (admin_id,)
+    )
 
 
 def _lock_if_used_up(admin_id: int) -> bool:
     """After a wrong answer: lock the user when that was the last try, ending their sessions; True if so."""
-    locked = get_db().execute(
-        "UPDATE admin SET locked = 1 WHERE id = ? AND locked = 0 AND failed_attempts >= ? RETURNING id",
-        (admin_id, current_app.config["MAX_LOGIN_ATTEMPTS"]),
-    ).fetchone()
+    locked = (
+        get_db()
+        .execute(
+            "UPDATE admin SET locked = 1 WHERE id = ? AND locked = 0 AND failed_attempts >= ? RETURNING id",
+            (admin_id, current_app.config["MAX_LOGIN_ATTEMPTS"]),
+        )
+        .fetchone()
+    )
     if locked is not None:
         end_admin_sessions(admin_id)
     return locked is not None
@@ -101,8 +113,14 @@ def _lock_if_used_up(admin_id: int) -> bool:
 
 def _safe_next(target: str | None) -> str:
     # Only a path on this site: no '//host', and no backslash, which browsers read as '/'.
-    if target and target.startswith("/") and not target.startswith("//") and target.isprintable() \
-            and "\\" not in target and len(target) <= MAX_NEXT:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and target.isprintable()
+        and "\\" not in target
+        and len(target) <= MAX_NEXT
+    ):
         return target
     return url_for("selvbetjening.overview")
 
@@ -187,8 +205,14 @@ def keycard():
         found = db.execute("SELECT key FROM keycard WHERE admin_id = ? AND code = ?", (admin_id, code)).fetchone()
         demo_key = found["key"] if found else None
     status = 401 if error else 200
-    return render_template("keycard.html", error=_shown(error), code=code, demo_key=demo_key,
-                           locked=error == LOCKED, user_id=admin["user_id"]), status
+    return render_template(
+        "keycard.html",
+        error=_shown(error),
+        code=code,
+        demo_key=demo_key,
+        locked=error == LOCKED,
+        user_id=admin["user_id"],
+    ), status
 
 
 @bp.route("/log-af", methods=("POST",))

@@ -1,4 +1,5 @@
 """``sesag portal``: serve the mock portal with waitress (a real WSGI server)."""
+
 from __future__ import annotations
 
 import socket
@@ -28,12 +29,18 @@ def _check_port(host: str, port: int) -> None:
 @click.command("portal")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--db", "database", type=click.Path(path_type=Path), help="SQLite file (default: the Flask instance folder).")
+@click.option(
+    "--db", "database", type=click.Path(path_type=Path), help="SQLite file (default: the Flask instance folder)."
+)
 @click.option("--unlock", metavar="BRUGER_ID", help="Unlock a user locked after five wrong tries, then exit.")
 @click.option("--reset", is_flag=True, help="Recreate the database with fresh demo data before serving.")
 @click.option("--training", is_flag=True, help="Training mode: a hint panel for trainees, a sandbox each.")
-@click.option("--employees", type=click.IntRange(min=1, max=1_000_000), metavar="N",
-              help="Grow the demo company to N employees (generated from a seed; --db keeps them).")
+@click.option(
+    "--employees",
+    type=click.IntRange(min=1, max=1_000_000),
+    metavar="N",
+    help="Grow the demo company to N employees (generated from a seed; --db keeps them).",
+)
 @click.option("--no-demo-key", is_flag=True, help="Do not show the demo key on the key-card page.")
 def portal_command(host, port, database, unlock, reset, training, employees, no_demo_key):
     """Serve the mock NemID selvbetjening portal (medarbejdersignatur.dk).
@@ -44,8 +51,15 @@ def portal_command(host, port, database, unlock, reset, training, employees, no_
     from waitress import serve
 
     from mock_portal import create_app
-    from mock_portal.db import (add_missing_tables, check_writable, database_is_empty, employee_keys_missing, get_db,
-                                reset_demo_database, unlock_user)
+    from mock_portal.db import (
+        add_missing_tables,
+        check_writable,
+        database_is_empty,
+        employee_keys_missing,
+        get_db,
+        reset_demo_database,
+        unlock_user,
+    )
     from mock_portal.generate import grow_demo_company
 
     config = {"DEMO_MODE": not no_demo_key, "TRAINING": training, "WAL": True}
@@ -61,16 +75,21 @@ def portal_command(host, port, database, unlock, reset, training, employees, no_
                 reset_demo_database()
                 click.echo(f"Created the demo database {app.config['DATABASE']}")
             if employee_keys_missing():
-                _stop(f"{app.config['DATABASE']} was made by an older version of the portal: "
-                      "recreate it with --reset (its changes are lost).")
+                _stop(
+                    f"{app.config['DATABASE']} was made by an older version of the portal: "
+                    "recreate it with --reset (its changes are lost)."
+                )
             add_missing_tables()
             check_writable()
             # Write-ahead log: many administrators at once (readers do not wait for a save); kept in the file.
             get_db().execute("PRAGMA journal_mode = WAL")
             if employees:
                 added = grow_demo_company(get_db(), employees)
-                click.echo(f"Added {added} generated employees to the demo company." if added
-                           else f"The demo company has {employees} employees or more already.")
+                click.echo(
+                    f"Added {added} generated employees to the demo company."
+                    if added
+                    else f"The demo company has {employees} employees or more already."
+                )
         except sqlite3.Error as error:
             _stop(f"the database {app.config['DATABASE']} cannot be used: {error}")
         if unlock:

@@ -1,4 +1,5 @@
 """CSRF protection: a token per session, required in every POST form (``csrf_token``)."""
+
 from __future__ import annotations
 
 import hmac

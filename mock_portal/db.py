@@ -1,4 +1,5 @@
 """SQLite on ``g``, the schema, and the ``init-db``, ``seed-demo`` and ``unlock-user`` commands."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -7,7 +8,7 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -75,7 +76,7 @@ def now() -> datetime:
 
 def stamp(moment: datetime) -> str:
     """How a time is stored: UTC ISO 8601, so text order is time order (also across DST)."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def check_fixed_now(value: str | None) -> None:
@@ -84,7 +85,9 @@ def check_fixed_now(value: str | None) -> None:
         try:
             datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"FIXED_NOW must be an ISO date-time, e.g. 2026-01-15T10:00:00+01:00, not {value!r}") from None
+            raise ValueError(
+                f"FIXED_NOW must be an ISO date-time, e.g. 2026-01-15T10:00:00+01:00, not {value!r}"
+            ) from None
 
 
 def database_path() -> str:
@@ -159,13 +162,27 @@ def seed_demo() -> None:
     for company in demo_data.companies():
         company_id = db.execute(
             "INSERT INTO company (cvr, name, email, address, postbox, postcode, city) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (company.cvr, company.name, company.email, company.address, company.postbox, company.postcode, company.city),
+            (
+                company.cvr,
+                company.name,
+                company.email,
+                company.address,
+                company.postbox,
+                company.postcode,
+                company.city,
+            ),
         ).lastrowid
         admin = company.admin
         admin_id = db.execute(
             "INSERT INTO admin (company_id, user_id, password_hash, name, email, phone) VALUES (?, ?, ?, ?, ?, ?)",
-            (company_id, admin.user_id, generate_password_hash(admin.password, method=PASSWORD_HASH_METHOD),
-             admin.name, admin.email, admin.phone),
+            (
+                company_id,
+                admin.user_id,
+                generate_password_hash(admin.password, method=PASSWORD_HASH_METHOD),
+                admin.name,
+                admin.email,
+                admin.phone,
+            ),
         ).lastrowid
         db.executemany(
             "INSERT INTO keycard (admin_id, code, key) VALUES (?, ?, ?)",
@@ -175,8 +192,16 @@ def seed_demo() -> None:
             employee_id = db.execute(
                 "INSERT INTO employee (company_id, name, email, grp, signature, address, is_admin, active)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (company_id, person.name, person.email, person.group, person.signature, person.address,
-                 int(person.is_admin), int(person.active)),
+                (
+                    company_id,
+                    person.name,
+                    person.email,
+                    person.group,
+                    person.signature,
+                    person.address,
+                    int(person.is_admin),
+                    int(person.active),
+                ),
             ).lastrowid
             for right in person.rights:
                 db.execute("INSERT INTO employee_right (employee_id, right_id) VALUES (?, ?)", (employee_id, right))
@@ -249,6 +274,7 @@ def init_app(app) -> None:
 # The session rows go through get_db(), so in training mode a trainee's session lives in the
 # trainee's sandbox: a sandbox that disappears takes its sessions with it.
 
+
 def add_missing_tables() -> None:
     """Run schema.sql's ``CREATE ... IF NOT EXISTS`` statements: a database made before a table
     was added gets it, and nothing else changes."""
@@ -292,19 +318,25 @@ def create_session(key: str, admin_id: int | None, data: str, longest: float) ->
     moment = time.time()
     db = get_db()
     db.execute("DELETE FROM web_session WHERE last_seen < ?", (moment - longest,))  # nothing lives longer
-    db.execute("INSERT INTO web_session (id, admin_id, created, last_seen, data) VALUES (?, ?, ?, ?, ?)",
-               (key, admin_id, moment, moment, data))
+    db.execute(
+        "INSERT INTO web_session (id, admin_id, created, last_seen, data) VALUES (?, ?, ?, ?, ?)",
+        (key, admin_id, moment, moment, data),
+    )
 
 
 def update_session(key: str, admin_id: int | None, data: str) -> None:
-    get_db().execute("UPDATE web_session SET admin_id = ?, data = ?, last_seen = ? WHERE id = ? AND ended IS NULL",
-                     (admin_id, data, time.time(), key))
+    get_db().execute(
+        "UPDATE web_session SET admin_id = ?, data = ?, last_seen = ? WHERE id = ? AND ended IS NULL",
+        (admin_id, data, time.time(), key),
+    )
 
 
 def touch_session(key: str, every: float = 60) -> None:
     """Note the visit (at most one write a minute: the idle time-out counts minutes)."""
     moment = time.time()
-    get_db().execute("UPDATE web_session SET last_seen = ? WHERE id = ? AND last_seen < ?", (moment, key, moment - every))
+    get_db().execute(
+        "UPDATE web_session SET last_seen = ? WHERE id = ? AND last_seen < ?", (moment, key, moment - every)
+    )
 
 
 def end_session(key: str) -> None:
@@ -319,8 +351,10 @@ def end_admin_sessions(admin_id: int) -> None:
 def unspent_codes(admin_id: int) -> list[str]:
     """The key card's codes whose key is not used yet; a used-up card is renewed (NemID sent a new one)."""
     db = get_db()
-    query = ("SELECT code FROM keycard WHERE admin_id = ? AND code NOT IN"
-             " (SELECT code FROM keycard_spent WHERE admin_id = ?) ORDER BY code")
+    query = (
+        "SELECT code FROM keycard WHERE admin_id = ? AND code NOT IN"
+        " (SELECT code FROM keycard_spent WHERE admin_id = ?) ORDER BY code"
+    )
     codes = [row["code"] for row in db.execute(query, (admin_id, admin_id))]
     if not codes:
         db.execute("DELETE FROM keycard_spent WHERE admin_id = ?", (admin_id,))
@@ -333,8 +367,13 @@ def spend_key(admin_id: int, code: str) -> bool:
     db = get_db()
     db.execute("BEGIN IMMEDIATE")
     try:
-        spent = db.execute("INSERT OR IGNORE INTO keycard_spent (admin_id, code, spent) VALUES (?, ?, ?)",
-                           (admin_id, code, time.time())).rowcount == 1
+        spent = (
+            db.execute(
+                "INSERT OR IGNORE INTO keycard_spent (admin_id, code, spent) VALUES (?, ?, ?)",
+                (admin_id, code, time.time()),
+            ).rowcount
+            == 1
+        )
         if spent:
             db.execute("UPDATE admin SET failed_attempts = 0 WHERE id = ?", (admin_id,))
     except BaseException:

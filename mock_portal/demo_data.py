@@ -3,6 +3,7 @@
 Generated from code with a fixed seed, so every fresh database is identical (and so are the
 guide's screenshots).
 """
+
 from __future__ import annotations
 
 import random
@@ -45,18 +46,95 @@ class Company:
     employees: tuple[Employee, ...] = field(default=())
 
 
-FIRST = ["Anne", "Mette", "Hanne", "Søren", "Jens", "Lars", "Kirsten", "Bjørn", "Åse", "Mads",
-         "Sofie", "Frederik", "Ida", "Rasmus", "Line", "Mikkel", "Pernille", "Torben", "Signe",
-         "Jørgen", "Camilla", "Niels", "Louise", "Øjvind", "Karen", "Thomas", "Birgitte", "Henrik",
-         "Marianne", "Peter", "Helle", "Christian", "Lene", "Morten", "Trine", "Anders", "Susanne",
-         "Ole", "Dorthe", "Kasper", "Maja", "Bo", "Vibeke", "Jesper", "Ærtrud", "Emil", "Astrid"]
-LAST = ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen",
-        "Sørensen", "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen",
-        "Thomsen", "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Østergaard",
-        "Bækgaard", "Frølich", "Aagaard", "Lærkesen"]
+FIRST = [
+    "Anne",
+    "Mette",
+    "Hanne",
+    "Søren",
+    "Jens",
+    "Lars",
+    "Kirsten",
+    "Bjørn",
+    "Åse",
+    "Mads",
+    "Sofie",
+    "Frederik",
+    "Ida",
+    "Rasmus",
+    "Line",
+    "Mikkel",
+    "Pernille",
+    "Torben",
+    "Signe",
+    "Jørgen",
+    "Camilla",
+    "Niels",
+    "Louise",
+    "Øjvind",
+    "Karen",
+    "Thomas",
+    "Birgitte",
+    "Henrik",
+    "Marianne",
+    "Peter",
+    "Helle",
+    "Christian",
+    "Lene",
+    "Morten",
+    "Trine",
+    "Anders",
+    "Susanne",
+    "Ole",
+    "Dorthe",
+    "Kasper",
+    "Maja",
+    "Bo",
+    "Vibeke",
+    "Jesper",
+    "Ærtrud",
+    "Emil",
+    "Astrid",
+]
+LAST = [
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Christiansen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Østergaard",
+    "Bækgaard",
+    "Frølich",
+    "Aagaard",
+    "Lærkesen",
+]
 GROUPS = ["Jobcenter", "Forsikring", "Jura", "Økonomi", "Sekretariat", "Ydelse"]
-STREETS = ["Vestergade", "Nørregade", "Algade", "Søndergade", "Østerbrogade", "Kongensgade",
-           "Skovvej", "Ålholmvej", "Bredgade", "Torvegade"]
+STREETS = [
+    "Vestergade",
+    "Nørregade",
+    "Algade",
+    "Søndergade",
+    "Østerbrogade",
+    "Kongensgade",
+    "Skovvej",
+    "Ålholmvej",
+    "Bredgade",
+    "Torvegade",
+]
 
 
 def _ascii(text: str) -> str:
@@ -102,11 +180,24 @@ def companies() -> tuple[Company, ...]:
     staff[2] = Employee(**{**staff[2].__dict__, "name": "Anne Jensen", "email": "anne.jensen@kommune-demo.dk"})
     staff[3] = Employee(**{**staff[3].__dict__, "name": "Anne Jensen", "email": "anne.jensen2@kommune-demo.dk"})
     # Names with every Danish letter, for the accent-insensitive search; other services' rights.
-    staff[4] = Employee(**{**staff[4].__dict__, "name": "Åse Ærbø", "email": "aase.aerboe@kommune-demo.dk",
-                           "group": "Jura", "rights": ("lbf.laeseadgang",)})
+    staff[4] = Employee(
+        **{
+            **staff[4].__dict__,
+            "name": "Åse Ærbø",
+            "email": "aase.aerboe@kommune-demo.dk",
+            "group": "Jura",
+            "rights": ("lbf.laeseadgang",),
+        }
+    )
     staff[5] = Employee(**{**staff[5].__dict__, "rights": ("fors.skadeanmelder", "finans.betaler")})
-    admin_row = Employee("Nanna Administrator", "nemid-admin@kommune-demo.dk", "Sekretariat", "Nøglekort",
-                         "Lautrupbjerg 10, 2750 Ballerup", is_admin=True)
+    admin_row = Employee(
+        "Nanna Administrator",
+        "nemid-admin@kommune-demo.dk",
+        "Sekretariat",
+        "Nøglekort",
+        "Lautrupbjerg 10, 2750 Ballerup",
+        is_admin=True,
+    )
     first = Company(
         cvr="12345678",
         name="Demo Kommune",

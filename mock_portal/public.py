@@ -1,4 +1,5 @@
 """The public pages: the front page of medarbejdersignatur.dk and the simple info pages."""
+
 from flask import Blueprint, abort, render_template
 
 bp = Blueprint("public", __name__)

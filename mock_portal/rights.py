@@ -5,6 +5,7 @@ or a service whose ``rights`` can be granted. Right ids are ``<service>.<right>`
 rights under Arbejdsmarkedets Erhvervssikring (id, label, info text) come from the step
 catalogue's rights table, the one source the flows read too.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ class Node:
 
     id: str
     label: str
-    children: tuple["Node", ...] = ()
+    children: tuple[Node, ...] = ()
     rights: tuple[Right, ...] = ()
     open: bool = False
 
@@ -45,7 +46,11 @@ CATALOGUE: tuple[Node, ...] = (
                 "lbf",
                 "Landsbyggefonden",
                 rights=(
-                    Right("lbf.indberetter", "Indberetter", "Må indberette regnskaber og budgetter for boligorganisationen til Landsbyggefonden."),
+                    Right(
+                        "lbf.indberetter",
+                        "Indberetter",
+                        "Må indberette regnskaber og budgetter for boligorganisationen til Landsbyggefonden.",
+                    ),
                     Right("lbf.laeseadgang", "Læseadgang", "Må se boligorganisationens sager hos Landsbyggefonden."),
                 ),
             ),
@@ -58,7 +63,11 @@ CATALOGUE: tuple[Node, ...] = (
             Node(
                 "sm",
                 "Socialministeriet",
-                rights=(Right("sm.tilskudsportal", "Tilskudsportal", "Må søge og administrere tilskud på virksomhedens vegne."),),
+                rights=(
+                    Right(
+                        "sm.tilskudsportal", "Tilskudsportal", "Må søge og administrere tilskud på virksomhedens vegne."
+                    ),
+                ),
             ),
         ),
     ),
@@ -66,8 +75,14 @@ CATALOGUE: tuple[Node, ...] = (
         "forsikringer",
         "Forsikringer",
         rights=(
-            Right("fors.skadeanmelder", "Skadeanmelder", "Må anmelde skader til forsikringsselskabet på virksomhedens vegne."),
-            Right("fors.policeadministrator", "Policeadministrator", "Må se og ændre virksomhedens forsikringspolicer."),
+            Right(
+                "fors.skadeanmelder",
+                "Skadeanmelder",
+                "Må anmelde skader til forsikringsselskabet på virksomhedens vegne.",
+            ),
+            Right(
+                "fors.policeadministrator", "Policeadministrator", "Må se og ændre virksomhedens forsikringspolicer."
+            ),
         ),
     ),
     Node(
@@ -99,8 +114,9 @@ class RightsRuleError(ValueError):
     """A set of rights the rules forbid; the message is Danish, for the administrator."""
 
 
-ONE_AES_RIGHT = ("En medarbejder kan højst have én af rettighederne "
-                 f"{' og '.join(r.portal_label for r in catalogue.rights())}.")
+ONE_AES_RIGHT = (
+    f"En medarbejder kan højst have én af rettighederne {' og '.join(r.portal_label for r in catalogue.rights())}."
+)
 
 
 def validate(right_ids: set[str]) -> set[str]:
@@ -109,7 +125,7 @@ def validate(right_ids: set[str]) -> set[str]:
     unknown = sorted(r for r in right_ids if r not in known)
     if unknown:
         raise RightsRuleError(f"Ukendt rettighed: {', '.join(unknown)}.")
-    if AES_RIGHTS <= right_ids:
+    if right_ids >= AES_RIGHTS:
         raise RightsRuleError(ONE_AES_RIGHT)
     return set(right_ids)
 

@@ -3,6 +3,7 @@
 Every view needs a log-in, and every query is scoped to the administrator's own company: an
 employee id of another company answers 404, on GET and on POST alike.
 """
+
 from __future__ import annotations
 
 import math
@@ -69,9 +70,11 @@ def _employee_or_404(employee_id: int):
     """The employee if it belongs to the logged-in administrator's company, else 404."""
     if employee_id > MAX_ID:  # SQLite integers are 64-bit; a longer id cannot exist
         abort(404)
-    row = get_db().execute(
-        "SELECT * FROM employee WHERE id = ? AND company_id = ?", (employee_id, g.admin["company_id"])
-    ).fetchone()
+    row = (
+        get_db()
+        .execute("SELECT * FROM employee WHERE id = ? AND company_id = ?", (employee_id, g.admin["company_id"]))
+        .fetchone()
+    )
     if row is None:
         abort(404)
     return row
@@ -187,17 +190,34 @@ def employees():
         params + [take, skip],
     ).fetchall()
     # The distinct groups by index seeks, one per group, rather than a pass over every employee.
-    groups = sorted((row[0] for row in db.execute(
-        "WITH RECURSIVE grp (name) AS (SELECT MIN(grp) FROM employee WHERE company_id = :company"
-        " UNION ALL SELECT (SELECT MIN(grp) FROM employee WHERE company_id = :company AND grp > grp.name)"
-        " FROM grp WHERE grp.name IS NOT NULL) SELECT name FROM grp WHERE name IS NOT NULL",
-        {"company": company})), key=lambda grp: (danish_key(grp), grp))
+    groups = sorted(
+        (
+            row[0]
+            for row in db.execute(
+                "WITH RECURSIVE grp (name) AS (SELECT MIN(grp) FROM employee WHERE company_id = :company"
+                " UNION ALL SELECT (SELECT MIN(grp) FROM employee WHERE company_id = :company AND grp > grp.name)"
+                " FROM grp WHERE grp.name IS NOT NULL) SELECT name FROM grp WHERE name IS NOT NULL",
+                {"company": company},
+            )
+        ),
+        key=lambda grp: (danish_key(grp), grp),
+    )
     searching = bool(name or email or group or status != "aktiv")
     query = {"navn": name, "email": email, "gruppe": group, "status": status, "vis": size}
     return render_template(
-        "employees.html", current="employees", rows=rows, total=total, page=page, pages=pages, size=size,
+        "employees.html",
+        current="employees",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        size=size,
         window=page_window(page, pages),
-        sizes=PAGE_SIZES, groups=groups, statuses=STATUSES, searching=searching, query=query,
+        sizes=PAGE_SIZES,
+        groups=groups,
+        statuses=STATUSES,
+        searching=searching,
+        query=query,
     )
 
 
@@ -249,9 +269,15 @@ def _validate_employee(form) -> tuple[dict, list[str]]:
 
 def _email_taken(employee, email: str) -> bool:
     """Another employee of the same company has this e-mail address (in any case)."""
-    return get_db().execute(
-        "SELECT 1 FROM employee WHERE company_id = ? AND id != ? AND lower(email) = lower(?)",
-        (employee["company_id"], employee["id"], email)).fetchone() is not None
+    return (
+        get_db()
+        .execute(
+            "SELECT 1 FROM employee WHERE company_id = ? AND id != ? AND lower(email) = lower(?)",
+            (employee["company_id"], employee["id"], email),
+        )
+        .fetchone()
+        is not None
+    )
 
 
 @bp.route("/medarbejdere/<int:employee_id>", methods=("GET", "POST"))
@@ -260,8 +286,12 @@ def employee(employee_id):
     """ADMINISTRÉR MEDARBEJDER: the form and HÆNDELSER OG RETTIGHEDER FOR <navn>."""
     person = _employee_or_404(employee_id)
     errors: list[str] = []
-    values = {"name": person["name"], "email": person["email"], "address": person["address"],
-              "is_admin": bool(person["is_admin"])}
+    values = {
+        "name": person["name"],
+        "email": person["email"],
+        "address": person["address"],
+        "is_admin": bool(person["is_admin"]),
+    }
     status = 200
     if request.method == "POST":
         values, errors = _validate_employee(request.form)
@@ -270,19 +300,36 @@ def employee(employee_id):
         if errors:
             status = 400
         else:
-            labels = {"name": "Navn", "email": "E-mail-adresse", "address": "Adresse", "is_admin": "NemID administrator"}
+            labels = {
+                "name": "Navn",
+                "email": "E-mail-adresse",
+                "address": "Adresse",
+                "is_admin": "NemID administrator",
+            }
             db = get_db()
             with write_transaction(db):  # the version check and the write are one step
                 person = _employee_or_404(employee_id)
                 if request.form.get("version", "") != str(person["data_version"]):
-                    flash(f"Oplysningerne om {person['name']} er ændret af en anden, efter du åbnede siden. "
-                          "Intet er gemt. Genindlæs siden, og ret oplysningerne igen.", "error")
-                    values = {"name": person["name"], "email": person["email"], "address": person["address"],
-                              "is_admin": bool(person["is_admin"])}
-                    return render_template("employee.html", current="employees", person=person, values=values,
-                                           errors=[]), 409
-                old = {"name": person["name"], "email": person["email"], "address": person["address"],
-                       "is_admin": bool(person["is_admin"])}
+                    flash(
+                        f"Oplysningerne om {person['name']} er ændret af en anden, efter du åbnede siden. "
+                        "Intet er gemt. Genindlæs siden, og ret oplysningerne igen.",
+                        "error",
+                    )
+                    values = {
+                        "name": person["name"],
+                        "email": person["email"],
+                        "address": person["address"],
+                        "is_admin": bool(person["is_admin"]),
+                    }
+                    return render_template(
+                        "employee.html", current="employees", person=person, values=values, errors=[]
+                    ), 409
+                old = {
+                    "name": person["name"],
+                    "email": person["email"],
+                    "address": person["address"],
+                    "is_admin": bool(person["is_admin"]),
+                }
                 changed = [key for key in labels if values[key] != old[key]]
                 if changed:
                     db.execute(
@@ -313,7 +360,8 @@ def rights(employee_id):
         try:
             if not person["active"]:  # deleted: a right on it would be a right nobody sees or revokes
                 raise catalogue.RightsRuleError(
-                    f"{person['name']} er slettet (inaktiv). Rettigheder gives kun til aktive medarbejdere.")
+                    f"{person['name']} er slettet (inaktiv). Rettigheder gives kun til aktive medarbejdere."
+                )
             catalogue.validate(wanted)
         except catalogue.RightsRuleError as refusal:
             flash(str(refusal), "error")
@@ -321,20 +369,34 @@ def rights(employee_id):
         else:
             db = get_db()
             with write_transaction(db):  # serialise saves: the version check and write are one step
-                current, active = db.execute("SELECT rights_version, active FROM employee WHERE id = ?",
-                                             (employee_id,)).fetchone()
+                current, active = db.execute(
+                    "SELECT rights_version, active FROM employee WHERE id = ?", (employee_id,)
+                ).fetchone()
                 if version != str(current) or not active:  # changed, or deleted, since the page was read
-                    flash("Rettighederne er ændret af en anden, efter du åbnede siden. Genindlæs siden, "
-                          "og gem dine ændringer igen.", "error")
-                    return render_template("rights.html", current="employees", person=person,
-                                           tree=catalogue.CATALOGUE, held=_held(employee_id), version=current), 409
+                    flash(
+                        "Rettighederne er ændret af en anden, efter du åbnede siden. Genindlæs siden, "
+                        "og gem dine ændringer igen.",
+                        "error",
+                    )
+                    return render_template(
+                        "rights.html",
+                        current="employees",
+                        person=person,
+                        tree=catalogue.CATALOGUE,
+                        held=_held(employee_id),
+                        version=current,
+                    ), 409
                 # Only rights the catalogue knows take part: one of a service since removed from the
                 # catalogue is not on the page, so its absence from the form is no wish to revoke it.
                 before = _held(employee_id) & catalogue.all_rights().keys()
                 for right_id in sorted(wanted - before):
-                    db.execute("INSERT INTO employee_right (employee_id, right_id) VALUES (?, ?)", (employee_id, right_id))
+                    db.execute(
+                        "INSERT INTO employee_right (employee_id, right_id) VALUES (?, ?)", (employee_id, right_id)
+                    )
                 for right_id in sorted(before - wanted):
-                    db.execute("DELETE FROM employee_right WHERE employee_id = ? AND right_id = ?", (employee_id, right_id))
+                    db.execute(
+                        "DELETE FROM employee_right WHERE employee_id = ? AND right_id = ?", (employee_id, right_id)
+                    )
                 changes = catalogue.describe_change(before, wanted)
                 for text in changes:
                     _event(person, text)
@@ -342,8 +404,14 @@ def rights(employee_id):
                     db.execute("UPDATE employee SET rights_version = rights_version + 1 WHERE id = ?", (employee_id,))
             flash(f"Rettighederne er gemt for {person['name']}.", "success")
             return redirect(url_for("selvbetjening.rights", employee_id=employee_id))
-    return render_template("rights.html", current="employees", person=person, tree=catalogue.CATALOGUE,
-                           held=shown, version=person["rights_version"]), status
+    return render_template(
+        "rights.html",
+        current="employees",
+        person=person,
+        tree=catalogue.CATALOGUE,
+        held=shown,
+        version=person["rights_version"],
+    ), status
 
 
 @bp.route("/medarbejdere/<int:employee_id>/haendelser")
@@ -361,8 +429,15 @@ def events(employee_id):
         "SELECT * FROM event WHERE employee_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
         (employee_id, EVENTS_PAGE, (page - 1) * EVENTS_PAGE),
     ).fetchall()
-    return render_template("events.html", current="employees", person=person, events=rows, page=page,
-                           pages=pages, window=page_window(page, pages))
+    return render_template(
+        "events.html",
+        current="employees",
+        person=person,
+        events=rows,
+        page=page,
+        pages=pages,
+        window=page_window(page, pages),
+    )
 
 
 @bp.route("/medarbejdere/<int:employee_id>/slet", methods=("GET", "POST"))

@@ -6,8 +6,10 @@ log-af). Rows are stored through ``db.get_db()``: in training mode, in the train
 Config: ``SESSION_IDLE_MINUTES`` (30), ``SESSION_MAX_HOURS`` (8), ``SESAG_COOKIE_SECURE``
 (None: Secure exactly when the request came over https, also through a proxy).
 """
+
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
@@ -99,12 +101,17 @@ class ServerSideSessions(SessionInterface):
             db.update_session(_key(session.sid), admin_id, self.serializer.dumps(dict(session)))
             return
         else:
-            try:
+            # best effort: a read-only moment must not turn a page into an error
+            with contextlib.suppress(sqlite3.Error):
                 db.touch_session(_key(session.sid))
-            except sqlite3.Error:  # best effort: a read-only moment must not turn a page into an error
-                pass
             return
         secure = app.config.get("SESAG_COOKIE_SECURE")
-        response.set_cookie(name, session.sid, domain=domain, path=path, httponly=self.get_cookie_httponly(app),
-                            samesite=self.get_cookie_samesite(app),
-                            secure=request.is_secure if secure is None else bool(secure))
+        response.set_cookie(
+            name,
+            session.sid,
+            domain=domain,
+            path=path,
+            httponly=self.get_cookie_httponly(app),
+            samesite=self.get_cookie_samesite(app),
+            secure=request.is_secure if secure is None else bool(secure),
+        )

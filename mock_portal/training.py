@@ -13,8 +13,10 @@ page and frames what to click next ('Vis hvor', static/training.js). Which scene
 detours and every sentence come from the step catalogue (``catalogue/training.toml``): this
 module only looks them up. ``/oevelse/oversigt`` shows a trainer every trainee's progress.
 """
+
 from __future__ import annotations
 
+import contextlib
 import hmac
 import os
 import re
@@ -27,8 +29,18 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, g, has_request_context, redirect, render_template, request,
-                   session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.utils import redirect as wsgi_redirect
 from werkzeug.wrappers import Request
@@ -64,6 +76,7 @@ def se_sag_rights() -> dict[str, catalogue.Right]:
 
 
 # --- sandboxes -------------------------------------------------------------------------------
+
 
 class NoRoom(Exception):
     """No sandbox can be made now: every one is in use (503), or this client made too many (429)."""
@@ -103,8 +116,15 @@ class Sandboxes:
     ``per_client`` sandboxes per ``window`` seconds.
     """
 
-    def __init__(self, folder: Path, max_count: int, max_age: float, idle: float = 3600,
-                 per_client: int = 20, window: float = 600):
+    def __init__(
+        self,
+        folder: Path,
+        max_count: int,
+        max_age: float,
+        idle: float = 3600,
+        per_client: int = 20,
+        window: float = 600,
+    ):
         self.folder = folder
         self.max_count = max_count
         self.max_age = max_age
@@ -124,10 +144,8 @@ class Sandboxes:
 
     def touch(self, sandbox_id: str) -> None:
         """Mark the sandbox as in use now."""
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.utime(self.path(sandbox_id))
-        except FileNotFoundError:
-            pass
 
     def all(self) -> list[tuple[str, Path]]:
         """(id, file) of every sandbox."""
@@ -169,11 +187,17 @@ class Sandboxes:
             partial = target.with_suffix(".tmp")
             shutil.copyfile(self.template, partial)
             with _connect(partial) as db:
-                held = [row[0] for row in db.execute(
-                    "SELECT right_id FROM employee_right WHERE employee_id = ? ORDER BY right_id", (employee_id,))]
+                held = [
+                    row[0]
+                    for row in db.execute(
+                        "SELECT right_id FROM employee_right WHERE employee_id = ? ORDER BY right_id", (employee_id,)
+                    )
+                ]
                 db.executescript(TASK_SCHEMA)
-                db.execute("INSERT INTO oevelse (employee_id, right_id, start_rights, started) VALUES (?, ?, ?, ?)",
-                           (employee_id, right_id, " ".join(held), time.time()))
+                db.execute(
+                    "INSERT INTO oevelse (employee_id, right_id, start_rights, started) VALUES (?, ?, ?, ?)",
+                    (employee_id, right_id, " ".join(held), time.time()),
+                )
             os.replace(partial, target)  # a reset swaps the whole file at once
         return sandbox_id
 
@@ -266,18 +290,24 @@ class SandboxGuard:
         request_ = Request(environ)
         raw = request_.cookies.get(COOKIE)
         static = request_.path.startswith(f"{self.app.static_url_path}/")
-        if raw and not static and _sandbox_of(raw, _serializer(self.app.secret_key),
-                                              self.app.extensions["sesag.training"]) is None:
+        if (
+            raw
+            and not static
+            and _sandbox_of(raw, _serializer(self.app.secret_key), self.app.extensions["sesag.training"]) is None
+        ):
             response = wsgi_redirect(f"{request_.script_root}/oevelse?slut=1", 303)
             response.delete_cookie(COOKIE)
-            response.delete_cookie(self.app.config["SESSION_COOKIE_NAME"],
-                                   path=self.app.config.get("SESSION_COOKIE_PATH") or "/",
-                                   domain=self.app.config.get("SESSION_COOKIE_DOMAIN"))
+            response.delete_cookie(
+                self.app.config["SESSION_COOKIE_NAME"],
+                path=self.app.config.get("SESSION_COOKIE_PATH") or "/",
+                domain=self.app.config.get("SESSION_COOKIE_DOMAIN"),
+            )
             return response(environ, start_response)
         return self.wsgi_app(environ, start_response)
 
 
 # --- the exercise ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Task:
@@ -317,9 +347,18 @@ def read_task(db: sqlite3.Connection) -> Task | None:
         return None
     rights = se_sag_rights()
     other_id = next(r for r in rights if r != row["right_id"])
-    return Task(row["employee_id"], row["name"], row["right_id"], rights[row["right_id"]].portal_label,
-                other_id, rights[other_id].portal_label, frozenset(row["start_rights"].split()),
-                row["started"], row["finished"], row["trin"])
+    return Task(
+        row["employee_id"],
+        row["name"],
+        row["right_id"],
+        rights[row["right_id"]].portal_label,
+        other_id,
+        rights[other_id].portal_label,
+        frozenset(row["start_rights"].split()),
+        row["started"],
+        row["finished"],
+        row["trin"],
+    )
 
 
 def current_task() -> Task | None:
@@ -332,19 +371,26 @@ def check(task: Task, db: sqlite3.Connection | None = None) -> Result:
     """Does the employee hold the intended right, and not both Se Sag rights (nor anything extra)?"""
     db = db or get_db()
     results = catalogue.training().results
-    held = {row[0] for row in db.execute("SELECT right_id FROM employee_right WHERE employee_id = ?", (task.employee_id,))}
+    held = {
+        row[0] for row in db.execute("SELECT right_id FROM employee_right WHERE employee_id = ?", (task.employee_id,))
+    }
     labels = {right_id: right.label for right_id, right in portal_rights.all_rights().items()}
     shown = tuple(sorted(labels.get(r, r) for r in held))
     saved = db.execute("SELECT 1 FROM oevelse_gemt WHERE employee_id = ?", (task.employee_id,)).fetchone() is not None
-    others = [row[0] for row in db.execute(
-        "SELECT DISTINCT e.name FROM oevelse_gemt s JOIN employee e ON e.id = s.employee_id"
-        " WHERE s.employee_id != ? ORDER BY e.name", (task.employee_id,))]
+    others = [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT e.name FROM oevelse_gemt s JOIN employee e ON e.id = s.employee_id"
+            " WHERE s.employee_id != ? ORDER BY e.name",
+            (task.employee_id,),
+        )
+    ]
     note = results["note"].format(others=", ".join(others)) if others else ""
     extras = sorted(labels.get(r, r) for r in held - task.start_rights - portal_rights.AES_RIGHTS)
     words = {**task.words(), "extras": ", ".join(extras)}
     if not saved:
         verdict = "not_saved"
-    elif portal_rights.AES_RIGHTS <= held:
+    elif held >= portal_rights.AES_RIGHTS:
         verdict = "both"
     elif task.other_id in held:
         verdict = "other"
@@ -388,8 +434,9 @@ CONDITIONS = {
     "logged_in": lambda task: g.get("admin") is not None,
     "logged_out": lambda task: g.get("admin") is None,
     "other_employee": _other_employee,
-    "both_ticked": lambda task: request.method == "POST"
-    and portal_rights.AES_RIGHTS <= set(request.form.getlist("right")),
+    "both_ticked": lambda task: (
+        request.method == "POST" and set(request.form.getlist("right")) >= portal_rights.AES_RIGHTS
+    ),
 }
 
 
@@ -428,8 +475,13 @@ def hint_for(task: Task) -> Hint | None:
     for detour in specific + ([] if screen else fallback):
         if detour.matches(endpoint) and CONDITIONS[detour.when](task):
             scene = data.scenes[detour.back_to]
-            return Hint(scene, scene.caption["da"], detour.text.format(**words), _link(detour, task, words),
-                        detour.extra.format(**words))
+            return Hint(
+                scene,
+                scene.caption["da"],
+                detour.text.format(**words),
+                _link(detour, task, words),
+                detour.extra.format(**words),
+            )
     scene = data.scene_on(screen)
     do = scene.caption["da"]
     targets = tuple(t.filled(**task.words()) for t in screen.targets)
@@ -484,13 +536,19 @@ def remember(response):
     answers it with a redirect)."""
     if session and SESSION_BINDING not in session:
         session[SESSION_BINDING] = current_sandbox() or ""
-    if (current_sandbox() and request.endpoint == "selvbetjening.rights" and request.method == "POST"
-            and g.get("admin") is not None and response.status_code in (302, 303)):
+    if (
+        current_sandbox()
+        and request.endpoint == "selvbetjening.rights"
+        and request.method == "POST"
+        and g.get("admin") is not None
+        and response.status_code in (302, 303)
+    ):
         get_db().execute("INSERT INTO oevelse_gemt (employee_id) VALUES (?)", (request.view_args["employee_id"],))
     return response
 
 
 # --- views -----------------------------------------------------------------------------------
+
 
 def _choices() -> list[sqlite3.Row]:
     """Employees of the first demo company who hold neither Se Sag right: candidates for the task."""
@@ -510,8 +568,9 @@ def _start(employee_id: int, right_id: str, sandbox_id: str | None = None):
         return render_template("error.html", title="Ingen plads til øvelsen", message=str(full)), full.status
     session.clear()  # log out: the exercise starts at Trin 1, in the sandbox
     response = redirect(url_for("public.front"))
-    response.set_cookie(COOKIE, _serializer().dumps(sandbox_id), httponly=True, samesite="Lax",
-                        secure=request.is_secure)
+    response.set_cookie(
+        COOKIE, _serializer().dumps(sandbox_id), httponly=True, samesite="Lax", secure=request.is_secure
+    )
     return response
 
 
@@ -520,9 +579,15 @@ def _start(employee_id: int, right_id: str, sandbox_id: str | None = None):
 def start_page():
     """Choose the task; or, during an exercise, start again or stop."""
     admin = demo_data.companies()[0].admin
-    return render_template("training_start.html", choices=_choices(), rights=se_sag_rights(),
-                           rule=catalogue.guide_text("da")["rule"], admin=admin, default_name="Medlem - Lra",
-                           ended="slut" in request.args)
+    return render_template(
+        "training_start.html",
+        choices=_choices(),
+        rights=se_sag_rights(),
+        rule=catalogue.guide_text("da")["rule"],
+        admin=admin,
+        default_name="Medlem - Lra",
+        ended="slut" in request.args,
+    )
 
 
 @bp.route("/start", methods=("POST",))
@@ -530,8 +595,12 @@ def start():
     """A new sandbox with the chosen task; the trainee begins on the front page, logged out."""
     right_id = request.form.get("rettighed", "")
     raw_employee = request.form.get("medarbejder", "")
-    valid = (right_id in se_sag_rights() and raw_employee.isascii() and raw_employee.isdigit()
-             and len(raw_employee) <= MAX_EMPLOYEE_DIGITS)
+    valid = (
+        right_id in se_sag_rights()
+        and raw_employee.isascii()
+        and raw_employee.isdigit()
+        and len(raw_employee) <= MAX_EMPLOYEE_DIGITS
+    )
     if not valid or int(raw_employee) not in {row["id"] for row in _choices()}:
         abort(400, description="Vælg en medarbejder og en af rettighederne Sagsbehandler og Kommunal sagsbehandler.")
     old = current_sandbox()
@@ -574,6 +643,7 @@ def result():
 
 # --- the trainer's overview ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Progress:
     """One trainee's row of the overview."""
@@ -595,14 +665,16 @@ def progress() -> list[Progress]:
             continue
         if task is not None:
             end = task.finished or time.time()
-            rows.append(Progress(task.text, task.step, task.finished is not None,
-                                 round((end - task.started) / 60)))
+            rows.append(Progress(task.text, task.step, task.finished is not None, round((end - task.started) / 60)))
     return sorted(rows, key=lambda row: (row.finished, row.task))
 
 
 def _trainer_token() -> str:
-    return hmac.new(current_app.secret_key.encode() if isinstance(current_app.secret_key, str)
-                    else current_app.secret_key, current_app.config["TRAINER_CODE"].encode(), "sha256").hexdigest()
+    return hmac.new(
+        current_app.secret_key.encode() if isinstance(current_app.secret_key, str) else current_app.secret_key,
+        current_app.config["TRAINER_CODE"].encode(),
+        "sha256",
+    ).hexdigest()
 
 
 @bp.route("/oversigt", methods=("GET", "POST"))
@@ -616,8 +688,9 @@ def overview():
         code = request.form.get("kode", "")
         if hmac.compare_digest(code.encode(), current_app.config["TRAINER_CODE"].encode()):
             response = redirect(url_for("training.overview"))
-            response.set_cookie(TRAINER_COOKIE, _trainer_token(), httponly=True, samesite="Strict",
-                                secure=request.is_secure)
+            response.set_cookie(
+                TRAINER_COOKIE, _trainer_token(), httponly=True, samesite="Strict", secure=request.is_secure
+            )
             return response
         wrong = True
     if not hmac.compare_digest(request.cookies.get(TRAINER_COOKIE, ""), _trainer_token()):
@@ -630,8 +703,11 @@ def init_app(app) -> None:
     config = app.config
     folder = config.get("TRAINING_FOLDER") or str(Path(config["DATABASE"]).parent / "oevelse")
     app.extensions["sesag.training"] = Sandboxes(
-        Path(folder), int(config.get("TRAINING_MAX_SANDBOXES", 200)), float(config.get("TRAINING_MAX_AGE", 24 * 3600)),
-        idle=float(config.get("TRAINING_IDLE", 3600)), per_client=int(config.get("TRAINING_STARTS_PER_CLIENT", 20)),
+        Path(folder),
+        int(config.get("TRAINING_MAX_SANDBOXES", 200)),
+        float(config.get("TRAINING_MAX_AGE", 24 * 3600)),
+        idle=float(config.get("TRAINING_IDLE", 3600)),
+        per_client=int(config.get("TRAINING_STARTS_PER_CLIENT", 20)),
         window=float(config.get("TRAINING_CLIENT_WINDOW", 600)),
     )
     config.setdefault("TRAINER_CODE", f"{secrets.randbelow(10**6):06d}")

@@ -11,22 +11,22 @@ rows in the test's database. ``require`` is how a test asks for what lies outsid
 file beside the checkout, an optional package): missing, it skips locally. Under CI=true every skip
 is a failure that gives the skip's reason.
 """
+
 from __future__ import annotations
 
 import importlib
 import os
-import re
 import shutil
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from jinja2 import BytecodeCache
+from portal_html import demo_key_shown, form_token, key_code_shown
 from werkzeug.security import generate_password_hash
 
 from mock_portal import create_app, demo_data
 from mock_portal.db import get_db, reset_demo_database
-from portal_html import demo_key_shown, form_token, key_code_shown
 
 FIXED_NOW = "2026-01-15T10:00:00+01:00"
 TEST_CONFIG = {
@@ -68,8 +68,10 @@ def seeded_database(tmp_path_factory):
         # Same algorithm, fewer rounds: check_password_hash still runs for real.
         db = get_db()
         for user, password in DEMO_PASSWORDS.items():
-            db.execute("UPDATE admin SET password_hash = ? WHERE user_id = ?",
-                       (generate_password_hash(password, method="pbkdf2:sha256:1000"), user))
+            db.execute(
+                "UPDATE admin SET password_hash = ? WHERE user_id = ?",
+                (generate_password_hash(password, method="pbkdf2:sha256:1000"), user),
+            )
     return path
 
 
@@ -121,11 +123,14 @@ class AuthActions:
     def start(self, user="admin", password=None):
         """Step one (GET the form, read its token, 'Næste'). ``password`` None: the user's demo one."""
         page = self.client.get("/log-paa").get_data(as_text=True)
-        return self.client.post("/log-paa", data={
-            "csrf_token": form_token(page),
-            "bruger_id": user,
-            "adgangskode": DEMO_PASSWORDS.get(user, "") if password is None else password,
-        })
+        return self.client.post(
+            "/log-paa",
+            data={
+                "csrf_token": form_token(page),
+                "bruger_id": user,
+                "adgangskode": DEMO_PASSWORDS.get(user, "") if password is None else password,
+            },
+        )
 
     def key_code(self) -> str:
         """The key number the key-card page shows now (after step one)."""
@@ -250,8 +255,11 @@ def add_employee(app):
 
     def run(name, email="x@example.dk", group="Jura", company=1, active=1):
         with app.app_context():
-            get_db().execute("INSERT INTO employee (company_id, name, email, grp, signature, address, active)"
-                             " VALUES (?, ?, ?, ?, 'Nøglekort', 'Vej 1', ?)", (company, name, email, group, active))
+            get_db().execute(
+                "INSERT INTO employee (company_id, name, email, grp, signature, address, active)"
+                " VALUES (?, ?, ?, ?, 'Nøglekort', 'Vej 1', ?)",
+                (company, name, email, group, active),
+            )
 
     return run
 

@@ -1,5 +1,6 @@
 """The animated walkthrough: a captioned still per scene, held as long as its caption takes to
 read, then a zoom into its targets and a pointer that moves to each and clicks."""
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,12 @@ def shot(path: Path, index: int, size=(1280, 900)) -> Path:
 @pytest.fixture
 def frames(tmp_path) -> list[Frame]:
     return [
-        Frame(image=shot(tmp_path / f"{scene.id}.png", i), title=step.title("da"), caption=scene.caption["da"],
-              seconds=3 + i * 0.5)
+        Frame(
+            image=shot(tmp_path / f"{scene.id}.png", i),
+            title=step.title("da"),
+            caption=scene.caption["da"],
+            seconds=3 + i * 0.5,
+        )
         for i, (step, scene) in enumerate(SCENES)
     ]
 
@@ -69,7 +74,9 @@ def test_caption_title_and_text_are_drawn(frames, monkeypatch):
     joined = " ".join(drawn)
     for step, scene in SCENES:
         assert step.title("da") in drawn
-        assert " ".join(scene.caption["da"].split()) in joined or all(word in joined for word in scene.caption["da"].split())
+        assert " ".join(scene.caption["da"].split()) in joined or all(
+            word in joined for word in scene.caption["da"].split()
+        )
 
 
 def test_caption_pixels_differ_from_a_blank_band(frames):
@@ -83,8 +90,12 @@ def test_caption_pixels_differ_from_a_blank_band(frames):
     box = (0, top, animation.WIDTH, with_text.height - animation.PROGRESS_HEIGHT)
     assert ImageChops.difference(with_text.crop(box), without.crop(box)).getbbox() is not None
     # ... and the screenshot above the band is the same either way.
-    assert ImageChops.difference(with_text.crop((0, 0, animation.WIDTH, shot_height)),
-                                 without.crop((0, 0, animation.WIDTH, shot_height))).getbbox() is None
+    assert (
+        ImageChops.difference(
+            with_text.crop((0, 0, animation.WIDTH, shot_height)), without.crop((0, 0, animation.WIDTH, shot_height))
+        ).getbbox()
+        is None
+    )
 
 
 def test_long_captions_wrap_inside_the_frame():
@@ -152,8 +163,14 @@ TARGET = (400.0, 300.0, 120.0, 30.0)  # x, y, width, height in the 1280 x 900 sc
 
 
 def scene_with(tmp_path, targets=(TARGET,), clicks=True) -> Frame:
-    return Frame(image=shot(tmp_path / "t.png", 0), title="Trin 3", caption="Klik på blyanten.", seconds=3.0,
-                 targets=targets, clicks=clicks)
+    return Frame(
+        image=shot(tmp_path / "t.png", 0),
+        title="Trin 3",
+        caption="Klik på blyanten.",
+        seconds=3.0,
+        targets=targets,
+        clicks=clicks,
+    )
 
 
 def test_a_scene_is_its_still_then_the_zoom_then_the_pointer_clicking(tmp_path):
@@ -175,8 +192,9 @@ def test_the_zoom_magnifies_the_targets(tmp_path):
     frame = scene_with(tmp_path)
     images, _, _ = animation.timeline([frame])
     shot_height = animation.scaled_height([frame])
-    assert ImageChops.difference(images[0].crop((0, 0, animation.WIDTH, shot_height)),
-                                 images[1].crop((0, 0, animation.WIDTH, shot_height))).getbbox()
+    assert ImageChops.difference(
+        images[0].crop((0, 0, animation.WIDTH, shot_height)), images[1].crop((0, 0, animation.WIDTH, shot_height))
+    ).getbbox()
     box = animation.zoom_box((TARGET,), (1280, 900))
     assert (box[2] - box[0], box[3] - box[1]) == (640, 450)  # 2x, the screenshot's shape
     assert box[0] <= TARGET[0] and box[2] >= TARGET[0] + TARGET[2]

@@ -1,4 +1,5 @@
 """Finding and launching Chromium, without starting one."""
+
 import pytest
 
 from flows import browser
@@ -151,15 +152,19 @@ def test_connect_argument_and_remote_block_win_over_the_environment(recording, m
         browser.open_browser(recording)
     browser.open_browser(recording)
     assert [options["endpoint"] for _, options in recording.chromium.calls] == [
-        "ws://given/", "ws://command-option/", "ws://from-env/"]
+        "ws://given/",
+        "ws://command-option/",
+        "ws://from-env/",
+    ]
 
 
 def test_a_server_that_does_not_answer_is_one_clear_line(recording):
     recording.chromium.refuse = True
     with pytest.raises(browser.BrowserNotFound) as refused:
         browser.open_browser(recording, connect="ws://127.0.0.1:9/")
-    assert str(refused.value) == ("cannot connect to the browser server ws://127.0.0.1:9/: "
-                                  "WebSocket error: connect ECONNREFUSED 127.0.0.1:9")
+    assert str(refused.value) == (
+        "cannot connect to the browser server ws://127.0.0.1:9/: WebSocket error: connect ECONNREFUSED 127.0.0.1:9"
+    )
 
 
 def test_guide_connect_option_reaches_open_browser(monkeypatch, tmp_path):

@@ -1,4 +1,5 @@
 """sesag bulk without a browser: the report as it goes, the queue of workers, the table, the exit code."""
+
 import json
 import signal
 
@@ -12,8 +13,16 @@ from flows.sheets import BadRow, Row
 
 
 def _result(line, status="ok", result="granted", changed=True):
-    return RowResult(line=line, employee=f"e{line}", right="sagsbehandler", action="grant",
-                     status=status, result=result, message=f"m{line}", changed=changed)
+    return RowResult(
+        line=line,
+        employee=f"e{line}",
+        right="sagsbehandler",
+        action="grant",
+        status=status,
+        result=result,
+        message=f"m{line}",
+        changed=changed,
+    )
 
 
 def _rows(count):
@@ -54,6 +63,7 @@ def _fake_grant(done: list):
         session_.current = employee
         done.append(employee)
         return grant.Outcome(employee=employee, right=right, action="grant", result="granted", changed=True)
+
     return fake_grant_right
 
 
@@ -89,7 +99,11 @@ def test_a_refused_row_names_the_employee_found(monkeypatch):
     monkeypatch.setattr(bulk.grants, "grant_right", refuse)
     [result] = run_rows(_FakeSession(), _rows(1))
     assert (result.status, result.result, result.name, result.email) == (
-        "failed", "refused-one-right-rule", "Medlem - Lra", "lra@nets.dk")
+        "failed",
+        "refused-one-right-rule",
+        "Medlem - Lra",
+        "lra@nets.dk",
+    )
 
 
 def test_portal_down_marks_the_rows_after_it_not_run(monkeypatch):
@@ -103,8 +117,12 @@ def test_portal_down_marks_the_rows_after_it_not_run(monkeypatch):
 
 
 def test_the_queue_keeps_an_employees_rows_together_and_in_order():
-    rows = [Row(2, "a@x.dk", "sagsbehandler"), Row(3, "b@x.dk", "sagsbehandler"),
-            Row(4, "A@x.dk", "sagsbehandler", "revoke"), Row(5, "c@x.dk", "sagsbehandler")]
+    rows = [
+        Row(2, "a@x.dk", "sagsbehandler"),
+        Row(3, "b@x.dk", "sagsbehandler"),
+        Row(4, "A@x.dk", "sagsbehandler", "revoke"),
+        Row(5, "c@x.dk", "sagsbehandler"),
+    ]
     run = bulk.Run(rows)
     assert [[row.line for row in group] for group in run.queue] == [[2, 4], [3], [5]]
 
@@ -120,8 +138,12 @@ def test_summary_table_lists_every_line():
 def test_exit_codes():
     assert exit_code([_result(1)]) == 0
     assert exit_code([_result(1), _result(2, status="failed", result="unknown-employee")]) == 1
-    assert exit_code([_result(1, status="failed", result="portal-unavailable"),
-                      _result(2, status="not-run", result="not-run")]) == 5
+    assert (
+        exit_code(
+            [_result(1, status="failed", result="portal-unavailable"), _result(2, status="not-run", result="not-run")]
+        )
+        == 5
+    )
     assert exit_code([_result(1, status="failed", result="login-failed")]) == 6
     assert exit_code([_result(1), _result(2, status="not-run", result="not-run")]) == 1
 

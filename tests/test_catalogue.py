@@ -1,5 +1,6 @@
 """The step catalogue (catalogue/): one loader, the rights table the portal and the flows derive
 from, training's data checked against the scenes, and no Flask or Playwright in it."""
+
 import subprocess
 import sys
 import tomllib
@@ -10,9 +11,17 @@ import catalogue
 from mock_portal import rights as portal_rights
 
 
-@pytest.mark.parametrize("name", ["kommunal-sagsbehandler", "aes.kommunal_sagsbehandler", "Kommunal sagsbehandler",
-                                  "KOMMUNAL_SAGSBEHANDLER", "  kommunal   sagsbehandler ",
-                                  "Kommunal sagsbehandler (municipal case officer)"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "kommunal-sagsbehandler",
+        "aes.kommunal_sagsbehandler",
+        "Kommunal sagsbehandler",
+        "KOMMUNAL_SAGSBEHANDLER",
+        "  kommunal   sagsbehandler ",
+        "Kommunal sagsbehandler (municipal case officer)",
+    ],
+)
 def test_right_resolves_a_key_a_portal_id_or_a_label(name):
     assert catalogue.right(name).key == "kommunal-sagsbehandler"
 
@@ -26,7 +35,7 @@ def test_the_portals_tree_carries_the_catalogues_rights():
     known = portal_rights.all_rights()
     for right in catalogue.rights():
         assert (known[right.portal_id].label, known[right.portal_id].info) == (right.portal_label, right.who["da"])
-    assert portal_rights.AES_RIGHTS == {r.portal_id for r in catalogue.rights()}
+    assert {r.portal_id for r in catalogue.rights()} == portal_rights.AES_RIGHTS
 
 
 def test_the_rights_page_shows_the_catalogues_texts(logged_in, client):
@@ -56,7 +65,10 @@ def _training_data() -> dict:
 def test_a_scene_with_nothing_to_click_is_an_error_naming_file_and_scene():
     data = _training_data()
     data["screens"]["employee"]["targets"] = []
-    with pytest.raises(catalogue.CatalogueError, match=r"^training\.toml: scene 'trin-4-medarbejder' \(screen 'employee'\) has no action"):
+    with pytest.raises(
+        catalogue.CatalogueError,
+        match=r"^training\.toml: scene 'trin-4-medarbejder' \(screen 'employee'\) has no action",
+    ):
         catalogue.load_training(data, catalogue.scenes())
 
 
@@ -70,7 +82,10 @@ def test_a_scene_whose_screen_is_missing_is_an_error():
 def test_a_detour_to_a_scene_that_does_not_exist_is_an_error_naming_file_and_scene():
     data = _training_data()
     data["detours"][0]["back_to"] = "trin-9-findes-ikke"
-    with pytest.raises(catalogue.CatalogueError, match=r"^training\.toml: .*scene 'trin-9-findes-ikke', which vejledning\.toml does not have"):
+    with pytest.raises(
+        catalogue.CatalogueError,
+        match=r"^training\.toml: .*scene 'trin-9-findes-ikke', which vejledning\.toml does not have",
+    ):
         catalogue.load_training(data, catalogue.scenes())
 
 
@@ -88,7 +103,9 @@ def test_an_unknown_condition_or_placeholder_is_an_error():
         catalogue.load_training(data, catalogue.scenes())
     data = _training_data()
     data["results"]["ok"] = "Godt klaret, {name}!"
-    with pytest.raises(catalogue.CatalogueError, match=r"^training\.toml: results\.ok uses the unknown placeholder \{name\}"):
+    with pytest.raises(
+        catalogue.CatalogueError, match=r"^training\.toml: results\.ok uses the unknown placeholder \{name\}"
+    ):
         catalogue.load_training(data, catalogue.scenes())
 
 
@@ -113,15 +130,20 @@ def test_each_scene_is_found_on_its_screens_endpoints():
         assert all(data.screen_of(endpoint) == screen for endpoint in screen.endpoints)
 
 
-@pytest.mark.parametrize("package, forbidden", [("catalogue", ("flask", "playwright", "flows", "mock_portal")),
-                                                ("mock_portal", ("playwright", "flows"))])
+@pytest.mark.parametrize(
+    "package, forbidden",
+    [("catalogue", ("flask", "playwright", "flows", "mock_portal")), ("mock_portal", ("playwright", "flows"))],
+)
 def test_imports_stay_on_their_side(package, forbidden):
     """The catalogue is neutral; the portal (with training mode on) never imports the flows."""
-    code = (f"import sys, {package}\n"
-            "if hasattr(sys.modules['mock_portal'] if 'mock_portal' in sys.modules else None, 'create_app'):\n"
-            "    app = sys.modules['mock_portal'].create_app({'TRAINING': True, 'SECRET_KEY': 'x',"
-            " 'DATABASE': sys.argv[1]})\n"
-            "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))")
-    loaded = subprocess.run([sys.executable, "-c", code, "/nonexistent/portal.sqlite"], capture_output=True,
-                            text=True, check=True).stdout.split()
+    code = (
+        f"import sys, {package}\n"
+        "if hasattr(sys.modules['mock_portal'] if 'mock_portal' in sys.modules else None, 'create_app'):\n"
+        "    app = sys.modules['mock_portal'].create_app({'TRAINING': True, 'SECRET_KEY': 'x',"
+        " 'DATABASE': sys.argv[1]})\n"
+        "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code, "/nonexistent/portal.sqlite"], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert [name for name in forbidden if name in loaded] == []

@@ -1,4 +1,5 @@
 """Credentials: from the environment only, and never shown."""
+
 import pytest
 
 from flows.credentials import Credentials, CredentialsError, KeyCard

@@ -1,4 +1,5 @@
 """`sesag demo` without a browser: the headless notice, the reading speed, the captions' timing."""
+
 from __future__ import annotations
 
 from pathlib import Path

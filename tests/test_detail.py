@@ -1,4 +1,5 @@
 """The magnified details: which targets share one, how much is kept around them, the files."""
+
 from PIL import Image
 
 from flows import detail

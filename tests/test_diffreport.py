@@ -1,4 +1,5 @@
 """flows.diffreport: which shots changed (added and removed scenes too) and the review page."""
+
 from __future__ import annotations
 
 import re
@@ -43,13 +44,17 @@ def test_every_scene_gets_its_status(folders):
     assert results["trin-1-noeglekort"].line() == "trin-1-noeglekort: new scene (no committed shot)"
     assert "scene removed" in results["trin-4-gammel"].line()
     assert results["trin-2-selvbetjening"].diff_image.exists()
-    assert sorted(path.name for path in (report / diffreport.NEW).iterdir()) == sorted(path.name for path in fresh.values())
+    assert sorted(path.name for path in (report / diffreport.NEW).iterdir()) == sorted(
+        path.name for path in fresh.values()
+    )
 
 
 def test_the_report_is_self_contained_and_shows_each_change(folders):
     committed, fresh, report = folders
     results = diffreport.compare_folders(committed, fresh, report)
-    page = diffreport.write_report(results, report, Path("screenshots"), notes=["made with another build"]).read_text(encoding="utf-8")
+    page = diffreport.write_report(results, report, Path("screenshots"), notes=["made with another build"]).read_text(
+        encoding="utf-8"
+    )
     assert not re.search(r'src="(?!data:)', page), "every image is inline"
     assert "4 of 5 shots changed" in page
     for scene in ("trin-2-selvbetjening", "trin-3-medarbejdere", "trin-1-noeglekort", "trin-4-gammel"):
@@ -59,7 +64,12 @@ def test_the_report_is_self_contained_and_shows_each_change(folders):
     assert 'class="box"' in page and "changed pixels" in page  # regions outlined, with their size
     assert "made with another build" in page
     approve = re.search(r"sesag guide --approve ([\w -]+)", page)
-    assert approve and set(approve[1].split()) == {"trin-1-noeglekort", "trin-2-selvbetjening", "trin-3-medarbejdere", "trin-4-gammel"}
+    assert approve and set(approve[1].split()) == {
+        "trin-1-noeglekort",
+        "trin-2-selvbetjening",
+        "trin-3-medarbejdere",
+        "trin-4-gammel",
+    }
 
 
 def test_near_misses_are_listed_when_the_check_passes(tmp_path, make_shot):

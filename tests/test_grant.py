@@ -3,6 +3,7 @@
 The browser-facing page objects are replaced by small fakes holding one employee's rights,
 so these tests run without Chromium; tests/e2e runs the same code against the mock portal.
 """
+
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from unittest import mock
@@ -36,8 +37,9 @@ class FakePortal:
         """The portal's record of a change (what HÆNDELSER shows), newest first."""
         label = {"sagsbehandler": "Sagsbehandler", "kommunal-sagsbehandler": "Kommunal sagsbehandler"}[key]
         at = datetime.now(ZoneInfo("Europe/Copenhagen")) - timedelta(minutes=minutes_ago)
-        self.events.insert(0, Event(at.strftime(EVENT_TIME), by,
-                                    f"Rettigheden {label} er {'tildelt' if value else 'fjernet'}"))
+        self.events.insert(
+            0, Event(at.strftime(EVENT_TIME), by, f"Rettigheden {label} er {'tildelt' if value else 'fjernet'}")
+        )
         self.held[key] = value
 
     # page objects
@@ -74,13 +76,24 @@ class FakePortal:
 
 
 def make_session(portal, monkeypatch, rows=(LRA,)):
-    session = Session(page=mock.MagicMock(), base_url="http://portal/", credentials=Credentials.demo(),
-                      retries=2, backoff=0.01, sleep=lambda s: None)
+    session = Session(
+        page=mock.MagicMock(),
+        base_url="http://portal/",
+        credentials=Credentials.demo(),
+        retries=2,
+        backoff=0.01,
+        sleep=lambda s: None,
+    )
     session.screens = SimpleNamespace(
         employees=mock.Mock(open_employee=portal.open_employee),
         employee_page=mock.Mock(open_rights=portal.open_rights),
-        rights=mock.Mock(held=portal.held_now, set_right=portal.set_right, save=portal.save,
-                         is_shown=lambda: True, events_url=lambda: "http://portal/x/haendelser"),
+        rights=mock.Mock(
+            held=portal.held_now,
+            set_right=portal.set_right,
+            save=portal.save,
+            is_shown=lambda: True,
+            events_url=lambda: "http://portal/x/haendelser",
+        ),
         events=mock.Mock(open=lambda url: None, entries=lambda: list(portal.events)),
     )
 
@@ -142,8 +155,10 @@ def test_dry_run_changes_nothing_but_still_applies_the_rule(monkeypatch):
     portal.held["sagsbehandler"] = True
     with pytest.raises(errors.RuleRefused):
         grant.grant_right(session, "lra@nets.dk", "kommunal-sagsbehandler", dry_run=True)
-    assert grant.grant_right(session, "lra@nets.dk", "kommunal-sagsbehandler", replace=True,
-                             dry_run=True).result == "would-replace"
+    assert (
+        grant.grant_right(session, "lra@nets.dk", "kommunal-sagsbehandler", replace=True, dry_run=True).result
+        == "would-replace"
+    )
     assert portal.saves == 0
 
 
@@ -219,11 +234,14 @@ def test_not_logged_in_logs_in_again_and_retries(monkeypatch):
     assert calls == ["expired", "login"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Kommunal sagsbehandler", "kommunal-sagsbehandler"),
-    ("SAGSBEHANDLER", "sagsbehandler"),
-    ("aes.kommunal_sagsbehandler", "kommunal-sagsbehandler"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kommunal sagsbehandler", "kommunal-sagsbehandler"),
+        ("SAGSBEHANDLER", "sagsbehandler"),
+        ("aes.kommunal_sagsbehandler", "kommunal-sagsbehandler"),
+    ],
+)
 def test_normalise_right(text, expected):
     assert grant.normalise_right(text) == expected
 
@@ -249,7 +267,9 @@ def test_help_documents_the_exit_codes():
 
 
 def test_revoke_with_replace_is_a_usage_error():
-    result = CliRunner().invoke(commands.grant_command, ["--employee", "x", "--right", "sagsbehandler", "--revoke", "--replace"])
+    result = CliRunner().invoke(
+        commands.grant_command, ["--employee", "x", "--right", "sagsbehandler", "--revoke", "--replace"]
+    )
     assert result.exit_code == 2
 
 
@@ -261,8 +281,11 @@ def test_unknown_right_on_the_command_line_is_a_usage_error():
 def test_missing_credentials_exit_6_and_no_browser(monkeypatch):
     opened = []
     monkeypatch.setattr(commands, "open_session", lambda *a, **k: opened.append(1))
-    result = CliRunner().invoke(commands.grant_command, ["--employee", "x", "--right", "sagsbehandler"],
-                                env={"SESAG_USER": None, "SESAG_PASSWORD": None})
+    result = CliRunner().invoke(
+        commands.grant_command,
+        ["--employee", "x", "--right", "sagsbehandler"],
+        env={"SESAG_USER": None, "SESAG_PASSWORD": None},
+    )
     assert result.exit_code == 6 and "SESAG_USER" in result.output and opened == []
 
 
@@ -273,8 +296,11 @@ def test_password_never_printed_on_login_failure(monkeypatch):
         raise errors.LoginError("Log-in refused: Forkert bruger-id eller adgangskode.")
 
     monkeypatch.setattr(commands, "open_session", refuse)
-    result = CliRunner().invoke(commands.grant_command, ["--employee", "x", "--right", "sagsbehandler"],
-                                env={"SESAG_USER": "admin", "SESAG_PASSWORD": secret})
+    result = CliRunner().invoke(
+        commands.grant_command,
+        ["--employee", "x", "--right", "sagsbehandler"],
+        env={"SESAG_USER": "admin", "SESAG_PASSWORD": secret},
+    )
     assert result.exit_code == 6 and secret not in result.output
 
 
@@ -355,12 +381,15 @@ def test_not_held_wording(monkeypatch):
     assert outcome.message == "Medlem - Lra <lra@nets.dk> does not hold Sagsbehandler; nothing to do."
 
 
-@pytest.mark.parametrize("exc, code", [
-    (errors.AmbiguousEmployee("x"), commands.EXIT_EMPLOYEE),
-    (errors.RuleRefused("x"), commands.EXIT_REFUSED),
-    (errors.LoginError("x"), commands.EXIT_LOGIN),
-    (errors.VerificationFailed("x"), commands.EXIT_UNVERIFIED),
-    (errors.GrantError("x"), commands.EXIT_FAILED),
-])
+@pytest.mark.parametrize(
+    "exc, code",
+    [
+        (errors.AmbiguousEmployee("x"), commands.EXIT_EMPLOYEE),
+        (errors.RuleRefused("x"), commands.EXIT_REFUSED),
+        (errors.LoginError("x"), commands.EXIT_LOGIN),
+        (errors.VerificationFailed("x"), commands.EXIT_UNVERIFIED),
+        (errors.GrantError("x"), commands.EXIT_FAILED),
+    ],
+)
 def test_one_table_from_exception_to_exit_code(exc, code):
     assert commands.exit_code_for(exc) == code

@@ -1,5 +1,6 @@
 """flows.guide without a browser: the manifest, the build line, --check and --approve over
 folders of shots, and a failing step said in the page's words."""
+
 from pathlib import Path
 
 import pytest
@@ -57,8 +58,12 @@ def checked(tmp_path, make_shot):
     make_shot(fresh / "trin-1-noeglekort.png")
     guide.write_manifest(committed, "chromium 145.0.1")
     guide.write_manifest(fresh, "chromium 156.0.8078.108")
-    run = guide.GuideRun(folder=fresh, shots=guide.scene_shots(fresh), browser="chromium 156.0.8078.108",
-                         options={"lang": "da", "right": "sagsbehandler", "employee": "Medlem - Lra", "portal_label": "mock"})
+    run = guide.GuideRun(
+        folder=fresh,
+        shots=guide.scene_shots(fresh),
+        browser="chromium 156.0.8078.108",
+        options={"lang": "da", "right": "sagsbehandler", "employee": "Medlem - Lra", "portal_label": "mock"},
+    )
     results = guide.check(run, committed, report)
     return committed, report, results
 
@@ -75,7 +80,9 @@ def test_check_names_changed_and_added_scenes_and_writes_the_report(checked):
 def test_approve_named_scenes_only(checked):
     committed, report, _ = checked
     before = (committed / "trin-2-selvbetjening.png").read_bytes()
-    assert guide.approve_shots(committed, report, ("trin-1-noeglekort",), progress=lambda _: None) == ["trin-1-noeglekort"]
+    assert guide.approve_shots(committed, report, ("trin-1-noeglekort",), progress=lambda _: None) == [
+        "trin-1-noeglekort"
+    ]
     assert (committed / "trin-1-noeglekort.png").exists()
     assert (committed / "trin-2-selvbetjening.png").read_bytes() == before
 
@@ -93,14 +100,18 @@ def test_approve_all_then_the_shots_are_the_new_ones(checked):
 def test_approve_an_unknown_scene_is_a_usage_error_that_changes_nothing(checked):
     committed, report, _ = checked
     before = {path.name: path.read_bytes() for path in committed.iterdir()}
-    result = CliRunner().invoke(guide.guide_command, ["--approve", "trin-9-nej", "--out", str(committed), "--diff-dir", str(report)])
+    result = CliRunner().invoke(
+        guide.guide_command, ["--approve", "trin-9-nej", "--out", str(committed), "--diff-dir", str(report)]
+    )
     assert result.exit_code == 2
     assert "trin-9-nej" in result.output and "trin-2-selvbetjening" in result.output
     assert {path.name: path.read_bytes() for path in committed.iterdir()} == before
 
 
 def test_approve_without_a_check_says_what_to_run(tmp_path):
-    result = CliRunner().invoke(guide.guide_command, ["--approve", "--out", str(tmp_path / "s"), "--diff-dir", str(tmp_path / "d")])
+    result = CliRunner().invoke(
+        guide.guide_command, ["--approve", "--out", str(tmp_path / "s"), "--diff-dir", str(tmp_path / "d")]
+    )
     assert result.exit_code == 2
     assert "sesag guide --check" in result.output
 
@@ -112,12 +123,25 @@ def test_scene_names_need_approve(tmp_path):
 
 # A failing step in the page's words.
 
-@pytest.mark.parametrize("call_log,expected", [
-    ('  - waiting for get_by_role("button", name=re.compile(r"^\\s*Gem\\ rettigheder\\s*$", re.IGNORECASE))', ("button", "Gem rettigheder")),
-    ('  - waiting for get_by_role("link", name="Se hændelser", exact=True)', ("link", "Se hændelser")),
-    ('  - waiting for get_by_role("group", name="AES", exact=True).get_by_role("checkbox", name="Sagsbehandler", exact=True)', ("checkbox", "Sagsbehandler")),
-    ('  - waiting for get_by_label(re.compile(r"^\\s*Nøgle\\s*:?\\s*\\*?\\s*:?\\s*$", re.IGNORECASE))', ("field", "Nøgle")),
-])
+
+@pytest.mark.parametrize(
+    "call_log,expected",
+    [
+        (
+            '  - waiting for get_by_role("button", name=re.compile(r"^\\s*Gem\\ rettigheder\\s*$", re.IGNORECASE))',
+            ("button", "Gem rettigheder"),
+        ),
+        ('  - waiting for get_by_role("link", name="Se hændelser", exact=True)', ("link", "Se hændelser")),
+        (
+            '  - waiting for get_by_role("group", name="AES", exact=True).get_by_role("checkbox", name="Sagsbehandler", exact=True)',
+            ("checkbox", "Sagsbehandler"),
+        ),
+        (
+            '  - waiting for get_by_label(re.compile(r"^\\s*Nøgle\\s*:?\\s*\\*?\\s*:?\\s*$", re.IGNORECASE))',
+            ("field", "Nøgle"),
+        ),
+    ],
+)
 def test_what_a_locator_looked_for(call_log, expected):
     error = TimeoutError(f"Locator.scroll_into_view_if_needed: Timeout 15000ms exceeded.\nCall log:\n{call_log}\n")
     assert failure.looked_for(error) == expected

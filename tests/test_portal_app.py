@@ -1,4 +1,5 @@
 """mock_portal/__init__.py: create_app's config, the secret key, error pages, security headers."""
+
 import subprocess
 import sys
 
@@ -48,7 +49,9 @@ def test_security_headers(client):
 
 
 def test_portal_package_never_imports_playwright_or_flows():
-    code = ("import sys, mock_portal, mock_portal.cli, mock_portal.selvbetjening;"
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('playwright', 'flows')];"
-            "print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, mock_portal, mock_portal.cli, mock_portal.selvbetjening;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('playwright', 'flows')];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0

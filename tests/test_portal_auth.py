@@ -1,9 +1,9 @@
 """mock_portal/auth.py and csrf.py: the front page's way in, NemID log-in (password + key card),
 locking and unlocking, log-af, login_required, CSRF, the session cookie."""
+
 import re
 
 import pytest
-
 from flask import url_for
 
 from mock_portal import demo_data
@@ -15,8 +15,13 @@ SAMPLE_ARGS = {"employee_id": 1, "key": "statistik", "slug": "kontakt", "filenam
 def every_page(app):
     """(endpoint, url) of every GET page the app serves, built from its URL map."""
     with app.test_request_context():
-        return sorted({(rule.endpoint, url_for(rule.endpoint, **{a: SAMPLE_ARGS[a] for a in rule.arguments}))
-                       for rule in app.url_map.iter_rules() if "GET" in rule.methods})
+        return sorted(
+            {
+                (rule.endpoint, url_for(rule.endpoint, **{a: SAMPLE_ARGS[a] for a in rule.arguments}))
+                for rule in app.url_map.iter_rules()
+                if "GET" in rule.methods
+            }
+        )
 
 
 def alert(html: str) -> str:
@@ -29,8 +34,13 @@ def test_front_page_links_to_log_in(client):
     assert '<html lang="da">' in html
     assert "<h1>NEMID MEDARBEJDERSIGNATUR</h1>" in html
     assert re.search(r'<a href="/log-paa">Log på NemID selvbetjening<span aria-hidden="true"> &gt;</span></a>', html)
-    for label in ("KOM I GANG MED NEMID I JERES VIRKSOMHED", "LÆS MERE", "FORSTÅ DIN REGNING",
-                  "Bestil medarbejdersignatur", "Populære vejledninger"):
+    for label in (
+        "KOM I GANG MED NEMID I JERES VIRKSOMHED",
+        "LÆS MERE",
+        "FORSTÅ DIN REGNING",
+        "Bestil medarbejdersignatur",
+        "Populære vejledninger",
+    ):
         assert label in html
     assert '<nav class="toplinks" aria-label="Topmenu">' in html
 
@@ -161,7 +171,10 @@ def test_four_wrong_then_a_full_log_in_resets_the_count(auth, query):
     for _ in range(4):
         auth.start(password="forkert")
     assert auth.login().status_code == 302
-    assert query("SELECT failed_attempts, locked FROM admin WHERE user_id = 'admin'")[0] == {"failed_attempts": 0, "locked": 0}
+    assert query("SELECT failed_attempts, locked FROM admin WHERE user_id = 'admin'")[0] == {
+        "failed_attempts": 0,
+        "locked": 0,
+    }
 
 
 def test_five_wrong_keys_lock_too(auth, query):
@@ -220,8 +233,10 @@ def test_login_required_on_post(client, auth):
 
 def test_log_in_returns_to_the_page_asked_for(client, auth):
     client.get("/log-paa?next=/selvbetjening/medarbejdere")
-    client.post("/log-paa?next=/selvbetjening/medarbejdere", data={
-        "csrf_token": auth.csrf(), "bruger_id": "admin", "adgangskode": "nemid-demo"})
+    client.post(
+        "/log-paa?next=/selvbetjening/medarbejdere",
+        data={"csrf_token": auth.csrf(), "bruger_id": "admin", "adgangskode": "nemid-demo"},
+    )
     response = auth.key()
     assert response.headers["Location"].endswith("/selvbetjening/medarbejdere")
 
@@ -229,8 +244,11 @@ def test_log_in_returns_to_the_page_asked_for(client, auth):
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
 def test_log_in_never_redirects_off_site(client, auth, target):
     client.get("/log-paa")
-    client.post("/log-paa", query_string={"next": target}, data={
-        "csrf_token": auth.csrf(), "bruger_id": "admin", "adgangskode": "nemid-demo"})
+    client.post(
+        "/log-paa",
+        query_string={"next": target},
+        data={"csrf_token": auth.csrf(), "bruger_id": "admin", "adgangskode": "nemid-demo"},
+    )
     assert auth.key().headers["Location"].endswith("/selvbetjening/")
 
 
@@ -250,8 +268,16 @@ def test_log_af_button_is_a_csrf_protected_form(client, auth):
     assert client.get("/log-af").status_code == 405
 
 
-@pytest.mark.parametrize("path", ["/log-paa", "/log-af", "/selvbetjening/medarbejdere/1/rettigheder",
-                                  "/selvbetjening/medarbejdere/1", "/selvbetjening/medarbejdere/1/slet"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/log-paa",
+        "/log-af",
+        "/selvbetjening/medarbejdere/1/rettigheder",
+        "/selvbetjening/medarbejdere/1",
+        "/selvbetjening/medarbejdere/1/slet",
+    ],
+)
 @pytest.mark.parametrize("token", [None, "wrong"])
 def test_post_without_valid_csrf_token_is_400(client, auth, path, token):
     auth.login()

@@ -1,5 +1,6 @@
 """``sesag portal`` (mock_portal.cli): create or keep the database and serve; --unlock with --db,
 without ever starting the server."""
+
 import sqlite3
 
 import pytest
@@ -28,6 +29,7 @@ def served(monkeypatch, instance_folder):
 @pytest.fixture
 def no_server(monkeypatch, instance_folder):
     """Fail if the command would serve."""
+
     def serve(*args, **kwargs):
         raise AssertionError("sesag portal --unlock must not start the server")
 
@@ -44,7 +46,7 @@ def test_portal_command_creates_the_database_and_serves(tmp_path, served):
     assert database.exists()
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM company").fetchone()[0] == 2
-    (app, options), = served
+    ((app, options),) = served
     assert options["host"] == "127.0.0.1" and options["port"] == 5123
 
 
@@ -187,8 +189,10 @@ def test_employees_must_be_a_positive_number(tmp_path, served, bad):
 def test_a_database_of_an_older_version_is_refused_clearly(tmp_path, served):
     database = tmp_path / "portal.sqlite"
     with sqlite3.connect(database) as conn:
-        conn.executescript("CREATE TABLE company (id INTEGER PRIMARY KEY); INSERT INTO company VALUES (1);"
-                           "CREATE TABLE employee (id INTEGER PRIMARY KEY, name TEXT);")
+        conn.executescript(
+            "CREATE TABLE company (id INTEGER PRIMARY KEY); INSERT INTO company VALUES (1);"
+            "CREATE TABLE employee (id INTEGER PRIMARY KEY, name TEXT);"
+        )
     result = CliRunner().invoke(portal_command, ["--db", str(database)])
     one_line_and_exit_2(result, "--reset")
     assert not served
@@ -200,5 +204,5 @@ def test_the_served_database_uses_a_write_ahead_log(tmp_path, served):
     assert CliRunner().invoke(portal_command, ["--db", str(database)]).exit_code == 0
     with sqlite3.connect(database) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    (app, _), = served
+    ((app, _),) = served
     assert app.config["WAL"] is True

@@ -1,5 +1,6 @@
 """mock_portal.db (and schema.sql): the clock, search folding and Danish order, the flask commands
 (init-db, seed-demo, unlock-user), the bench helper, the append-only event table."""
+
 import sqlite3
 import unicodedata
 
@@ -102,12 +103,22 @@ def test_danish_order_of_a_decomposed_aa_letter():
     assert sorted([unicodedata.normalize("NFD", "Åse"), "Zack", "Anna"], key=danish_key)[0] == "Anna"
 
 
-@pytest.mark.parametrize("typed, stored", [
-    ("SØREN", "Søren"), ("søren", "Søren"), ("soren", "Søren"),
-    ("moller", "Møller"), ("MØLLER", "Møller"),
-    ("ae", "æ"), ("Æ", "ae"), ("laerke", "Lærke"),
-    ("aa", "å"), ("Aagaard", "Ågård"), ("elise", "Élise"),
-])
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("SØREN", "Søren"),
+        ("søren", "Søren"),
+        ("soren", "Søren"),
+        ("moller", "Møller"),
+        ("MØLLER", "Møller"),
+        ("ae", "æ"),
+        ("Æ", "ae"),
+        ("laerke", "Lærke"),
+        ("aa", "å"),
+        ("Aagaard", "Ågård"),
+        ("elise", "Élise"),
+    ],
+)
 def test_fold_makes_danish_spellings_meet(typed, stored):
     assert fold(typed) == fold(stored)
 
@@ -147,8 +158,13 @@ def keys(query, email):
 
 
 def search(query, phrase):
-    return [r["name"] for r in query("SELECT name FROM employee WHERE id IN"
-                                     " (SELECT rowid FROM employee_search WHERE employee_search MATCH ?)", phrase)]
+    return [
+        r["name"]
+        for r in query(
+            "SELECT name FROM employee WHERE id IN (SELECT rowid FROM employee_search WHERE employee_search MATCH ?)",
+            phrase,
+        )
+    ]
 
 
 def test_a_new_employee_gets_its_keys_and_is_searchable(add_employee, query):
@@ -161,8 +177,10 @@ def test_a_new_employee_gets_its_keys_and_is_searchable(add_employee, query):
 def test_keys_follow_an_edit_of_name_email_and_group(app, add_employee, query):
     add_employee("Søren Kjærgård", email="sk@example.dk", group="Jura")
     with app.app_context():
-        get_db().execute("UPDATE employee SET name = 'Åse Ærbø', email = 'aase@example.dk', grp = 'Økonomi'"
-                         " WHERE email = 'sk@example.dk'")
+        get_db().execute(
+            "UPDATE employee SET name = 'Åse Ærbø', email = 'aase@example.dk', grp = 'Økonomi'"
+            " WHERE email = 'sk@example.dk'"
+        )
     assert keys(query, "aase@example.dk") == search_keys("Åse Ærbø", "aase@example.dk", "Økonomi")
     assert search(query, 'name_fold : "aerbo"') == ["Åse Ærbø"] * 2  # the demo's Åse Ærbø and this one
     assert search(query, 'name_fold : "kjaergaard"') == []  # the old name is gone from the index

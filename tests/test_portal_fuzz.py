@@ -5,6 +5,7 @@ answers 5xx, and a request it refuses (4xx) changes nothing stored.
 Profiles: ``dev`` (the default, 100 cases per test) and ``ci`` (200 cases per test, derandomized;
 picked when CI=true or HYPOTHESIS_PROFILE=ci). Each test prints how many cases it ran.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,22 +19,78 @@ from hypothesis import strategies as st
 
 from mock_portal.db import get_db
 
-settings.register_profile("dev", max_examples=100, deadline=None, database=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("ci", max_examples=200, deadline=None, database=None, derandomize=True,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "dev", max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
 
 # What the portal's views read (request.args / request.form), plus names nobody reads.
 QUERY_FIELDS = ["next", "navn", "email", "gruppe", "status", "vis", "side", "ukendt"]
-FORM_FIELDS = ["bruger_id", "adgangskode", "noegle", "navn", "email", "adresse", "nemid_administrator",
-               "version", "right", "rettighed", "medarbejder", "ukendt"]
-ODD = ["", " ", "0", "1", "-1", "007", "1e3", "\u0661", "\u00b2", "\uff11", "9" * 25, "9" * 400, "x" * 5000,
-       "æøå ÆØÅ", "a\u030a", "\x00", "\n", "\u200b", "\u202e", "\ufeff", "<script>alert(1)</script>", "'; --",
-       "%", "%00", "/", "//evil.example", "/\\evil.example", "https://evil.example/", "/selvbetjening/",
-       "aes.sagsbehandler", "aes.kommunal_sagsbehandler", "ja", "nej", "aktiv", "inaktiv", "alle", "15", "30",
-       "nemid-demo", "admin", "admin2", "lra@nets.dk", "bruger@nets.dk", "Medlem - Lra", "statistik"]
-VALUES = st.one_of(st.sampled_from(ODD), st.text(max_size=30), st.integers(-2**70, 2**70).map(str))
+FORM_FIELDS = [
+    "bruger_id",
+    "adgangskode",
+    "noegle",
+    "navn",
+    "email",
+    "adresse",
+    "nemid_administrator",
+    "version",
+    "right",
+    "rettighed",
+    "medarbejder",
+    "ukendt",
+]
+ODD = [
+    "",
+    " ",
+    "0",
+    "1",
+    "-1",
+    "007",
+    "1e3",
+    "\u0661",
+    "\u00b2",
+    "\uff11",
+    "9" * 25,
+    "9" * 400,
+    "x" * 5000,
+    "æøå ÆØÅ",
+    "a\u030a",
+    "\x00",
+    "\n",
+    "\u200b",
+    "\u202e",
+    "\ufeff",
+    "<script>alert(1)</script>",
+    "'; --",
+    "%",
+    "%00",
+    "/",
+    "//evil.example",
+    "/\\evil.example",
+    "https://evil.example/",
+    "/selvbetjening/",
+    "aes.sagsbehandler",
+    "aes.kommunal_sagsbehandler",
+    "ja",
+    "nej",
+    "aktiv",
+    "inaktiv",
+    "alle",
+    "15",
+    "30",
+    "nemid-demo",
+    "admin",
+    "admin2",
+    "lra@nets.dk",
+    "bruger@nets.dk",
+    "Medlem - Lra",
+    "statistik",
+]
+VALUES = st.one_of(st.sampled_from(ODD), st.text(max_size=30), st.integers(-(2**70), 2**70).map(str))
 FIELD_VALUES = st.one_of(VALUES, st.lists(VALUES, min_size=2, max_size=3))
 
 
@@ -51,8 +108,10 @@ def snapshot(app) -> dict:
     log-in may change on purpose)."""
     with app.app_context():
         db = get_db()
-        return {table: db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
-                for table in ("company", "employee", "employee_right", "event")}
+        return {
+            table: db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+            for table in ("company", "employee", "employee_right", "event")
+        }
 
 
 def fill(rule: str, arguments: dict) -> str:
@@ -70,9 +129,13 @@ def test_no_route_answers_5xx_and_refusals_change_nothing(fuzz_app, auth_for, em
     table = routes(app)
     assert len(table) >= 15, table
     with app.app_context():
-        ids = [row[0] for row in get_db().execute(
-            "SELECT id FROM employee WHERE email IN ('lra@nets.dk', 'bruger@nets.dk') OR active = 0"
-            " OR company_id = 2 ORDER BY id LIMIT 6")]
+        ids = [
+            row[0]
+            for row in get_db().execute(
+                "SELECT id FROM employee WHERE email IN ('lra@nets.dk', 'bruger@nets.dk') OR active = 0"
+                " OR company_id = 2 ORDER BY id LIMIT 6"
+            )
+        ]
     path_values = {
         "employee_id": st.one_of(st.sampled_from(ids), st.integers(0, 2**70), st.sampled_from(ODD)),
         "key": st.one_of(st.sampled_from(["statistik", "bestil", "support"]), VALUES),
@@ -87,15 +150,24 @@ def test_no_route_answers_5xx_and_refusals_change_nothing(fuzz_app, auth_for, em
         if cookie is None:
             return False
         with app.app_context():
-            return get_db().execute(
-                "SELECT 1 FROM web_session WHERE id = ? AND ended IS NULL AND admin_id IS NOT NULL",
-                (hashlib.sha256(cookie.value.encode()).hexdigest(),)).fetchone() is not None
+            return (
+                get_db()
+                .execute(
+                    "SELECT 1 FROM web_session WHERE id = ? AND ended IS NULL AND admin_id IS NOT NULL",
+                    (hashlib.sha256(cookie.value.encode()).hexdigest(),),
+                )
+                .fetchone()
+                is not None
+            )
 
     @settings(settings.get_profile(PROFILE))
-    @given(data=st.data(), route=st.sampled_from(table),
-           query=st.dictionaries(st.sampled_from(QUERY_FIELDS), VALUES, max_size=3),
-           form=st.dictionaries(st.sampled_from(FORM_FIELDS), FIELD_VALUES, max_size=5),
-           token=st.sampled_from(["valid", "missing", "odd"]))
+    @given(
+        data=st.data(),
+        route=st.sampled_from(table),
+        query=st.dictionaries(st.sampled_from(QUERY_FIELDS), VALUES, max_size=3),
+        form=st.dictionaries(st.sampled_from(FORM_FIELDS), FIELD_VALUES, max_size=5),
+        token=st.sampled_from(["valid", "missing", "odd"]),
+    )
     def one_request(data, route, query, form, token):
         rule, method, names = route
         path = fill(rule, {name: data.draw(path_values.get(name, VALUES), label=name) for name in names})
@@ -124,6 +196,8 @@ def test_no_route_answers_5xx_and_refusals_change_nothing(fuzz_app, auth_for, em
     one_request()
     statuses = sorted(set(cases))
     with capsys.disabled():
-        print(f"\n[fuzz {'logged-in' if logged_in else 'anonymous'}] {len(cases)} cases "
-              f"(profile {PROFILE}) over {len(table)} routes; statuses seen: {statuses}")
+        print(
+            f"\n[fuzz {'logged-in' if logged_in else 'anonymous'}] {len(cases)} cases "
+            f"(profile {PROFILE}) over {len(table)} routes; statuses seen: {statuses}"
+        )
     assert len(cases) >= settings.get_profile(PROFILE).max_examples

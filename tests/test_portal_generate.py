@@ -1,5 +1,6 @@
 """mock_portal.generate: the large demo company (``sesag portal --employees N``): deterministic,
 realistic, and its stored keys the same as the triggers would store."""
+
 import unicodedata
 
 import pytest
@@ -25,10 +26,15 @@ def grown(app):
 
 
 def snapshot(app):
-    return (rows(app, "SELECT id, company_id, name, email, grp, signature, address, active, name_key, name_fold,"
-                      " email_fold, grp_fold FROM employee ORDER BY id"),
-            rows(app, "SELECT employee_id, right_id FROM employee_right ORDER BY 1, 2"),
-            rows(app, "SELECT employee_id, at, actor, text FROM event ORDER BY id"))
+    return (
+        rows(
+            app,
+            "SELECT id, company_id, name, email, grp, signature, address, active, name_key, name_fold,"
+            " email_fold, grp_fold FROM employee ORDER BY id",
+        ),
+        rows(app, "SELECT employee_id, right_id FROM employee_right ORDER BY 1, 2"),
+        rows(app, "SELECT employee_id, at, actor, text FROM event ORDER BY id"),
+    )
 
 
 def test_same_seed_same_rows(app_factory):
@@ -87,10 +93,13 @@ def test_bulk_keys_are_the_ones_the_triggers_store(grown, add_employee, query):
     add_employee("Åse Aagaard Ørum", email="ase@x.dk", group="Økonomi Nord")
     by_trigger = query("SELECT name_key, name_fold, email_fold, grp_fold FROM employee WHERE email = 'ase@x.dk'")[0]
     assert tuple(by_trigger.values()) == search_keys("Åse Aagaard Ørum", "ase@x.dk", "Økonomi Nord")
-    for row in query("SELECT name, email, grp, name_key, name_fold, email_fold, grp_fold FROM employee"
-                     " WHERE id > 63 ORDER BY id LIMIT 500"):
+    for row in query(
+        "SELECT name, email, grp, name_key, name_fold, email_fold, grp_fold FROM employee"
+        " WHERE id > 63 ORDER BY id LIMIT 500"
+    ):
         assert (row["name_key"], row["name_fold"], row["email_fold"], row["grp_fold"]) == search_keys(
-            row["name"], row["email"], row["grp"])
+            row["name"], row["email"], row["grp"]
+        )
 
 
 def test_generated_rows_are_in_the_search_index(grown, query):
@@ -101,8 +110,7 @@ def test_generated_rows_are_in_the_search_index(grown, query):
 
 
 def test_generated_names_sort_in_danish_order(grown, query):
-    listed = [row["name"] for row in query(
-        "SELECT name FROM employee WHERE company_id = 1 ORDER BY name_key, id")]
+    listed = [row["name"] for row in query("SELECT name FROM employee WHERE company_id = 1 ORDER BY name_key, id")]
     assert listed == sorted(listed, key=danish_key)
     keys = [danish_key(name) for name in listed]
     # Æ, Ø, Å (and names spelt with Aa) after Z.
@@ -116,7 +124,9 @@ def test_accent_insensitive_search_on_generated_names(grown, query):
     names = [row["name"] for row in query("SELECT name FROM employee WHERE company_id = 1")]
     for typed in ("aashild", "ASHILD", "sorine", "SØRINE", "kjaergaard", unicodedata.normalize("NFD", "Åkjær")):
         expected = sorted(n for n in names if fold(typed) in fold(n))
-        found = query("SELECT name FROM employee WHERE company_id = 1 AND id IN"
-                      " (SELECT rowid FROM employee_search WHERE employee_search MATCH ?)",
-                      f'name_fold : "{fold(typed)}"')
+        found = query(
+            "SELECT name FROM employee WHERE company_id = 1 AND id IN"
+            " (SELECT rowid FROM employee_search WHERE employee_search MATCH ?)",
+            f'name_fold : "{fold(typed)}"',
+        )
         assert sorted(r["name"] for r in found) == expected, typed

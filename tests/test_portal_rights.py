@@ -1,5 +1,6 @@
 """mock_portal/rights.py, pure: the catalogue tree, its info texts, the one-AES-right rule, the
 event texts of a change. (The page that uses it: test_portal_selvbetjening.py.)"""
+
 import pytest
 
 from mock_portal import rights
@@ -12,7 +13,10 @@ def test_catalogue_tree_as_in_the_guide():
     assert top == ["Offentlige", "Forsikringer", "Finans"]
     offentlige = rights.CATALOGUE[0]
     assert [child.label for child in offentlige.children] == [
-        "Landsbyggefonden", "Arbejdsmarkedets Erhvervssikring", "Socialministeriet"]
+        "Landsbyggefonden",
+        "Arbejdsmarkedets Erhvervssikring",
+        "Socialministeriet",
+    ]
     aes = offentlige.children[1]
     assert aes.open and offentlige.open
     assert [(r.id, r.label) for r in aes.rights] == [(SAG, "Sagsbehandler"), (KOM, "Kommunal sagsbehandler")]
@@ -21,7 +25,9 @@ def test_catalogue_tree_as_in_the_guide():
 def test_info_texts_are_the_guides_words():
     known = rights.all_rights()
     assert known[SAG].info.startswith("Sagsbehandler rettigheden skal anvendes til medarbejdere i fagforbund")
-    assert known[KOM].info.startswith("Kommunal sagsbehandler rettigheden skal anvendes til medarbejdere ansat i kommunalt jobcenter")
+    assert known[KOM].info.startswith(
+        "Kommunal sagsbehandler rettigheden skal anvendes til medarbejdere ansat i kommunalt jobcenter"
+    )
 
 
 def test_other_services_carry_rights_too():
@@ -38,7 +44,10 @@ def test_rule_allows_at_most_one_aes_right(chosen):
 def test_rule_refuses_both_aes_rights():
     with pytest.raises(rights.RightsRuleError) as refused:
         rights.validate({SAG, KOM, "lbf.indberetter"})
-    assert str(refused.value) == "En medarbejder kan højst have én af rettighederne Sagsbehandler og Kommunal sagsbehandler."
+    assert (
+        str(refused.value)
+        == "En medarbejder kan højst have én af rettighederne Sagsbehandler og Kommunal sagsbehandler."
+    )
 
 
 def test_rule_refuses_unknown_rights():
@@ -48,6 +57,8 @@ def test_rule_refuses_unknown_rights():
 
 def test_describe_change():
     texts = rights.describe_change({KOM}, {SAG})
-    assert texts == ["Rettighed tildelt: Arbejdsmarkedets Erhvervssikring › Sagsbehandler",
-                     "Rettighed fjernet: Arbejdsmarkedets Erhvervssikring › Kommunal sagsbehandler"]
+    assert texts == [
+        "Rettighed tildelt: Arbejdsmarkedets Erhvervssikring › Sagsbehandler",
+        "Rettighed fjernet: Arbejdsmarkedets Erhvervssikring › Kommunal sagsbehandler",
+    ]
     assert rights.describe_change({SAG}, {SAG}) == []

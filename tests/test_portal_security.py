@@ -4,6 +4,7 @@ sessions, single-use keys, malformed input, a database that cannot be written, h
 The concurrency tests run against a live portal (waitress in a thread on a free port), because
 the Flask test client serialises requests and would hide the races they guard against.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -16,10 +17,10 @@ import urllib.request
 from http.cookiejar import CookieJar
 
 import pytest
+from portal_html import demo_key_shown, form_token
 from waitress.server import create_server
 
 from mock_portal import demo_data
-from portal_html import demo_key_shown, form_token
 
 WRONG_LOGIN = "Forkert bruger-id eller adgangskode. Prøv igen."
 
@@ -30,6 +31,7 @@ def alert(html: str) -> str:
 
 
 # --- a live portal and a small browser for it -------------------------------------------------
+
 
 @pytest.fixture
 def live(app):
@@ -73,6 +75,7 @@ def count_password_checks(monkeypatch, app, user="admin") -> list:
 
     with app.app_context():
         from mock_portal.db import get_db
+
         stored = get_db().execute("SELECT password_hash FROM admin WHERE user_id = ?", (user,)).fetchone()[0]
     checks = []
     real = auth_module.check_password_hash
@@ -109,14 +112,16 @@ def parallel(count: int, action) -> list:
 
 # --- 1. the lock holds under concurrency ----------------------------------------------------
 
+
 def test_parallel_wrong_passwords_check_at_most_five_guesses(app, live, monkeypatch, query):
     checks = count_password_checks(monkeypatch, app)
 
     def guess(i):
         browser = Browser(live)
         token = browser.token("/log-paa")
-        return lambda: browser.request("/log-paa", {"csrf_token": token, "bruger_id": "admin",
-                                                     "adgangskode": f"forkert-{i}"})
+        return lambda: browser.request(
+            "/log-paa", {"csrf_token": token, "bruger_id": "admin", "adgangskode": f"forkert-{i}"}
+        )
 
     answers = parallel(20, guess)
     assert {status for status, _, _ in answers} == {401}
@@ -141,6 +146,7 @@ def test_parallel_wrong_keys_lock_the_user(app, live, query):
 
 # --- 2. log-out, lock and time-outs end the session on the server -----------------------------
 
+
 def session_cookie(client) -> str:
     cookie = client.get_cookie("session")
     assert cookie is not None, "no session cookie"
@@ -154,8 +160,10 @@ def test_a_cookie_copied_before_log_af_is_worthless_after(client, logged_in, emp
     logged_in.logout()
     client.set_cookie("session", copied)
     assert client.get("/selvbetjening/").status_code == 302
-    saved = client.post(f"/selvbetjening/medarbejdere/{lra}/rettigheder",
-                        data={"csrf_token": token, "right": "aes.sagsbehandler", "version": "0"})
+    saved = client.post(
+        f"/selvbetjening/medarbejdere/{lra}/rettigheder",
+        data={"csrf_token": token, "right": "aes.sagsbehandler", "version": "0"},
+    )
     assert saved.status_code in (302, 400) and "/selvbetjening/medarbejdere" not in saved.headers.get("Location", "")
     assert query("SELECT * FROM employee_right WHERE employee_id = ?", lra) == []
 
@@ -177,6 +185,7 @@ def test_idle_and_absolute_time_out_end_the_session(app, client, logged_in, colu
     assert client.get("/selvbetjening/").status_code == 200
     with app.app_context():
         from mock_portal.db import get_db
+
         get_db().execute(f"UPDATE web_session SET {column} = {column} - ?", (minutes * 60,))
     assert client.get("/selvbetjening/").status_code == 302
 
@@ -195,6 +204,7 @@ def test_locking_ends_the_users_sessions_in_the_database(app, client, logged_in,
 
 
 # --- 3. key-card keys are single use --------------------------------------------------------
+
 
 def test_a_key_cannot_be_replayed_with_the_pending_cookie(client, auth):
     auth.start()
@@ -233,8 +243,14 @@ def test_wrong_keys_count_toward_the_lock_like_passwords(auth, query):
 
 # --- 5. a non-ASCII csrf_token is a 400, not a 500 ------------------------------------------
 
-POST_ROUTES = ["/log-paa", "/log-paa/noeglekort", "/log-af", "/selvbetjening/medarbejdere/1",
-               "/selvbetjening/medarbejdere/1/rettigheder", "/selvbetjening/medarbejdere/1/slet"]
+POST_ROUTES = [
+    "/log-paa",
+    "/log-paa/noeglekort",
+    "/log-af",
+    "/selvbetjening/medarbejdere/1",
+    "/selvbetjening/medarbejdere/1/rettigheder",
+    "/selvbetjening/medarbejdere/1/slet",
+]
 
 
 @pytest.mark.parametrize("logged", [False, True])
@@ -249,6 +265,7 @@ def test_non_ascii_csrf_token_is_400(client, auth, path, logged):
 
 
 # --- 6. a locked id answers like a wrong password until the password is right ----------------
+
 
 def lock(auth):
     for _ in range(5):
@@ -279,14 +296,18 @@ def test_an_unknown_id_costs_a_check_of_the_same_kind(app, auth, monkeypatch):
 
     methods = []
     real = auth_module.check_password_hash
-    monkeypatch.setattr(auth_module, "check_password_hash",
-                        lambda pwhash, password: methods.append(pwhash.split("$")[0]) or real(pwhash, password))
+    monkeypatch.setattr(
+        auth_module,
+        "check_password_hash",
+        lambda pwhash, password: methods.append(pwhash.split("$")[0]) or real(pwhash, password),
+    )
     auth.start(user="ingen-saadan", password="x")
     auth.start(user="admin", password="x")
     assert len(methods) == 2 and methods[0] == methods[1]  # same algorithm and rounds: same time
 
 
 # --- 7. writes before session changes; a database that cannot be written ---------------------
+
 
 @pytest.fixture
 def break_writes(monkeypatch):
@@ -331,11 +352,15 @@ def test_wrong_password_on_an_unwritable_database_is_not_checked(app, client, au
 
 # --- 9. a long next= never makes a large cookie ---------------------------------------------
 
+
 def test_long_next_keeps_the_cookie_small_and_log_in_works(client, auth):
     target = "/selvbetjening/" + "a" * 4000
     client.get("/log-paa", query_string={"next": target})
-    first = client.post("/log-paa", query_string={"next": target}, data={
-        "csrf_token": auth.csrf(), "bruger_id": "admin", "adgangskode": "nemid-demo"})
+    first = client.post(
+        "/log-paa",
+        query_string={"next": target},
+        data={"csrf_token": auth.csrf(), "bruger_id": "admin", "adgangskode": "nemid-demo"},
+    )
     assert first.status_code == 302
     assert len(first.headers["Set-Cookie"]) < 200
     done = auth.key()
@@ -350,17 +375,26 @@ def test_login_required_caps_next(client):
 
 # --- 11, 12. rights only for active employees; ASCII ids; unique e-mails; no Cc/Cf -----------
 
+
 def test_rights_cannot_be_saved_on_an_inactive_employee(client, logged_in, add_employee, query):
     add_employee("Fratrådt Person", "fratraadt@example.dk", active=0)
     person = query("SELECT id FROM employee WHERE email = 'fratraadt@example.dk'")[0]["id"]
-    response = logged_in.post(f"/selvbetjening/medarbejdere/{person}/rettigheder",
-                              {"right": "aes.sagsbehandler", "version": "0"})
+    response = logged_in.post(
+        f"/selvbetjening/medarbejdere/{person}/rettigheder", {"right": "aes.sagsbehandler", "version": "0"}
+    )
     assert response.status_code == 400
     assert query("SELECT * FROM employee_right WHERE employee_id = ?", person) == []
 
 
-@pytest.mark.parametrize("path", ["/selvbetjening/medarbejdere/\u0661", "/selvbetjening/medarbejdere/\u0661/rettigheder",
-                                  "/selvbetjening/medarbejdere/\uff11", "/selvbetjening/medarbejdere/\u0967/haendelser"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/selvbetjening/medarbejdere/\u0661",
+        "/selvbetjening/medarbejdere/\u0661/rettigheder",
+        "/selvbetjening/medarbejdere/\uff11",
+        "/selvbetjening/medarbejdere/\u0967/haendelser",
+    ],
+)
 def test_non_ascii_digits_in_ids_are_404(client, logged_in, path):
     assert client.get(path).status_code == 404
 
@@ -368,9 +402,13 @@ def test_non_ascii_digits_in_ids_are_404(client, logged_in, path):
 def edit(client, logged_in, person_id, **changes):
     page = client.get(f"/selvbetjening/medarbejdere/{person_id}").get_data(as_text=True)
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    values = {"navn": htmllib.unescape(re.search(r'id="navn"[^>]*value="([^"]*)"', page).group(1)),
-              "email": htmllib.unescape(re.search(r'id="email"[^>]*value="([^"]*)"', page).group(1)),
-              "adresse": "Vej 1", "version": version, **changes}
+    values = {
+        "navn": htmllib.unescape(re.search(r'id="navn"[^>]*value="([^"]*)"', page).group(1)),
+        "email": htmllib.unescape(re.search(r'id="email"[^>]*value="([^"]*)"', page).group(1)),
+        "adresse": "Vej 1",
+        "version": version,
+        **changes,
+    }
     return logged_in.post(f"/selvbetjening/medarbejdere/{person_id}", values)
 
 
@@ -390,6 +428,7 @@ def test_format_characters_in_names_are_refused(client, logged_in, employee_id, 
 
 
 # --- 13. headers and the Secure cookie ------------------------------------------------------
+
 
 def test_logged_in_pages_are_not_stored_and_not_framed(client, logged_in):
     headers = client.get("/selvbetjening/").headers
@@ -423,8 +462,7 @@ def test_sesag_cookie_secure_forces_it(app_factory, monkeypatch):
     monkeypatch.setenv("SESAG_COOKIE_SECURE", "1")
     assert "secure" in cookie_attributes(app_factory().test_client().get("/log-paa"))
     monkeypatch.setenv("SESAG_COOKIE_SECURE", "0")
-    assert "secure" not in cookie_attributes(app_factory().test_client().get("/log-paa",
-                                                                             base_url="https://localhost"))
+    assert "secure" not in cookie_attributes(app_factory().test_client().get("/log-paa", base_url="https://localhost"))
 
 
 def test_static_files_leave_the_session_alone(client, logged_in):

@@ -1,6 +1,7 @@
 """mock_portal/selvbetjening.py: the overview and menu, Administrér medarbejdere (list, paging,
 search), Administrér medarbejder (the form), Administrér rettigheder (the page and its saves),
 Se hændelser, Slet, and the isolation between companies."""
+
 import html as htmllib
 import re
 import unicodedata
@@ -34,7 +35,10 @@ def version(html: str) -> str:
 
 def employee_form(client, eid) -> dict:
     page_html = client.get(f"{LIST}/{eid}").get_data(as_text=True)
-    value = lambda name: htmllib.unescape(re.search(rf'name="{name}" value="([^"]*)"', page_html).group(1))
+
+    def value(name):
+        return htmllib.unescape(re.search(rf'name="{name}" value="([^"]*)"', page_html).group(1))
+
     return {"navn": value("navn"), "email": value("email"), "adresse": value("adresse"), "version": version(page_html)}
 
 
@@ -55,9 +59,11 @@ def held(query, eid):
 
 
 def _rights_state(query, eid):
-    return (query("SELECT right_id FROM employee_right WHERE employee_id = ? ORDER BY right_id", eid),
-            query("SELECT COUNT(*) AS n FROM event"),
-            query("SELECT rights_version FROM employee WHERE id = ?", eid))
+    return (
+        query("SELECT right_id FROM employee_right WHERE employee_id = ? ORDER BY right_id", eid),
+        query("SELECT COUNT(*) AS n FROM event"),
+        query("SELECT rights_version FROM employee WHERE id = ?", eid),
+    )
 
 
 @pytest.fixture
@@ -78,13 +84,24 @@ def test_overview(client, logged_in):
     response, html = get(client, "/selvbetjening")
     assert response.status_code in (200, 308)
     html = client.get("/selvbetjening/").get_data(as_text=True)
-    for text in ("NEMID SELVBETJENING TIL ERHVERV", "Overblik over jeres NemID medarbejdersignaturer",
-                 "Som NemID administrator kan du bl.a.:", "Oprette medarbejdersignaturer",
-                 "Administrere medarbejdersignaturer", "Tilføje nye services", "DIN VIRKSOMHED",
-                 "AFVENTENDE BESTILLINGER", "Du har ingen afventende bestillinger.", "DU ER LOGGET PÅ SOM"):
+    for text in (
+        "NEMID SELVBETJENING TIL ERHVERV",
+        "Overblik over jeres NemID medarbejdersignaturer",
+        "Som NemID administrator kan du bl.a.:",
+        "Oprette medarbejdersignaturer",
+        "Administrere medarbejdersignaturer",
+        "Tilføje nye services",
+        "DIN VIRKSOMHED",
+        "AFVENTENDE BESTILLINGER",
+        "Du har ingen afventende bestillinger.",
+        "DU ER LOGGET PÅ SOM",
+    ):
         assert text in html
     assert '<nav aria-label="NemID medarbejdersignatur" class="menu">' in html
-    assert re.search(r'<span class="arrow" aria-hidden="true">►</span><a href="/selvbetjening/" aria-current="page">Selvbetjening</a>', html)
+    assert re.search(
+        r'<span class="arrow" aria-hidden="true">►</span><a href="/selvbetjening/" aria-current="page">Selvbetjening</a>',
+        html,
+    )
     assert '<nav aria-label="Brødkrumme"' in html
 
 
@@ -92,10 +109,23 @@ def test_left_menu_has_the_fifteen_items(client, logged_in):
     html = client.get(LIST).get_data(as_text=True)
     menu = re.search(r'<nav aria-label="NemID medarbejdersignatur".*?</ul>', html, re.S).group(0)
     items = re.findall(r"<li[^>]*>.*?<a [^>]*>([^<]+)</a>", menu)
-    assert items == ["Information", "Bestil", "Selvbetjening", "Opret medarbejdere", "Statistik",
-                     "Administrér medarbejdere", "Administrér bestillinger", "Øvrige signaturer",
-                     "Tilføj services", "Fakturering", "Søg certifikat", "NemID indstillinger", "Priser",
-                     "Vilkår", "Support"]
+    assert items == [
+        "Information",
+        "Bestil",
+        "Selvbetjening",
+        "Opret medarbejdere",
+        "Statistik",
+        "Administrér medarbejdere",
+        "Administrér bestillinger",
+        "Øvrige signaturer",
+        "Tilføj services",
+        "Fakturering",
+        "Søg certifikat",
+        "NemID indstillinger",
+        "Priser",
+        "Vilkår",
+        "Support",
+    ]
     assert 'aria-current="page">Administrér medarbejdere</a>' in menu
 
 
@@ -223,7 +253,7 @@ def test_any_page_of_a_large_list_is_its_slice_of_the_danish_order(client, logge
     expected = in_danish_order(query)
     response, html = get(client, LIST, side=page, vis=15)
     assert response.status_code == 200
-    assert names(html) == expected[(page - 1) * 15:page * 15] and names(html)
+    assert names(html) == expected[(page - 1) * 15 : page * 15] and names(html)
     assert count_shown(html) == len(expected)
 
 
@@ -231,7 +261,7 @@ def test_the_last_page_of_a_large_list(client, logged_in, large, query):
     expected = in_danish_order(query, "company_id = 1")
     last = -(-len(expected) // 50)
     _, html = get(client, LIST, side=last, vis=50, status="alle")
-    assert names(html) == expected[(last - 1) * 50:]
+    assert names(html) == expected[(last - 1) * 50 :]
     assert get(client, LIST, side=last + 1, vis=50, status="alle")[0].status_code == 404
 
 
@@ -245,18 +275,43 @@ def test_pager_of_a_large_list_shows_a_window(client, logged_in, large, query):
     assert ">Forrige</a>" in pager and ">Næste</a>" in pager
 
 
-@pytest.mark.parametrize("page, pages, window", [
-    (1, 1, [1]), (3, 9, list(range(1, 10))), (1, 100, [1, 2, 3, None, 100]), (5, 100, [1, None, 3, 4, 5, 6, 7, None, 100]),
-    (4, 100, [1, 2, 3, 4, 5, 6, None, 100]), (100, 100, [1, None, 98, 99, 100]), (97, 100, [1, None, 95, 96, 97, 98, 99, 100]),
-])
+@pytest.mark.parametrize(
+    "page, pages, window",
+    [
+        (1, 1, [1]),
+        (3, 9, list(range(1, 10))),
+        (1, 100, [1, 2, 3, None, 100]),
+        (5, 100, [1, None, 3, 4, 5, 6, 7, None, 100]),
+        (4, 100, [1, 2, 3, 4, 5, 6, None, 100]),
+        (100, 100, [1, None, 98, 99, 100]),
+        (97, 100, [1, None, 95, 96, 97, 98, 99, 100]),
+    ],
+)
 def test_page_window(page, pages, window):
     from mock_portal.selvbetjening import page_window
 
     assert page_window(page, pages) == window
 
 
-@pytest.mark.parametrize("typed", ["a", "Ø", "å", "aa", "ae", "jø", "sen", "søren", "SØREN", "ostergaard",
-                                   "aa", "kjær", "Åshild", unicodedata.normalize("NFD", "Åkjær")])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "a",
+        "Ø",
+        "å",
+        "aa",
+        "ae",
+        "jø",
+        "sen",
+        "søren",
+        "SØREN",
+        "ostergaard",
+        "aa",
+        "kjær",
+        "Åshild",
+        unicodedata.normalize("NFD", "Åkjær"),
+    ],
+)
 def test_search_on_a_large_list_finds_what_a_scan_finds(client, logged_in, large, query, typed):
     """Every way a search runs (one or two letters by a scan, three or more by the trigram index,
     few matches sorted or many paged by the index) lists the same as folding every name."""
@@ -269,7 +324,7 @@ def test_search_on_a_large_list_finds_what_a_scan_finds(client, logged_in, large
     last = -(-len(expected) // 50)
     if last > 1:
         _, html = get(client, LIST, navn=typed, vis=50, side=last)
-        assert names(html) == expected[(last - 1) * 50:]
+        assert names(html) == expected[(last - 1) * 50 :]
 
 
 @pytest.mark.parametrize("typed", ["e", "@k", "jensen@", "kommune-demo.dk"])
@@ -278,10 +333,11 @@ def test_email_search_on_a_large_list(client, logged_in, large, query, typed):
 
     rows = query("SELECT name, email FROM employee WHERE company_id = 1 AND active = 1")
     wanted = {r["name"] for r in rows if fold(typed) in fold(r["email"])}
-    expected = [n for n in in_danish_order(query) if n in wanted]
+    expected = in_danish_order(query, "company_id = 1 AND active = 1 AND email_fold LIKE ?", f"%{fold(typed)}%")
     _, html = get(client, LIST, email=typed, vis=50)
     assert count_shown(html) == sum(1 for r in rows if fold(typed) in fold(r["email"]))
     assert set(names(html)) <= wanted and len(names(html)) == min(50, count_shown(html))
+    assert names(html) == expected[:50]  # in Danish order
 
 
 @pytest.mark.parametrize("typed_name, typed_email", [("søren", "k"), ("a", "jensen"), ("sen", "e"), ("jø", "@")])
@@ -331,9 +387,14 @@ def test_search_form(client, logged_in):
     _, html = get(client, LIST)
     assert '<details class="search">' in html  # closed without a search
     assert "<summary>AVANCERET SØGNING</summary>" in html
-    for field in ('<label for="s-navn">Navn</label>', '<label for="s-email">E-mail-adresse</label>',
-                  '<label for="s-gruppe">Medarbejdergruppe</label>', '<label for="s-status">Status</label>',
-                  '<option value="">Alle grupper</option>', ">Søg</button>"):
+    for field in (
+        '<label for="s-navn">Navn</label>',
+        '<label for="s-email">E-mail-adresse</label>',
+        '<label for="s-gruppe">Medarbejdergruppe</label>',
+        '<label for="s-status">Status</label>',
+        '<option value="">Alle grupper</option>',
+        ">Søg</button>",
+    ):
         assert field in html
     _, searched = get(client, LIST, navn="lra")
     assert '<details class="search" open>' in searched
@@ -367,7 +428,9 @@ def test_search_finds_demo_names_with_every_danish_letter(client, logged_in):
 
 @pytest.mark.parametrize("typed", ["moller", "MOLLER", "Møller", "MØLLER"])
 def test_o_finds_oe_letter(client, logged_in, query, typed):
-    expected = sorted(r["name"] for r in query("SELECT name FROM employee WHERE company_id = 1 AND name LIKE '%Møller%'"))
+    expected = sorted(
+        r["name"] for r in query("SELECT name FROM employee WHERE company_id = 1 AND name LIKE '%Møller%'")
+    )
     assert expected, "the demo data should have a Møller"
     assert sorted(listed(client, navn=typed)) == expected
 
@@ -389,8 +452,9 @@ def test_search_by_email(client, logged_in):
 
 
 def test_search_by_group(client, logged_in, query):
-    expected = sorted(r["name"] for r in query(
-        "SELECT name FROM employee WHERE company_id = 1 AND grp = 'Jobcenter' AND active = 1"))
+    expected = sorted(
+        r["name"] for r in query("SELECT name FROM employee WHERE company_id = 1 AND grp = 'Jobcenter' AND active = 1")
+    )
     _, html = get(client, LIST, gruppe="Jobcenter", vis=50)
     assert sorted(names(html)) == expected and expected
     assert '<option value="Jobcenter" selected>' in html
@@ -464,14 +528,22 @@ def test_employee_page(client, logged_in, employee_id):
         assert f'<label for="{field}">{label}</label><span aria-hidden="true">: *</span>' in html
     assert '<label for="nemid_administrator">NemID administrator</label>' in html
     assert "HÆNDELSER OG RETTIGHEDER FOR Medlem - Lra" in html
-    assert f'<a href="/selvbetjening/medarbejdere/{lra}/haendelser">Se hændelser<span aria-hidden="true"> &gt;</span></a>' in html
-    assert f'<a href="/selvbetjening/medarbejdere/{lra}/rettigheder">Administrér rettigheder<span aria-hidden="true"> &gt;</span></a>' in html
+    assert (
+        f'<a href="/selvbetjening/medarbejdere/{lra}/haendelser">Se hændelser<span aria-hidden="true"> &gt;</span></a>'
+        in html
+    )
+    assert (
+        f'<a href="/selvbetjening/medarbejdere/{lra}/rettigheder">Administrér rettigheder<span aria-hidden="true"> &gt;</span></a>'
+        in html
+    )
 
 
 def test_save_employee_data_writes_events(client, logged_in, employee_id, query):
     lra = employee_id("lra@nets.dk")
     form = employee_form(client, lra)
-    response = logged_in.post(f"{LIST}/{lra}", {**form, "adresse": "Nygade 1, 2750 Ballerup", "nemid_administrator": "ja"})
+    response = logged_in.post(
+        f"{LIST}/{lra}", {**form, "adresse": "Nygade 1, 2750 Ballerup", "nemid_administrator": "ja"}
+    )
     assert response.status_code == 302
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'role="status">Oplysningerne om medarbejderen er gemt.' in html
@@ -482,21 +554,24 @@ def test_save_employee_data_writes_events(client, logged_in, employee_id, query)
     assert "Oplysninger ændret: NemID administrator er nu ja" in texts
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("navn", "", "Navn skal udfyldes."),
-    ("navn", "   ", "Navn skal udfyldes."),
-    ("email", "", "E-mail-adresse skal udfyldes."),
-    ("email", "ikke-en-adresse", "E-mail-adressen er ikke gyldig."),
-    ("email", "a@b", "E-mail-adressen er ikke gyldig."),
-    ("email", "a b@c.dk", "E-mail-adressen er ikke gyldig."),
-    ("adresse", "", "Adresse skal udfyldes."),
-    ("navn", "N" * 101, "Navn må højst være 100 tegn."),
-    ("email", "e" * 250 + "@x.dk", "E-mail-adressen er ikke gyldig."),
-    ("adresse", "A" * 201, "Adresse må højst være 200 tegn."),
-    ("navn", "Ole\nHansen", "Navn må ikke indeholde linjeskift eller kontroltegn."),
-    ("navn", "Ole\x00Hansen", "Navn må ikke indeholde linjeskift eller kontroltegn."),
-    ("adresse", "Vej 1\r\nBy", "Adresse må ikke indeholde linjeskift eller kontroltegn."),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("navn", "", "Navn skal udfyldes."),
+        ("navn", "   ", "Navn skal udfyldes."),
+        ("email", "", "E-mail-adresse skal udfyldes."),
+        ("email", "ikke-en-adresse", "E-mail-adressen er ikke gyldig."),
+        ("email", "a@b", "E-mail-adressen er ikke gyldig."),
+        ("email", "a b@c.dk", "E-mail-adressen er ikke gyldig."),
+        ("adresse", "", "Adresse skal udfyldes."),
+        ("navn", "N" * 101, "Navn må højst være 100 tegn."),
+        ("email", "e" * 250 + "@x.dk", "E-mail-adressen er ikke gyldig."),
+        ("adresse", "A" * 201, "Adresse må højst være 200 tegn."),
+        ("navn", "Ole\nHansen", "Navn må ikke indeholde linjeskift eller kontroltegn."),
+        ("navn", "Ole\x00Hansen", "Navn må ikke indeholde linjeskift eller kontroltegn."),
+        ("adresse", "Vej 1\r\nBy", "Adresse må ikke indeholde linjeskift eller kontroltegn."),
+    ],
+)
 def test_employee_validation(client, logged_in, lra, query, field, value, message):
     before = (query("SELECT * FROM employee WHERE id = ?", lra), query("SELECT COUNT(*) AS n FROM event"))
     response = logged_in.post(f"{LIST}/{lra}", {**employee_form(client, lra), field: value})
@@ -525,8 +600,13 @@ def test_html_in_a_name_is_escaped_everywhere(client, logged_in, employee_id):
     evil = '<script>alert("x")</script><b>Ond</b>'
     form = employee_form(client, lra)
     assert logged_in.post(f"{LIST}/{lra}", {**form, "navn": evil}).status_code == 302
-    for path in (f"{LIST}/{lra}", f"{LIST}/{lra}/rettigheder", f"{LIST}/{lra}/haendelser", f"{LIST}/{lra}/slet",
-                 f"{LIST}?navn=Ond"):
+    for path in (
+        f"{LIST}/{lra}",
+        f"{LIST}/{lra}/rettigheder",
+        f"{LIST}/{lra}/haendelser",
+        f"{LIST}/{lra}/slet",
+        f"{LIST}?navn=Ond",
+    ):
         html = client.get(path).get_data(as_text=True)
         assert "<script>alert" not in html and "<b>Ond</b>" not in html, path
         assert "&lt;script&gt;" in html, path
@@ -566,8 +646,10 @@ def test_rights_page(client, lra):
     assert re.search(r'<details class="node" open>\s*<summary>Offentlige</summary>', html)
     assert re.search(r'<details class="node">\s*<summary>Landsbyggefonden</summary>', html)
     for right_id, label in ((SAG, "Sagsbehandler"), (KOM, "Kommunal sagsbehandler")):
-        assert (f'<input type="checkbox" id="r-{right_id}" name="right" value="{right_id}" '
-                f'aria-describedby="info-{right_id}">') in html
+        assert (
+            f'<input type="checkbox" id="r-{right_id}" name="right" value="{right_id}" '
+            f'aria-describedby="info-{right_id}">'
+        ) in html
         assert f'<label for="r-{right_id}">{label}</label>' in html
         assert f'<p class="info-text" id="info-{right_id}">{label} rettigheden skal anvendes' in html
     assert "Tildel rettighed:" in html and html.count('<span class="info" aria-hidden="true"') >= 4
@@ -583,7 +665,9 @@ def test_a_node_holding_a_right_opens(client, logged_in, employee_id):
 
 
 def test_fortryd_goes_back_to_the_employee(client, lra):
-    assert f'<a href="/selvbetjening/medarbejdere/{lra}" class="btn btn-secondary">FORTRYD</a>' in rights_page(client, lra)
+    assert f'<a href="/selvbetjening/medarbejdere/{lra}" class="btn btn-secondary">FORTRYD</a>' in rights_page(
+        client, lra
+    )
 
 
 def test_save_grants_confirms_and_writes_an_event(client, auth, lra, query):
@@ -597,8 +681,11 @@ def test_save_grants_confirms_and_writes_an_event(client, auth, lra, query):
     assert version(after) != version(html)
     events = client.get(f"/selvbetjening/medarbejdere/{lra}/haendelser").get_data(as_text=True)
     newest = re.search(r"<tbody>\s*<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", events)
-    assert newest.groups() == ("15-01-2026 kl. 10:00", "Nanna Administrator (admin)",
-                               "Rettighed tildelt: Arbejdsmarkedets Erhvervssikring › Sagsbehandler")
+    assert newest.groups() == (
+        "15-01-2026 kl. 10:00",
+        "Nanna Administrator (admin)",
+        "Rettighed tildelt: Arbejdsmarkedets Erhvervssikring › Sagsbehandler",
+    )
 
 
 def test_switching_right_revokes_the_other(client, auth, lra, query):
@@ -606,8 +693,10 @@ def test_switching_right_revokes_the_other(client, auth, lra, query):
     auth.post(rights_url(lra), {"right": KOM, "version": version(rights_page(client, lra))})
     assert held(query, lra) == {KOM}
     texts = [e["text"] for e in query("SELECT text FROM event WHERE employee_id = ? ORDER BY id DESC", lra)]
-    assert set(texts[:2]) == {"Rettighed tildelt: Arbejdsmarkedets Erhvervssikring › Kommunal sagsbehandler",
-                              "Rettighed fjernet: Arbejdsmarkedets Erhvervssikring › Sagsbehandler"}
+    assert set(texts[:2]) == {
+        "Rettighed tildelt: Arbejdsmarkedets Erhvervssikring › Kommunal sagsbehandler",
+        "Rettighed fjernet: Arbejdsmarkedets Erhvervssikring › Sagsbehandler",
+    }
 
 
 def test_saving_nothing_changed_writes_no_event(client, auth, lra, query):
@@ -624,15 +713,21 @@ def test_both_aes_rights_refused_and_nothing_changes(client, auth, lra, query):
     response = auth.post(rights_url(lra), {"right": [SAG, KOM], "version": version(html)})
     assert response.status_code == 400
     body = response.get_data(as_text=True)
-    assert ('role="alert">En medarbejder kan højst have én af rettighederne Sagsbehandler og '
-            'Kommunal sagsbehandler.</div>') in body
+    assert (
+        'role="alert">En medarbejder kan højst have én af rettighederne Sagsbehandler og Kommunal sagsbehandler.</div>'
+    ) in body
     assert (held(query, lra), query("SELECT COUNT(*) AS n FROM event")[0]["n"]) == before
     assert version(rights_page(client, lra)) == version(html)
 
 
 def test_both_aes_rights_refused_also_when_one_is_held(client, logged_in, employee_id, query):
-    holder = employee_id(query("SELECT email FROM employee e JOIN employee_right r ON r.employee_id = e.id"
-                               " WHERE r.right_id = ? AND e.company_id = 1", SAG)[0]["email"])
+    holder = employee_id(
+        query(
+            "SELECT email FROM employee e JOIN employee_right r ON r.employee_id = e.id"
+            " WHERE r.right_id = ? AND e.company_id = 1",
+            SAG,
+        )[0]["email"]
+    )
     html = rights_page(client, holder)
     assert SAG in checked(html)
     assert logged_in.post(rights_url(holder), {"right": [SAG, KOM], "version": version(html)}).status_code == 400
@@ -644,7 +739,9 @@ def test_unknown_right_changes_nothing_at_all(client, logged_in, employee_id, qu
     lra = employee_id("lra@nets.dk")
     rights_url = f"{LIST}/{lra}/rettigheder"
     before = _rights_state(query, lra)
-    response = logged_in.post(rights_url, {"right": chosen, "version": version(client.get(rights_url).get_data(as_text=True))})
+    response = logged_in.post(
+        rights_url, {"right": chosen, "version": version(client.get(rights_url).get_data(as_text=True))}
+    )
     assert response.status_code == 400
     page_html = response.get_data(as_text=True)
     assert re.search(r'role="alert">Ukendt rettighed', page_html) and "<b>x</b>" not in page_html
@@ -730,7 +827,9 @@ def test_events_page_newest_first(client, auth, lra, app):
         ("15-01-2026 kl. 10:00", "Medarbejdersignatur oprettet"),
     ]
     assert all(by == "Nanna Administrator (admin)" for _, by, _ in rows[:4])
-    assert re.search(r"<a href=\"/selvbetjening/medarbejdere/\d+\"><span aria-hidden=\"true\">&lt; </span>Tilbage</a>", html)
+    assert re.search(
+        r"<a href=\"/selvbetjening/medarbejdere/\d+\"><span aria-hidden=\"true\">&lt; </span>Tilbage</a>", html
+    )
 
 
 def test_events_stored_in_utc(client, auth, lra, query):
@@ -745,9 +844,11 @@ def test_events_page_is_paged(client, logged_in, app, employee_id):
 
     lra = employee_id("lra@nets.dk")
     with app.app_context():
-        get_db().executemany("INSERT INTO event (company_id, employee_id, at, actor, text) VALUES (1, ?, ?, 'Test', ?)",
-                             [(lra, f"2026-01-{day:02d}T08:00:00+00:00", f"Hændelse {day}") for day in range(1, 31)]
-                             + [(lra, f"2026-02-{day:02d}T08:00:00+00:00", f"Hændelse 2-{day}") for day in range(1, 29)])
+        get_db().executemany(
+            "INSERT INTO event (company_id, employee_id, at, actor, text) VALUES (1, ?, ?, 'Test', ?)",
+            [(lra, f"2026-01-{day:02d}T08:00:00+00:00", f"Hændelse {day}") for day in range(1, 31)]
+            + [(lra, f"2026-02-{day:02d}T08:00:00+00:00", f"Hændelse 2-{day}") for day in range(1, 29)],
+        )
     url = f"{LIST}/{lra}/haendelser"
     first = client.get(url).get_data(as_text=True)
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", first)
@@ -792,18 +893,24 @@ def test_deleting_twice_writes_one_event(client, logged_in, employee_id, query):
 def test_deleted_employee_is_kept_with_its_history(client, logged_in, employee_id, query):
     bruger = employee_id("bruger@nets.dk")
     rights_url = f"{LIST}/{bruger}/rettigheder"
-    logged_in.post(rights_url, {"right": "aes.kommunal_sagsbehandler",
-                                "version": version(client.get(rights_url).get_data(as_text=True))})
+    logged_in.post(
+        rights_url,
+        {"right": "aes.kommunal_sagsbehandler", "version": version(client.get(rights_url).get_data(as_text=True))},
+    )
     assert logged_in.post(f"{LIST}/{bruger}/slet").status_code == 302
     assert "Medlem - Bruger" not in listed(client, status="aktiv")
     assert "Medlem - Bruger" in listed(client, status="inaktiv")
     assert query("SELECT right_id FROM employee_right WHERE employee_id = ?", bruger) == [
-        {"right_id": "aes.kommunal_sagsbehandler"}]
-    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>",
-                      client.get(f"{LIST}/{bruger}/haendelser").get_data(as_text=True))
+        {"right_id": "aes.kommunal_sagsbehandler"}
+    ]
+    rows = re.findall(
+        r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>",
+        client.get(f"{LIST}/{bruger}/haendelser").get_data(as_text=True),
+    )
     assert [text for _, _, text in rows][:2] == [
         "Medarbejderen er slettet (gjort inaktiv)",
-        "Rettighed tildelt: Arbejdsmarkedets Erhvervssikring › Kommunal sagsbehandler"]
+        "Rettighed tildelt: Arbejdsmarkedets Erhvervssikring › Kommunal sagsbehandler",
+    ]
     assert rows[0][1] == "Nanna Administrator (admin)" and rows[0][0] == "15-01-2026 kl. 10:00"
 
 
@@ -813,8 +920,9 @@ def test_html_name_is_escaped_in_confirmations(client, logged_in, employee_id):
     evil = "<img src=x onerror=alert(1)>"
     assert logged_in.post(f"{LIST}/{bruger}", {**employee_form(client, bruger), "navn": evil}).status_code == 302
     rights_url = f"{LIST}/{bruger}/rettigheder"
-    saved = logged_in.post(rights_url, {"right": "aes.sagsbehandler",
-                                        "version": version(client.get(rights_url).get_data(as_text=True))})
+    saved = logged_in.post(
+        rights_url, {"right": "aes.sagsbehandler", "version": version(client.get(rights_url).get_data(as_text=True))}
+    )
     page_html = client.get(saved.headers["Location"]).get_data(as_text=True)
     assert "Rettighederne er gemt for &lt;img src=x onerror=alert(1)&gt;." in page_html
     assert "<img src=x" not in page_html
@@ -837,18 +945,27 @@ def test_other_company_employee_is_404_on_get(client, logged_in, other_company_e
     assert other_company_employee["name"] not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("suffix, data", [
-    ("", {"navn": "Overtaget", "email": "o@x.dk", "adresse": "Vej 1", "version": "0"}),
-    ("/rettigheder", {"right": "aes.sagsbehandler", "version": "0"}),
-    ("/slet", {}),
-])
+@pytest.mark.parametrize(
+    "suffix, data",
+    [
+        ("", {"navn": "Overtaget", "email": "o@x.dk", "adresse": "Vej 1", "version": "0"}),
+        ("/rettigheder", {"right": "aes.sagsbehandler", "version": "0"}),
+        ("/slet", {}),
+    ],
+)
 def test_other_company_employee_is_404_on_post(client, logged_in, other_company_employee, query, suffix, data):
     eid = other_company_employee["id"]
-    before = (query("SELECT * FROM employee WHERE id = ?", eid), query("SELECT * FROM employee_right WHERE employee_id = ?", eid),
-              query("SELECT COUNT(*) AS n FROM event"))
+    before = (
+        query("SELECT * FROM employee WHERE id = ?", eid),
+        query("SELECT * FROM employee_right WHERE employee_id = ?", eid),
+        query("SELECT COUNT(*) AS n FROM event"),
+    )
     assert logged_in.post(f"{LIST}/{eid}{suffix}", data).status_code == 404
-    after = (query("SELECT * FROM employee WHERE id = ?", eid), query("SELECT * FROM employee_right WHERE employee_id = ?", eid),
-             query("SELECT COUNT(*) AS n FROM event"))
+    after = (
+        query("SELECT * FROM employee WHERE id = ?", eid),
+        query("SELECT * FROM employee_right WHERE employee_id = ?", eid),
+        query("SELECT COUNT(*) AS n FROM event"),
+    )
     assert after == before
 
 

@@ -1,4 +1,5 @@
 """Training mode: sandboxes per trainee, the hint panel per screen, wrong turns, the final check."""
+
 from __future__ import annotations
 
 import html as htmllib
@@ -45,8 +46,9 @@ class Trainee:
         return form_token(self.client.get(url).get_data(as_text=True))
 
     def start(self, employee: int = LRA, right: str = SAGSBEHANDLER):
-        return self.client.post("/oevelse/start", data={"csrf_token": self.csrf("/oevelse"),
-                                                        "medarbejder": employee, "rettighed": right})
+        return self.client.post(
+            "/oevelse/start", data={"csrf_token": self.csrf("/oevelse"), "medarbejder": employee, "rettighed": right}
+        )
 
     def log_in(self) -> None:
         """The NemID log-in (demo admin, key from the demo hint), as conftest's ``auth`` does it."""
@@ -122,10 +124,18 @@ def test_start_makes_a_sandbox_and_logs_out(new_trainee, tmp_path):
 def test_start_refuses_an_unknown_right_or_employee(new_trainee):
     trainee = new_trainee()
     token = trainee.csrf("/oevelse")
-    assert trainee.client.post("/oevelse/start", data={"csrf_token": token, "medarbejder": LRA,
-                                                       "rettighed": "finans.betaler"}).status_code == 400
-    assert trainee.client.post("/oevelse/start", data={"csrf_token": token, "medarbejder": "999",
-                                                       "rettighed": SAGSBEHANDLER}).status_code == 400
+    assert (
+        trainee.client.post(
+            "/oevelse/start", data={"csrf_token": token, "medarbejder": LRA, "rettighed": "finans.betaler"}
+        ).status_code
+        == 400
+    )
+    assert (
+        trainee.client.post(
+            "/oevelse/start", data={"csrf_token": token, "medarbejder": "999", "rettighed": SAGSBEHANDLER}
+        ).status_code
+        == 400
+    )
     assert trainee.client.get_cookie("sesag_oevelse") is None
 
 
@@ -200,7 +210,8 @@ def test_sandboxes_per_client_are_limited(app, new_trainee, tmp_path):
 
 
 def test_a_trainee_whose_sandbox_is_gone_is_logged_out_and_never_writes_to_the_shared_database(
-        app, new_trainee, tmp_path, query):
+    app, new_trainee, tmp_path, query
+):
     trainee = new_trainee()
     trainee.start()
     trainee.log_in()
@@ -209,8 +220,9 @@ def test_a_trainee_whose_sandbox_is_gone_is_logged_out_and_never_writes_to_the_s
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
     for path in sandbox_files(tmp_path):
         path.unlink()  # cleaned up (or evicted) while the trainee works
-    answer = trainee.client.post(url, data={"csrf_token": form_token(page), "version": version,
-                                            "right": [SAGSBEHANDLER]})
+    answer = trainee.client.post(
+        url, data={"csrf_token": form_token(page), "version": version, "right": [SAGSBEHANDLER]}
+    )
     assert answer.status_code == 303 and answer.headers["Location"] == "/oevelse?slut=1"
     assert query("SELECT * FROM employee_right WHERE employee_id = ? AND right_id = ?", LRA, SAGSBEHANDLER) == []
     assert trainee.client.get_cookie("sesag_oevelse") is None
@@ -230,8 +242,10 @@ def test_a_trainees_session_is_bound_to_its_sandbox(app, new_trainee):
 
 def test_a_huge_employee_number_is_refused_with_400(new_trainee):
     trainee = new_trainee()
-    answer = trainee.client.post("/oevelse/start", data={"csrf_token": trainee.csrf("/oevelse"),
-                                                         "medarbejder": "9" * 10240, "rettighed": SAGSBEHANDLER})
+    answer = trainee.client.post(
+        "/oevelse/start",
+        data={"csrf_token": trainee.csrf("/oevelse"), "medarbejder": "9" * 10240, "rettighed": SAGSBEHANDLER},
+    )
     assert answer.status_code == 400
 
 
@@ -241,10 +255,13 @@ def test_a_forged_cookie_gives_no_sandbox(new_trainee):
     assert "Opgave" not in trainee.panel("/")
 
 
-@pytest.mark.parametrize("url, screen", [
-    ("/", "front"),
-    ("/log-paa", "login"),
-])
+@pytest.mark.parametrize(
+    "url, screen",
+    [
+        ("/", "front"),
+        ("/log-paa", "login"),
+    ],
+)
 def test_hints_before_log_in(new_trainee, url, screen):
     trainee = new_trainee()
     trainee.start()
@@ -260,16 +277,21 @@ def test_hints_per_screen_when_logged_in(new_trainee):
     key_page = trainee.panel("/log-paa/noeglekort")  # the key card belongs to Trin 1 too
     assert "Trin 1 af 5" in key_page and caption("keycard") in key_page
     trainee.log_in()
-    for url, screen in [("/selvbetjening/", "selfservice"), ("/selvbetjening/medarbejdere", "employees"),
-                        (f"/selvbetjening/medarbejdere/{LRA}", "employee"),
-                        (f"/selvbetjening/medarbejdere/{LRA}/rettigheder", "rights")]:
+    for url, screen in [
+        ("/selvbetjening/", "selfservice"),
+        ("/selvbetjening/medarbejdere", "employees"),
+        (f"/selvbetjening/medarbejdere/{LRA}", "employee"),
+        (f"/selvbetjening/medarbejdere/{LRA}/rettigheder", "rights"),
+    ]:
         text = trainee.panel(url)
         assert f"Trin {step_of(screen)} af 5" in text, url
         assert caption(screen) in text, url
         assert "Hov" not in text and "hører ikke til" not in text, url
     step5 = catalogue.steps()[4]
     assert step5.bullets["da"][0] in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
-    assert "Rettigheden i denne øvelse: Sagsbehandler" in trainee.panel(f"/selvbetjening/medarbejdere/{LRA}/rettigheder")
+    assert "Rettigheden i denne øvelse: Sagsbehandler" in trainee.panel(
+        f"/selvbetjening/medarbejdere/{LRA}/rettigheder"
+    )
 
 
 def test_wrong_employee_gets_a_gentle_hint_back(new_trainee):
@@ -341,7 +363,8 @@ def test_kommunal_task_and_other_employee(new_trainee):
     trainee.save_rights(LRA, [KOMMUNAL])  # the wrong employee
     assert "Opgave: Giv Medlem - Bruger rettigheden Kommunal sagsbehandler" in trainee.panel("/")
     assert "Du har ikke gemt rettigheder for Medlem - Bruger endnu." in trainee.client.get(
-        "/oevelse/resultat").get_data(as_text=True)
+        "/oevelse/resultat"
+    ).get_data(as_text=True)
     trainee.save_rights(BRUGER, [KOMMUNAL])
     result = trainee.client.get("/oevelse/resultat").get_data(as_text=True)
     assert "Godt klaret! Medlem - Bruger har nu rettigheden Kommunal sagsbehandler" in result
@@ -453,8 +476,10 @@ def test_the_panel_carries_each_screens_targets(new_trainee):
     for screen, page in each_screen(trainee):
         found = re.search(r'<script type="application/json" id="training-targets">(.*?)</script>', page, re.S)
         assert found, screen
-        expected = [{"role": t.role, "name": t.name.format(employee="Medlem - Lra", right="Sagsbehandler"),
-                     "within": t.within} for t in catalogue.training().screens[screen].targets]
+        expected = [
+            {"role": t.role, "name": t.name.format(employee="Medlem - Lra", right="Sagsbehandler"), "within": t.within}
+            for t in catalogue.training().screens[screen].targets
+        ]
         assert json.loads(found.group(1)) == expected, screen
         assert 'role="switch" id="training-show"' in page and "/static/training.js" in page
         assert re.search(r"<script>|\son[a-z]+=", page) is None, screen  # nothing inline
@@ -480,8 +505,11 @@ def test_the_trainer_overview_needs_the_code(app, new_trainee):
 def test_guessing_the_trainer_code_is_limited(app):
     trainer = app.test_client()
     token = form_token(trainer.get("/oevelse/oversigt").get_data(as_text=True))
-    answers = [trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": f"{n:06d}"}).status_code
-               for n in range(11) if f"{n:06d}" != app.config["TRAINER_CODE"]][:11]
+    answers = [
+        trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": f"{n:06d}"}).status_code
+        for n in range(11)
+        if f"{n:06d}" != app.config["TRAINER_CODE"]
+    ][:11]
     assert answers[:10] == [403] * 10 and answers[10:] == [429] * len(answers[10:])
     right = trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": app.config["TRAINER_CODE"]})
     assert right.status_code == 429  # even the right code waits out the window
@@ -498,11 +526,18 @@ def test_the_trainer_overview_shows_each_trainees_progress(app, new_trainee):
     busy.panel("/selvbetjening/medarbejdere")
     trainer = app.test_client()
     token = form_token(trainer.get("/oevelse/oversigt").get_data(as_text=True))
-    assert trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": app.config["TRAINER_CODE"]}).status_code == 302
-    rows = [" ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", row)).split())
-            for row in re.findall(r"<tr>(.*?)</tr>", trainer.get("/oevelse/oversigt").get_data(as_text=True), re.S)]
-    assert rows[1:] == ["Giv Medlem - Bruger rettigheden Kommunal sagsbehandler Trin 3 af 5 Nej 0 min.",
-                        "Giv Medlem - Lra rettigheden Sagsbehandler Trin 5 af 5 Ja 0 min."]
+    assert (
+        trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": app.config["TRAINER_CODE"]}).status_code
+        == 302
+    )
+    rows = [
+        " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", row)).split())
+        for row in re.findall(r"<tr>(.*?)</tr>", trainer.get("/oevelse/oversigt").get_data(as_text=True), re.S)
+    ]
+    assert rows[1:] == [
+        "Giv Medlem - Bruger rettigheden Kommunal sagsbehandler Trin 3 af 5 Nej 0 min.",
+        "Giv Medlem - Lra rettigheden Sagsbehandler Trin 5 af 5 Ja 0 min.",
+    ]
 
 
 def test_portal_training_prints_the_trainer_code(monkeypatch, tmp_path):

@@ -1,4 +1,5 @@
 """The rendered vejledning: HTML, Markdown and PDF from the step catalogue and synthetic shots."""
+
 from __future__ import annotations
 
 import base64
@@ -37,8 +38,14 @@ def shots(tmp_path) -> dict[str, Path]:
 
 
 def capture(shots, lang="da", portal=PORTAL) -> render.Capture:
-    return render.Capture(lang=lang, portal_url=portal, generated_at=WHEN, right="sagsbehandler",
-                          employee=steps.DEFAULT_EMPLOYEE, shots=shots)
+    return render.Capture(
+        lang=lang,
+        portal_url=portal,
+        generated_at=WHEN,
+        right="sagsbehandler",
+        employee=steps.DEFAULT_EMPLOYEE,
+        shots=shots,
+    )
 
 
 INLINE = {"a", "strong", "span", "time", "em", "b", "code"}
@@ -64,7 +71,9 @@ class Page(HTMLParser):
             self._skip += 1
         if tag == "img":
             self.images.append(attrs)
-        if tag in ("link", "script", "iframe") or (tag in ("img", "source") and not attrs.get("src", "").startswith("data:")):
+        if tag in ("link", "script", "iframe") or (
+            tag in ("img", "source") and not attrs.get("src", "").startswith("data:")
+        ):
             self.references.append(f"{tag} {attrs}")
 
     def handle_endtag(self, tag):
@@ -126,7 +135,7 @@ def test_html_holds_every_word_of_the_guide(html_md):
 def test_html_steps_come_in_order_with_their_bullets(html_md):
     _, files = html_md
     text = Page(files["html"].read_text(encoding="utf-8")).text
-    body = text[text.index(steps.catalogue()[0].bullets["da"][0]):]
+    body = text[text.index(steps.catalogue()[0].bullets["da"][0]) :]
     positions = [body.index(squash(bullet)) for step in steps.catalogue() for bullet in step.bullets["da"]]
     assert positions == sorted(positions)
 
@@ -136,10 +145,10 @@ def test_html_is_self_contained_with_every_screenshot(html_md, shots):
     page = Page(files["html"].read_text(encoding="utf-8"))
     assert page.references == []
     assert len(page.images) == len(SCENES)
-    for image, scene in zip(page.images, SCENES):
+    for image, scene in zip(page.images, SCENES, strict=False):
         prefix = "data:image/png;base64,"
         assert image["src"].startswith(prefix)
-        assert base64.b64decode(image["src"][len(prefix):]) == shots[scene.id].read_bytes()
+        assert base64.b64decode(image["src"][len(prefix) :]) == shots[scene.id].read_bytes()
         assert image["alt"] == f"{scene.shows['da']} {scene.caption['da']}"
 
 
@@ -156,7 +165,9 @@ def test_footer_names_time_and_portal(html_md):
     _, files = html_md
     text = Page(files["html"].read_text(encoding="utf-8")).text
     assert "Genereret 28. november 2025 kl. 12.52 ud fra portalen http://127.0.0.1:5000/." in text
-    assert "Genereret 28. november 2025 kl. 12.52 ud fra portalen <http://127.0.0.1:5000/>." in files["md"].read_text(encoding="utf-8")
+    assert "Genereret 28. november 2025 kl. 12.52 ud fra portalen <http://127.0.0.1:5000/>." in files["md"].read_text(
+        encoding="utf-8"
+    )
 
 
 def test_footer_names_the_embedded_mock_in_a_sentence(shots, tmp_path):
@@ -175,7 +186,7 @@ def test_markdown_links_the_screenshots_beside_it(html_md):
     md = files["md"].read_text(encoding="utf-8")
     links = re.findall(r"!\[([^\]]*)\]\(([^)]+)\)", md)
     assert [target for _, target in links] == [f"{scene.id}.png" for scene in SCENES]
-    for alt, target in links:
+    for _alt, target in links:
         assert not Path(target).is_absolute() and (out / target).is_file()
     assert "data:" not in md
 
@@ -284,8 +295,9 @@ def test_pdf_falls_back_to_the_embedded_page(shots, tmp_path, pdf_browser, monke
         return html if embed else html.replace('src="', 'src="nowhere/')
 
     monkeypatch.setattr(render, "render_html", unreadable)
-    files = render.render_guide(capture(shots), tmp_path / "g", formats=("pdf",), browser=pdf_browser,
-                                pdf_image_quality=None)
+    files = render.render_guide(
+        capture(shots), tmp_path / "g", formats=("pdf",), browser=pdf_browser, pdf_image_quality=None
+    )
     pages = pdf_pages(files["pdf"])
     assert len(pages) >= 2 and "Trin 5" in " ".join(pages)
     assert files["pdf"].read_bytes().count(b"/Subtype /Image") >= len(SCENES)
@@ -295,8 +307,9 @@ def test_pdf_falls_back_to_the_embedded_page(shots, tmp_path, pdf_browser, monke
 def test_pdf_screenshots_are_embedded(shots, tmp_path, pdf_browser):
     """Every screenshot is in the PDF: as JPEG by default, losslessly when asked."""
     jpeg = render.render_guide(capture(shots), tmp_path / "jpeg", formats=("pdf",), browser=pdf_browser)
-    lossless = render.render_guide(capture(shots), tmp_path / "png", formats=("pdf",), browser=pdf_browser,
-                                   pdf_image_quality=None)
+    lossless = render.render_guide(
+        capture(shots), tmp_path / "png", formats=("pdf",), browser=pdf_browser, pdf_image_quality=None
+    )
     assert jpeg["pdf"].read_bytes().count(b"/DCTDecode") >= len(SCENES)
     assert lossless["pdf"].read_bytes().count(b"/DCTDecode") == 0
     assert lossless["pdf"].read_bytes().count(b"/Subtype /Image") >= len(SCENES)
@@ -334,7 +347,9 @@ def test_a_shot_opens_full_size_on_click_without_script(html_md):
     html = files["html"].read_text(encoding="utf-8")
     assert "<script" not in html
     for scene in SCENES:
-        opener = re.search(rf'<div class="zoom" id="{scene.id}-stor">\s*<a class="zoom-open" href="#{scene.id}-stor"', html)
+        opener = re.search(
+            rf'<div class="zoom" id="{scene.id}-stor">\s*<a class="zoom-open" href="#{scene.id}-stor"', html
+        )
         assert opener, scene.id
         assert f'<a class="zoom-close" href="#{scene.id}">Luk</a>' in html
     # 640 px synthetic shots taken at device scale 2 open 320 CSS px wide.

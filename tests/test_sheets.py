@@ -1,4 +1,5 @@
 """flows.sheets: bulk files as administrators have them (CSV of every Excel flavour, .xlsx)."""
+
 import pytest
 
 from flows.sheets import BadRow, Row, SheetError, load, parse_text, sniff_delimiter
@@ -40,9 +41,9 @@ def test_header_columns_in_another_order():
 def test_bad_rows_have_their_line_numbers_and_good_rows_survive():
     text = (
         "employee,right,action\n"
-        "lra@nets.dk,admin\n"            # unknown right
-        "lra@nets.dk\n"                  # too few columns
-        ",sagsbehandler\n"               # no employee
+        "lra@nets.dk,admin\n"  # unknown right
+        "lra@nets.dk\n"  # too few columns
+        ",sagsbehandler\n"  # no employee
         "a@b.dk,sagsbehandler,delete\n"  # unknown action
         "a@b.dk,sagsbehandler,grant,x\n"  # too many columns
         "bruger@nets.dk,sagsbehandler\n"
@@ -73,8 +74,10 @@ def test_the_separator_is_sniffed(separator):
     text = f"lra@nets.dk{separator}sagsbehandler\nMedlem - Bruger{separator}Kommunal sagsbehandler{separator}fjern\n"
     assert sniff_delimiter(text) == separator
     rows, bad = parse_text(text)
-    assert bad == [] and rows == [Row(1, "lra@nets.dk", "sagsbehandler", "grant"),
-                                  Row(2, "Medlem - Bruger", "kommunal-sagsbehandler", "revoke")]
+    assert bad == [] and rows == [
+        Row(1, "lra@nets.dk", "sagsbehandler", "grant"),
+        Row(2, "Medlem - Bruger", "kommunal-sagsbehandler", "revoke"),
+    ]
 
 
 def test_a_name_with_a_comma_in_a_semicolon_file():
@@ -82,7 +85,9 @@ def test_a_name_with_a_comma_in_a_semicolon_file():
     assert bad == [] and rows[0] == Row(1, "Jensen, Anne", "sagsbehandler", "grant")
 
 
-DANISH = "Medarbejder;Rettighed;Handling\nlra@nets.dk;Sagsbehandler;tildel\nMedlem - Bruger;Kommunal sagsbehandler;FJERN\n"
+DANISH = (
+    "Medarbejder;Rettighed;Handling\nlra@nets.dk;Sagsbehandler;tildel\nMedlem - Bruger;Kommunal sagsbehandler;FJERN\n"
+)
 
 
 def test_danish_excel_csv_with_bom(tmp_path):
@@ -100,8 +105,11 @@ def test_windows_1252_falls_back(tmp_path):
 
 def test_english_headers_any_case_and_labels_in_english(tmp_path):
     path = tmp_path / "rights.csv"
-    path.write_text("EMPLOYEE,Right,ACTION\nlra@nets.dk,Sagsbehandler (case officer),Grant\n"
-                    "Medlem - Bruger,kommunal-sagsbehandler,revoke\n", encoding="utf-8")
+    path.write_text(
+        "EMPLOYEE,Right,ACTION\nlra@nets.dk,Sagsbehandler (case officer),Grant\n"
+        "Medlem - Bruger,kommunal-sagsbehandler,revoke\n",
+        encoding="utf-8",
+    )
     assert load(path) == (EXPECTED_ROWS, [])
 
 
@@ -110,8 +118,12 @@ def test_xlsx_first_sheet(tmp_path):
 
     workbook = Workbook()
     sheet = workbook.active
-    for values in (("Medarbejder", "Rettighed", "Handling"), ("lra@nets.dk", "Sagsbehandler", "tildel"),
-                   ("Medlem - Bruger", "Kommunal sagsbehandler", "fjern"), (None, None, None)):
+    for values in (
+        ("Medarbejder", "Rettighed", "Handling"),
+        ("lra@nets.dk", "Sagsbehandler", "tildel"),
+        ("Medlem - Bruger", "Kommunal sagsbehandler", "fjern"),
+        (None, None, None),
+    ):
         sheet.append(values)
     workbook.create_sheet("Noter").append(("not", "read", "at all"))
     path = tmp_path / "rettigheder.xlsx"
@@ -129,11 +141,14 @@ def test_one_column_files_get_one_message_saying_what_was_found_and_expected(tmp
     assert "employee,right[,action]" in message and "medarbejder;rettighed;handling" in message
 
 
-@pytest.mark.parametrize("name, data, words", [
-    ("old.xls", b"\xd0\xcf\x11\xe0 old excel", ".xls file; save it as .xlsx or CSV"),
-    ("broken.xlsx", b"not a zip at all", "not a readable .xlsx"),
-    ("image.csv", b"\x89PNG\r\n\x1a\n\0\0\0", "not a text file"),
-])
+@pytest.mark.parametrize(
+    "name, data, words",
+    [
+        ("old.xls", b"\xd0\xcf\x11\xe0 old excel", ".xls file; save it as .xlsx or CSV"),
+        ("broken.xlsx", b"not a zip at all", "not a readable .xlsx"),
+        ("image.csv", b"\x89PNG\r\n\x1a\n\0\0\0", "not a text file"),
+    ],
+)
 def test_unreadable_files(tmp_path, name, data, words):
     path = tmp_path / name
     path.write_bytes(data)

@@ -1,4 +1,5 @@
 """The step catalogue: complete, in order, and word for word the official guide."""
+
 import os
 import re
 from pathlib import Path
@@ -90,7 +91,9 @@ def test_a_failing_scene_is_named():
             if scene_id != "trin-3-medarbejdere":
                 steps.ACTIONS[scene_id] = steps.Action(targets=lambda w: [])
         steps.catalogue.cache_clear()
-        with pytest.raises(steps.StepFailed, match=r"^Trin 3 \(trin-3-medarbejdere\) failed: no such employee$") as failed:
+        with pytest.raises(
+            steps.StepFailed, match=r"^Trin 3 \(trin-3-medarbejdere\) failed: no such employee$"
+        ) as failed:
             steps.run_procedure(walk)
     finally:
         steps.ACTIONS.update(original)
@@ -112,9 +115,11 @@ def test_a_scene_without_an_action_is_an_error_naming_file_and_scene():
 
 
 def test_rights_derive_from_the_catalogue():
-    assert steps.RIGHT_KEYS == tuple(right.key for right in catalogue.rights())
-    assert steps.right_label("kommunal-sagsbehandler", "en") == catalogue.right("aes.kommunal_sagsbehandler").label["en"]
-    assert pages.RIGHTS == {r.key: (r.portal_label, r.portal_id) for r in catalogue.rights()}
+    assert tuple(right.key for right in catalogue.rights()) == steps.RIGHT_KEYS
+    assert (
+        steps.right_label("kommunal-sagsbehandler", "en") == catalogue.right("aes.kommunal_sagsbehandler").label["en"]
+    )
+    assert {r.key: (r.portal_label, r.portal_id) for r in catalogue.rights()} == pages.RIGHTS
 
 
 def _all_strings(value):
@@ -132,7 +137,10 @@ def _all_strings(value):
 def test_the_key_card_has_a_scene_of_its_own():
     trin_1 = steps.catalogue()[0]
     assert [(scene.id, scene.screen) for scene in trin_1.scenes] == [
-        ("trin-1-forside", "front"), ("trin-1-log-paa", "login"), ("trin-1-noeglekort", "keycard")]
+        ("trin-1-forside", "front"),
+        ("trin-1-log-paa", "login"),
+        ("trin-1-noeglekort", "keycard"),
+    ]
     login, keycard = trin_1.scenes[1:]
     # Each caption names the button of its own screen.
     assert "'Næste'" in login.caption["da"] and "'Log på'" not in login.caption["da"]

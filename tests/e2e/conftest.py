@@ -10,6 +10,7 @@ Every test here is marked ``e2e`` (``make test-fast`` leaves them out). ``make t
 pytest-xdist with ``--dist loadscope``: the tests of one module run on one worker, so
 module-scoped fixtures (a whole guide, a training portal) are made once.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

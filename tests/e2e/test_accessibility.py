@@ -5,6 +5,7 @@ The screens of the procedure come from the step catalogue (each scene, walked by
 events, every training page and the guide's HTML. axe runs offline (axe-playwright-python ships
 axe.min.js).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -28,14 +29,16 @@ def blocking_violations(page: Page) -> list[str]:
     found = AXE.run(page).response["violations"]
     return [
         f"{v['id']} ({v['impact']}): {len(v['nodes'])} x {', '.join(' '.join(n['target']) for n in v['nodes'][:4])}"
-        for v in found if v["impact"] in BLOCKING
+        for v in found
+        if v["impact"] in BLOCKING
     ]
 
 
 def assert_accessible(results: dict[str, list[str]]) -> None:
     failing = {screen: found for screen, found in results.items() if found}
     assert not failing, "axe found serious/critical violations:\n" + "\n".join(
-        f"- {screen}: " + "; ".join(found) for screen, found in failing.items())
+        f"- {screen}: " + "; ".join(found) for screen, found in failing.items()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -125,8 +128,12 @@ def test_every_training_page(page: Page, training_portal):
 def test_the_guides_html(page: Page, tmp_path):
     """The HTML that ``sesag guide`` writes now (its template may change after the committed one)."""
     out = tmp_path / "guide"
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "guide", "--out", str(out), "--formats", "html"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "guide", "--out", str(out), "--formats", "html"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     page.goto((out / "vejledning.html").as_uri())
     assert_accessible({"vejledning.html": blocking_violations(page)})

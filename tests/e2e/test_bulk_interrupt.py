@@ -3,6 +3,7 @@
 A real subprocess (as an administrator runs it, and so that the signal reaches only it); the
 report file is the progress we wait on.
 """
+
 import json
 import os
 import signal
@@ -25,18 +26,27 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def plain_employees(count):
     """Active demo employees with no Se Sag right and a unique name."""
-    people = [e for e in companies()[0].employees if e.active and not e.rights and not e.is_admin
-              and "Jensen" not in e.name and not e.email.endswith("nets.dk")]
+    people = [
+        e
+        for e in companies()[0].employees
+        if e.active and not e.rights and not e.is_admin and "Jensen" not in e.name and not e.email.endswith("nets.dk")
+    ]
     return people[:count]
 
 
 def start_bulk(portal, *args):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SESAG_")}
-    environment.update({"SESAG_USER": "admin", "SESAG_PASSWORD": "nemid-demo", "SESAG_KEYCARD": "demo",
-                        "PYTHONPATH": str(ROOT)})
-    return subprocess.Popen([sys.executable, "-m", "flows.cli", "bulk", *args, "--base-url", portal.url,
-                             "--workers", "1"],
-                            cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    environment.update(
+        {"SESAG_USER": "admin", "SESAG_PASSWORD": "nemid-demo", "SESAG_KEYCARD": "demo", "PYTHONPATH": str(ROOT)}
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "bulk", *args, "--base-url", portal.url, "--workers", "1"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for_rows_done(report, process, count, deadline=240):
@@ -53,13 +63,16 @@ def wait_for_rows_done(report, process, count, deadline=240):
     raise AssertionError(f"bulk did not get {count} row(s) done in {deadline} s")
 
 
-@pytest.mark.parametrize("signal_number, code", [(signal.SIGINT, commands.EXIT_SIGINT),
-                                                 (signal.SIGTERM, commands.EXIT_SIGTERM)])
+@pytest.mark.parametrize(
+    "signal_number, code", [(signal.SIGINT, commands.EXIT_SIGINT), (signal.SIGTERM, commands.EXIT_SIGTERM)]
+)
 def test_a_signal_mid_file_leaves_a_true_report_and_the_rerun_finishes(portal, page, tmp_path, signal_number, code):
     people = plain_employees(6)
     sheet = tmp_path / "rettigheder.csv"
-    sheet.write_text("medarbejder;rettighed;handling\n" + "".join(f"{p.email};Sagsbehandler;tildel\n" for p in people),
-                     encoding="utf-8")
+    sheet.write_text(
+        "medarbejder;rettighed;handling\n" + "".join(f"{p.email};Sagsbehandler;tildel\n" for p in people),
+        encoding="utf-8",
+    )
     report = tmp_path / "report.json"
     report.write_text('{"rows": [], "note": "an older run"}', encoding="utf-8")
     process = start_bulk(portal, str(sheet), "--report", str(report))

@@ -1,9 +1,11 @@
 """`sesag bulk --workers`: several tabs of one logged-in context end as one tab does."""
+
+from test_bulk_interrupt import plain_employees  # tests/e2e is on sys.path (rootdir-less test modules)
+
 from flows import bulk
 from flows.credentials import Credentials
 from flows.session import Session
 from flows.sheets import Row
-from test_bulk_interrupt import plain_employees  # tests/e2e is on sys.path (rootdir-less test modules)
 
 
 def rows_for(people):

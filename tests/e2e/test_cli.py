@@ -3,6 +3,7 @@
 A subprocess, because the pytest-playwright session already runs Playwright's sync API in this
 process, and the commands start their own.
 """
+
 import json
 import os
 import socket
@@ -13,9 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from flows import commands, errors, grant
-from flows.session import Session
+from flows import commands, grant
 from flows.credentials import Credentials
+from flows.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "nemid-demo"
@@ -23,11 +24,18 @@ SECRET = "nemid-demo"
 
 def sesag(*args, env=None, timeout=120):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SESAG_")}
-    environment.update({"SESAG_USER": "admin", "SESAG_PASSWORD": SECRET, "SESAG_KEYCARD": "demo",
-                        "PYTHONPATH": str(ROOT)})
+    environment.update(
+        {"SESAG_USER": "admin", "SESAG_PASSWORD": SECRET, "SESAG_KEYCARD": "demo", "PYTHONPATH": str(ROOT)}
+    )
     environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture
@@ -56,13 +64,18 @@ def test_grant_command_grants_and_is_idempotent(portal, session):
 
 
 def test_grant_command_rule_and_replace(portal, session):
-    assert sesag("grant", "--employee", "lra@nets.dk", "--right", "kommunal-sagsbehandler",
-                 "--base-url", portal.url).returncode == 0
+    assert (
+        sesag(
+            "grant", "--employee", "lra@nets.dk", "--right", "kommunal-sagsbehandler", "--base-url", portal.url
+        ).returncode
+        == 0
+    )
     refused = sesag("grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--base-url", portal.url)
     assert refused.returncode == commands.EXIT_REFUSED
     assert "--replace" in refused.stderr and refused.stderr.count("Error:") == 1
-    replaced = sesag("grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--replace",
-                     "--base-url", portal.url)
+    replaced = sesag(
+        "grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--replace", "--base-url", portal.url
+    )
     assert replaced.returncode == 0 and "Replaced Kommunal sagsbehandler with Sagsbehandler" in replaced.stdout
     expect(held(session, "lra@nets.dk", "sagsbehandler")).to_be_checked()
 
@@ -73,8 +86,16 @@ def test_grant_command_unknown_employee(portal):
 
 
 def test_grant_command_wrong_password(portal):
-    result = sesag("grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--base-url", portal.url,
-                   env={"SESAG_PASSWORD": "not-the-password"})
+    result = sesag(
+        "grant",
+        "--employee",
+        "lra@nets.dk",
+        "--right",
+        "sagsbehandler",
+        "--base-url",
+        portal.url,
+        env={"SESAG_PASSWORD": "not-the-password"},
+    )
     assert result.returncode == commands.EXIT_LOGIN
     assert "not-the-password" not in result.stdout + result.stderr
     assert result.stderr.startswith("Error: Log-in refused")
@@ -84,16 +105,26 @@ def test_grant_command_portal_down_is_one_clear_message():
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = sesag("grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler",
-                   "--base-url", f"http://127.0.0.1:{port}", "--retries", "1")
+    result = sesag(
+        "grant",
+        "--employee",
+        "lra@nets.dk",
+        "--right",
+        "sagsbehandler",
+        "--base-url",
+        f"http://127.0.0.1:{port}",
+        "--retries",
+        "1",
+    )
     assert result.returncode == commands.EXIT_PORTAL
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error:") and "gave up after 2 tries" in lines[0]
 
 
 def test_grant_command_dry_run_changes_nothing(portal, session):
-    result = sesag("grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--dry-run",
-                   "--base-url", portal.url)
+    result = sesag(
+        "grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--dry-run", "--base-url", portal.url
+    )
     assert result.returncode == 0 and "Dry run" in result.stdout
     expect(held(session, "lra@nets.dk", "sagsbehandler")).not_to_be_checked()
 
@@ -102,12 +133,12 @@ def test_bulk_good_and_bad_rows(portal, session, tmp_path):
     csv_file = tmp_path / "rights.csv"
     csv_file.write_text(
         "employee,right,action\n"
-        "lra@nets.dk,sagsbehandler,grant\n"          # 2 good
-        "nobody@example.dk,sagsbehandler\n"          # 3 unknown employee
-        "Medlem - Bruger,kommunal-sagsbehandler\n"   # 4 good, by name
-        "bruger@nets.dk,superuser\n"                 # 5 unknown right
-        "this line is malformed\n"                   # 6 malformed
-        "lra@nets.dk,sagsbehandler\n",               # 7 already held by then
+        "lra@nets.dk,sagsbehandler,grant\n"  # 2 good
+        "nobody@example.dk,sagsbehandler\n"  # 3 unknown employee
+        "Medlem - Bruger,kommunal-sagsbehandler\n"  # 4 good, by name
+        "bruger@nets.dk,superuser\n"  # 5 unknown right
+        "this line is malformed\n"  # 6 malformed
+        "lra@nets.dk,sagsbehandler\n",  # 7 already held by then
         encoding="utf-8",
     )
     report = tmp_path / "report.json"
@@ -116,7 +147,12 @@ def test_bulk_good_and_bad_rows(portal, session, tmp_path):
     data = json.loads(report.read_text(encoding="utf-8"))
     by_line = {row["line"]: row for row in data["rows"]}
     assert {line: row["result"] for line, row in by_line.items()} == {
-        2: "granted", 3: "unknown-employee", 4: "granted", 5: "bad-row", 6: "bad-row", 7: "already-held",
+        2: "granted",
+        3: "unknown-employee",
+        4: "granted",
+        5: "bad-row",
+        6: "bad-row",
+        7: "already-held",
     }
     assert data["totals"]["failed"] == 3 and data["totals"]["changed"] == 2
     for line in (3, 5, 6):
@@ -139,8 +175,12 @@ def test_bulk_reads_a_danish_excel_workbook_with_two_workers(portal, session, tm
     from openpyxl import Workbook
 
     workbook = Workbook()
-    for values in (("Medarbejder", "Rettighed", "Handling"), ("lra@nets.dk", "Sagsbehandler", "tildel"),
-                   ("Medlem - Bruger", "Kommunal sagsbehandler", "tildel"), ("lra@nets.dk", "Sagsbehandler", "fjern")):
+    for values in (
+        ("Medarbejder", "Rettighed", "Handling"),
+        ("lra@nets.dk", "Sagsbehandler", "tildel"),
+        ("Medlem - Bruger", "Kommunal sagsbehandler", "tildel"),
+        ("lra@nets.dk", "Sagsbehandler", "fjern"),
+    ):
         workbook.active.append(values)
     sheet = tmp_path / "rettigheder.xlsx"
     workbook.save(sheet)

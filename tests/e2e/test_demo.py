@@ -1,4 +1,5 @@
 """`sesag demo`: the captioned live run and the animated walkthrough."""
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,15 @@ def test_live_demo_captions_every_scene_and_grants(page, portal, monkeypatch):
         seen.append((title, text))
 
     monkeypatch.setattr(overlay, "show_caption", caption_and_check)
-    demo.live_demo(page, portal.url, Credentials.demo(), steps.DEFAULT_EMPLOYEE, "kommunal-sagsbehandler", "da",
-                   pause=lambda caption: 0)
+    demo.live_demo(
+        page,
+        portal.url,
+        Credentials.demo(),
+        steps.DEFAULT_EMPLOYEE,
+        "kommunal-sagsbehandler",
+        "da",
+        pause=lambda caption: 0,
+    )
     assert seen == [(step.title("da"), scene.caption["da"]) for step, scene in SCENES]
     assert page.get_by_role("note", name="Trin 5").count() == 0  # captions are removed again
     assert steps.Walk(page, portal.url, Credentials.demo()).rights.is_held("kommunal-sagsbehandler")
@@ -42,7 +50,7 @@ def test_the_targets_noted_for_the_pointer_are_the_ones_framed_in_the_shot(page,
 
     steps.run_procedure(walk, shoot)
     assert set(noted) == {scene.id for _, scene in SCENES}
-    red = tuple(int(overlay.MARK_COLOUR[i:i + 2], 16) for i in (1, 3, 5))
+    red = tuple(int(overlay.MARK_COLOUR[i : i + 2], 16) for i in (1, 3, 5))
     for scene_id, boxes in noted.items():
         assert boxes, scene_id
         image = Image.open(tmp_path / f"{scene_id}.png").convert("RGB")
@@ -52,14 +60,18 @@ def test_the_targets_noted_for_the_pointer_are_the_ones_framed_in_the_shot(page,
             # numbered badge sits on the top-left corner).
             edge = (round(x + width / 2), round(y + height + overlay.FRAME_PADDING - 2))
             shown = image.getpixel(edge)
-            assert max(abs(a - b) for a, b in zip(shown, red, strict=True)) <= 8, f"{scene_id}: no red frame at {edge}: {shown}"
+            assert max(abs(a - b) for a, b in zip(shown, red, strict=True)) <= 8, (
+                f"{scene_id}: no red frame at {edge}: {shown}"
+            )
 
 
 def test_walkthrough_holds_each_scene_to_read_it_and_points_at_the_targets(tmp_path):
     out = tmp_path / "demo"
     done = subprocess.run(
         [sys.executable, "-m", "flows.cli", "demo", "--out", str(out), "--speed", "normal"],
-        capture_output=True, text=True, timeout=480,
+        capture_output=True,
+        text=True,
+        timeout=480,
     )
     assert done.returncode == 0, done.stderr
     assert "headless" not in done.stderr  # nothing to watch: files are the point
@@ -73,7 +85,7 @@ def test_walkthrough_holds_each_scene_to_read_it_and_points_at_the_targets(tmp_p
     captions = (out / "walkthrough.vtt").read_text(encoding="utf-8")
     cues = re.findall(r"(\d\d):(\d\d):(\d\d\.\d{3}) --> (\d\d):(\d\d):(\d\d\.\d{3})\n(.+)", captions)
     assert len(cues) == len(SCENES)
-    for (step, scene), still, cue in zip(SCENES, stills, cues):
+    for (step, scene), still, cue in zip(SCENES, stills, cues, strict=False):
         start = int(cue[0]) * 3600 + int(cue[1]) * 60 + float(cue[2])
         end = int(cue[3]) * 3600 + int(cue[4]) * 60 + float(cue[5])
         assert end - start > still / 1000  # read, then zoom and pointer
@@ -83,7 +95,21 @@ def test_walkthrough_holds_each_scene_to_read_it_and_points_at_the_targets(tmp_p
 def test_live_demo_without_a_display_says_it_runs_headless(monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "demo", "--speed", "normal", "--headed",
-                           "--base-url", "http://127.0.0.1:9"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "demo",
+            "--speed",
+            "normal",
+            "--headed",
+            "--base-url",
+            "http://127.0.0.1:9",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "No display found: the demo runs headless" in done.stderr
     assert "sesag demo --out" in done.stderr

@@ -1,15 +1,16 @@
 """grant_right against the live mock in Chromium: grant, revoke, replace, the rule, lookups."""
+
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from flows import commands, errors, grant
-from flows.session import Session
-from flows.steps import RIGHT_KEYS
 from flows.credentials import Credentials
 from flows.embedded import embedded_portal
 from flows.pages import EmployeesPage
+from flows.session import Session
+from flows.steps import RIGHT_KEYS
 
 LRA = "lra@nets.dk"
 BRUGER = "bruger@nets.dk"

@@ -1,4 +1,5 @@
 """`sesag guide` end to end: the documents, the marks, no secrets, and --check."""
+
 from __future__ import annotations
 
 import html
@@ -43,7 +44,10 @@ def made(tmp_path_factory):
 def red_pixels(path: Path) -> int:
     """How many pixels have the red of the target frames."""
     red, green, blue = Image.open(path).convert("RGB").split()
-    near = [band.point(lambda v, want=want: 255 if abs(v - want) < 40 else 0) for band, want in zip((red, green, blue), RED)]
+    near = [
+        band.point(lambda v, want=want: 255 if abs(v - want) < 40 else 0)
+        for band, want in zip((red, green, blue), RED, strict=False)
+    ]
     both = ImageChops.multiply(ImageChops.multiply(near[0], near[1]), near[2])
     return both.histogram()[255]
 
@@ -151,8 +155,17 @@ def css_added(portal, css: str):
 def check(portal, out: Path, report: Path) -> subprocess.CompletedProcess:
     """`sesag guide --check` against the live portal, fresh demo data each time."""
     portal.reset()
-    return sesag("guide", "--check", "--out", str(out), "--base-url", portal.url, "--diff-dir", str(report),
-                 env={**os.environ, **DEMO_ENV})
+    return sesag(
+        "guide",
+        "--check",
+        "--out",
+        str(out),
+        "--base-url",
+        portal.url,
+        "--diff-dir",
+        str(report),
+        env={**os.environ, **DEMO_ENV},
+    )
 
 
 def test_an_unchanged_portal_passes_three_runs_in_a_row(made, portal, tmp_path):
@@ -214,8 +227,9 @@ def test_a_failing_step_says_what_it_looked_for(made, portal, tmp_path):
     trace = tmp_path / "guide-trace.zip"
     with portal_changed(portal, "rights.html", "GEM RETTIGHEDER</button>", "GEM ÆNDRINGER</button>"):
         portal.reset()
-        done = sesag("guide", "--out", str(out), "--base-url", portal.url, "--trace", str(trace),
-                     env={**os.environ, **DEMO_ENV})
+        done = sesag(
+            "guide", "--out", str(out), "--base-url", portal.url, "--trace", str(trace), env={**os.environ, **DEMO_ENV}
+        )
     assert done.returncode == 2, done.stderr
     assert "Trin 5 (trin-5-rettigheder) failed on the rights screen at " + portal.url in done.stderr
     assert "no button 'Gem rettigheder'; buttons on the page: " in done.stderr
@@ -229,7 +243,9 @@ def test_failing_step_keeps_the_previous_guide(made, tmp_path):
     out, _ = made
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     env = {**os.environ, **DEMO_ENV}
-    failed = sesag("guide", "--out", str(out), "--base-url", "http://127.0.0.1:9", "--trace", str(tmp_path / "t.zip"), env=env)
+    failed = sesag(
+        "guide", "--out", str(out), "--base-url", "http://127.0.0.1:9", "--trace", str(tmp_path / "t.zip"), env=env
+    )
     assert failed.returncode == 2
     assert "Trin 1" in failed.stderr
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before

@@ -3,6 +3,7 @@ numbered markers, and an HTML page that works on a phone.
 
 Run with ``-s`` to see the label heights in the PDF.
 """
+
 from __future__ import annotations
 
 import html
@@ -62,11 +63,13 @@ def placed_images(pdf: Path) -> list[dict]:
             elif operator == b"Do":
                 xobject = xobjects[operands[0]].get_object()
                 if xobject["/Subtype"] == "/Image":
-                    found.append({
-                        "pixels": (int(xobject["/Width"]), int(xobject["/Height"])),
-                        "width_pt": math.hypot(ctm[0], ctm[1]),
-                        "height_pt": math.hypot(ctm[2], ctm[3]),
-                    })
+                    found.append(
+                        {
+                            "pixels": (int(xobject["/Width"]), int(xobject["/Height"])),
+                            "width_pt": math.hypot(ctm[0], ctm[1]),
+                            "height_pt": math.hypot(ctm[2], ctm[3]),
+                        }
+                    )
                 elif xobject["/Subtype"] == "/Form":
                     matrix = [float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])]
                     walk(xobject, xobject.get("/Resources"), _multiply(matrix, ctm))
@@ -84,8 +87,9 @@ def label_heights(run: guide.GuideRun, pdf: Path) -> list[tuple[str, int, float,
         shot = run.scenes[scene.id]
         expected.append(("full", scene.id, round(shot.area.width * guide.DEVICE_SCALE)))
         expected += [("detail", scene.id, round(crop.width * guide.DEVICE_SCALE)) for crop in shot.crops]
-    assert [image["pixels"][0] for image in images] == [width for _, _, width in expected], \
+    assert [image["pixels"][0] for image in images] == [width for _, _, width in expected], (
         "the PDF's images are the shots and their details, in order"
+    )
     rows = []
     placed = iter(images)
     for scene in SCENES:
@@ -94,10 +98,14 @@ def label_heights(run: guide.GuideRun, pdf: Path) -> list[tuple[str, int, float,
         details = [next(placed) for _ in shot.crops]
         full_scale = full["width_pt"] / shot.area.width  # pt per CSS px
         for number, target in enumerate(shot.targets, start=1):
-            inside = [(crop, image) for crop, image in zip(shot.crops, details) if crop.contains(target.frame)]
+            inside = [
+                (crop, image) for crop, image in zip(shot.crops, details, strict=False) if crop.contains(target.frame)
+            ]
             assert inside, f"{scene.id}: target {number} is in no detail"
             crop, image = inside[0]
-            rows.append((scene.id, number, target.label_px * full_scale, target.label_px * image["width_pt"] / crop.width))
+            rows.append(
+                (scene.id, number, target.label_px * full_scale, target.label_px * image["width_pt"] / crop.width)
+            )
     return rows
 
 

@@ -3,6 +3,7 @@
 No mouse click and no ``fill``: text is typed into the focused field. Every control reached
 must show where the focus is (an outline), and at the end the employee holds the right.
 """
+
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
@@ -19,7 +20,9 @@ def tab_to(page: Page, target: Locator) -> int:
     for presses in range(1, MAX_TABS + 1):
         page.keyboard.press("Tab")
         if target.evaluate("element => element === document.activeElement"):
-            outline = target.evaluate("e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth]; }")
+            outline = target.evaluate(
+                "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth]; }"
+            )
             assert outline[0] != "none" and outline[1] != "0px", f"{target} has the focus but shows no outline"
             return presses
     raise AssertionError(f"{target} was not reached with {MAX_TABS} presses of Tab")

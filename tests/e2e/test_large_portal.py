@@ -4,6 +4,7 @@ One portal for the module: the demo data grown with ``grow_demo_company`` (as ``
 --employees 50000`` does), then the flow grants by e-mail and by name, and the rights and events
 pages show it.
 """
+
 import pytest
 from playwright.sync_api import expect
 
@@ -38,7 +39,9 @@ def deep_employees(large_portal):
         by_name = db.execute(
             f"SELECT name, email FROM employee WHERE {free} AND id < ? AND name_fold IN"
             " (SELECT name_fold FROM employee WHERE company_id = 1 GROUP BY name_fold HAVING COUNT(*) = 1)"
-            " ORDER BY id DESC LIMIT 1", (by_email["id"],)).fetchone()
+            " ORDER BY id DESC LIMIT 1",
+            (by_email["id"],),
+        ).fetchone()
     return dict(by_email), dict(by_name)
 
 

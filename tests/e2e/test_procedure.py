@@ -1,4 +1,5 @@
 """Trin 1-5 of the vejledning in Chromium against the live mock: every scene shows its targets."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -35,8 +36,13 @@ def test_trin_shows_what_the_guide_frames(number, page, portal):
 
 
 def test_whole_procedure_grants_the_right_and_logs_an_event(page, portal):
-    walk = steps.Walk(page=page, base_url=portal.url, credentials=Credentials.demo(),
-                      employee="Medlem - Bruger", right="kommunal-sagsbehandler")
+    walk = steps.Walk(
+        page=page,
+        base_url=portal.url,
+        credentials=Credentials.demo(),
+        employee="Medlem - Bruger",
+        right="kommunal-sagsbehandler",
+    )
     steps.run_procedure(walk)
     expect(walk.rights.status).to_contain_text("Medlem - Bruger")
     expect(walk.rights.checkbox("kommunal-sagsbehandler")).to_be_checked()

@@ -1,6 +1,7 @@
 """Training mode in Chromium: a trainee completes the exercise (with one wrong turn), two
 trainees practising at the same time do not see each other's changes, and 'Vis hvor' frames the
 elements the guide frames."""
+
 from __future__ import annotations
 
 import re
@@ -83,7 +84,9 @@ def test_trainee_completes_the_exercise_with_one_wrong_turn(page: Page, training
     rights = RightsPage(page)
     rights.set_right("sagsbehandler", True)
     assert rights.save().saved
-    expect(hints).to_contain_text("Godt klaret! Medlem - Lra har nu rettigheden Sagsbehandler og ikke Kommunal sagsbehandler.")
+    expect(hints).to_contain_text(
+        "Godt klaret! Medlem - Lra har nu rettigheden Sagsbehandler og ikke Kommunal sagsbehandler."
+    )
 
     hints.get_by_role("link", name="Se resultat").click()
     expect(page.get_by_role("heading", name="RESULTAT AF ØVELSEN")).to_be_visible()
