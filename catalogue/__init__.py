@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 LANGUAGES = ("da", "en")
+# Where the procedure happens: the portal's clock and the browser that shows it read this.
+TIMEZONE = "Europe/Copenhagen"
 VEJLEDNING = "vejledning.toml"
 TRAINING = "training.toml"
 ANY_ENDPOINT = "*"

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import catalogue
 from flows import first_line
 
 SYSTEM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -40,7 +41,7 @@ CONNECT_ENV = "SESAG_CONNECT"
 
 VIEWPORT = {"width": 1280, "height": 900}
 LOCALE = "da-DK"
-TIMEZONE = "Europe/Copenhagen"
+TIMEZONE = catalogue.TIMEZONE
 
 INSTALL_HELP = (
     "No Chromium found. Install one with `sudo apt-get install chromium` (Debian/Ubuntu) or "

@@ -16,10 +16,11 @@ from flask import current_app, g
 from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
+import catalogue
 from mock_portal import demo_data
 
 try:
-    COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+    COPENHAGEN = ZoneInfo(catalogue.TIMEZONE)
 except ZoneInfoNotFoundError:  # no tz database (some minimal systems): Danish winter time
     COPENHAGEN = timezone(timedelta(hours=1), "CET")
 

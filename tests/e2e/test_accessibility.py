@@ -122,6 +122,12 @@ def test_every_training_page(page: Page, training_portal):
     results["hint panel, saved"] = blocking_violations(page)
     page.get_by_role("complementary", name="Øvelse").get_by_role("link", name="Se resultat").click()
     results["result, done"] = blocking_violations(page)
+    page.goto(training_portal.url + "/oevelse/oversigt")
+    results["trainer overview, the code"] = blocking_violations(page)
+    page.get_by_label("Underviserkode").fill(training_portal.app.config["TRAINER_CODE"])
+    page.get_by_role("button", name="Vis oversigt").click()
+    page.get_by_role("table").wait_for()
+    results["trainer overview"] = blocking_violations(page)
     assert_accessible(results)
 
 
