@@ -89,12 +89,15 @@ class Portal:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "SESAG_SECRET_KEY": "bench"}
+        # The portal's log goes to a file: waitress warns on every queued request under load, and
+        # a pipe nobody reads fills up (64 KB) and then stops every thread that logs.
+        self.log = database.with_suffix(".log")
         self.process = subprocess.Popen(
             [str(Path(sys.executable).with_name("sesag")), "portal", "--db", str(database), "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log.open("wb"),
         )
         deadline = time.monotonic() + 60
         while True:
@@ -104,7 +107,7 @@ class Portal:
             except OSError as error:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
-                        f"the portal did not start: {self.process.stderr.read().decode()[-2000:]}"
+                        f"the portal did not start: {self.log.read_text(errors='replace')[-2000:]}"
                     ) from error
                 time.sleep(0.1)
 

@@ -18,7 +18,7 @@ import secrets
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from mock_portal.db import PASSWORD_HASH_METHOD, end_admin_sessions, get_db, spend_key, unspent_codes
+from mock_portal.db import PASSWORD_HASH_METHOD, end_admin_sessions, get_db, spend_key, unspent_codes, write
 from mock_portal.sessions import renew
 
 bp = Blueprint("auth", __name__)
@@ -77,34 +77,24 @@ def _spend_time_like(stored_hash: str | None, password: str) -> None:
 def _take_try(admin_id: int) -> bool:
     """Take one of the user's tries before checking anything; False when none is left (locked, or
     the last one is being checked right now)."""
-    taken = (
-        get_db()
-        .execute(
-            "UPDATE admin SET failed_attempts = failed_attempts + 1"
-            " WHERE id = ? AND locked = 0 AND failed_attempts < ? RETURNING failed_attempts",
-            (admin_id, current_app.config["MAX_LOGIN_ATTEMPTS"]),
-        )
-        .fetchone()
+    taken = write(
+        "UPDATE admin SET failed_attempts = failed_attempts + 1"
+        " WHERE id = ? AND locked = 0 AND failed_attempts < ? RETURNING failed_attempts",
+        (admin_id, current_app.config["MAX_LOGIN_ATTEMPTS"]),
     )
     return taken is not None
 
 
 def _give_try_back(admin_id: int) -> None:
     """A right password: it does not count (only a full log-in clears the count)."""
-    get_db().execute(
-        "UPDATE admin SET failed_attempts = failed_attempts - 1 WHERE id = ? AND failed_attempts > 0", (admin_id,)
-    )
+    write("UPDATE admin SET failed_attempts = failed_attempts - 1 WHERE id = ? AND failed_attempts > 0", (admin_id,))
 
 
 def _lock_if_used_up(admin_id: int) -> bool:
     """After a wrong answer: lock the user when that was the last try, ending their sessions; True if so."""
-    locked = (
-        get_db()
-        .execute(
-            "UPDATE admin SET locked = 1 WHERE id = ? AND locked = 0 AND failed_attempts >= ? RETURNING id",
-            (admin_id, current_app.config["MAX_LOGIN_ATTEMPTS"]),
-        )
-        .fetchone()
+    locked = write(
+        "UPDATE admin SET locked = 1 WHERE id = ? AND locked = 0 AND failed_attempts >= ? RETURNING id",
+        (admin_id, current_app.config["MAX_LOGIN_ATTEMPTS"]),
     )
     if locked is not None:
         end_admin_sessions(admin_id)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -60,6 +62,17 @@ def fold(text: str | None) -> str:
     return _without_accents(text)
 
 
+TRIGRAM = 3  # the shortest search the trigram index (schema.sql's employee_search) can serve
+
+
+def short_terms(text: str | None) -> list[str]:
+    """The distinct pieces of one and two characters of a folded text: the searches too short for
+    the trigram index, whose matches schema.sql's short_term_count counts."""
+    if not text:
+        return []
+    return sorted({text[i : i + length] for length in range(1, TRIGRAM) for i in range(len(text) - length + 1)})
+
+
 def search_keys(name: str, email: str, group: str) -> tuple[str, str, str, str]:
     """An employee's name_key, name_fold, email_fold and grp_fold: what schema.sql's
     employee_keys triggers store (for bulk inserts that set the triggers aside)."""
@@ -104,28 +117,61 @@ def database_path() -> str:
 
 
 def get_db() -> sqlite3.Connection:
-    """The request's connection (opened on first use)."""
+    """The request's connection (opened on first use).
+
+    ``sesag portal``'s own database (WAL) keeps one connection per server thread from request to
+    request: closing the last connection to a WAL database checkpoints it, which cost more than
+    the whole rest of a page, and opening one sets it up again.
+    """
     if "db" not in g:
         path = database_path()
-        g.db = sqlite3.connect(path, timeout=10, isolation_level=None)
-        g.db.row_factory = sqlite3.Row
-        g.db.execute("PRAGMA foreign_keys = ON")
         if current_app.config.get("WAL") and path == current_app.config["DATABASE"]:
-            # sesag portal's database is in WAL mode: readers never wait for a save, a save never syncs
-            g.db.execute("PRAGMA synchronous = NORMAL")
-        register_functions(g.db)
+            kept = getattr(_KEPT, "connections", None)
+            if kept is None:
+                kept = _KEPT.connections = {}
+            if path not in kept:
+                kept[path] = _connect(path)
+                # WAL: readers never wait for a save, a save never syncs
+                kept[path].execute("PRAGMA synchronous = NORMAL")
+            g.db, g.db_kept = kept[path], True
+        else:
+            g.db, g.db_kept = _connect(path), False
     return g.db
+
+
+_KEPT = threading.local()  # this thread's kept connections, by path
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=10, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA foreign_keys = ON")
+    register_functions(db)
+    return db
 
 
 def register_functions(db: sqlite3.Connection) -> None:
     """The Python functions schema.sql's stored search and order columns are computed with."""
     db.create_function("fold", 1, fold, deterministic=True)
     db.create_function("danish_key", 1, danish_key, deterministic=True)
+    db.create_function("short_terms", 1, lambda text: json.dumps(short_terms(text)), deterministic=True)
 
 
-# This process's writers queue here before BEGIN IMMEDIATE: SQLite's own wait for a busy
-# database polls with sleeps of up to 100 ms, a lock hands over to the next writer at once.
-_WRITERS = threading.Lock()
+# This process's writers queue here (before BEGIN IMMEDIATE, and around every write outside a
+# transaction): SQLite's own wait for a busy database polls with sleeps of up to 100 ms, a lock
+# hands over to the next writer at once. Reentrant: a write inside write_transaction is fine.
+_WRITERS = threading.RLock()
+
+
+def write(sql: str, params: tuple = ()) -> sqlite3.Row | None:
+    """One write statement on its own (committed at once), queued with this process's other
+    writers; its first row (a RETURNING clause), or None."""
+    with _WRITERS:
+        cursor = get_db().execute(sql, params)
+        try:
+            return cursor.fetchone()
+        finally:
+            cursor.close()  # the statement ends (and commits) before the next writer's turn
 
 
 @contextmanager
@@ -137,14 +183,20 @@ def write_transaction(db: sqlite3.Connection) -> Iterator[None]:
         try:
             yield
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite ends it itself after some errors (I/O)
+                db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
 
 
 def close_db(e=None) -> None:
     db = g.pop("db", None)
-    if db is not None:
+    if db is None:
+        return
+    if g.pop("db_kept", False):
+        if db.in_transaction:  # never hand a half transaction to the thread's next request
+            db.execute("ROLLBACK")
+    else:
         db.close()
 
 
@@ -282,13 +334,33 @@ def add_missing_tables() -> None:
     with current_app.open_resource("schema.sql") as schema:
         lines = schema.read().decode("utf8").splitlines(keepends=True)
     db, statement = get_db(), ""
+    had_counts = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'short_term_count'").fetchone()
     for line in lines:
         statement += line
         if sqlite3.complete_statement(statement):
             code = "\n".join(part for part in statement.strip().splitlines() if not part.startswith("--"))
-            if code.upper().startswith(("CREATE TABLE IF NOT EXISTS", "CREATE INDEX IF NOT EXISTS")):
+            if code.upper().startswith(
+                ("CREATE TABLE IF NOT EXISTS", "CREATE INDEX IF NOT EXISTS", "CREATE TRIGGER IF NOT EXISTS")
+            ):
                 db.execute(code)
             statement = ""
+    if not had_counts:
+        count_short_terms(db, db.execute("SELECT company_id, active, name_fold, email_fold FROM employee"))
+
+
+def count_short_terms(db: sqlite3.Connection, rows: Iterable[tuple[int, int, str, str]]) -> None:
+    """Add employees, as (company_id, active, name_fold, email_fold), to short_term_count at once:
+    what its triggers do row by row (for an older database, and the generator's bulk insert;
+    counted here in Python, 20x faster than the same through SQL's json_each)."""
+    counts: Counter = Counter()
+    for company_id, active, name_fold, email_fold in rows:
+        for field, text in (("name", name_fold), ("email", email_fold)):
+            counts.update((company_id, active, field, term) for term in short_terms(text))
+    db.executemany(
+        "INSERT INTO short_term_count (company_id, active, field, term, n) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT DO UPDATE SET n = n + excluded.n",
+        [(*key, n) for key, n in counts.items()],
+    )
 
 
 def check_writable() -> None:
@@ -317,16 +389,15 @@ def load_session(key: str, idle: float, longest: float) -> sqlite3.Row | None:
 
 def create_session(key: str, admin_id: int | None, data: str, longest: float) -> None:
     moment = time.time()
-    db = get_db()
-    db.execute("DELETE FROM web_session WHERE last_seen < ?", (moment - longest,))  # nothing lives longer
-    db.execute(
+    write("DELETE FROM web_session WHERE last_seen < ?", (moment - longest,))  # nothing lives longer
+    write(
         "INSERT INTO web_session (id, admin_id, created, last_seen, data) VALUES (?, ?, ?, ?, ?)",
         (key, admin_id, moment, moment, data),
     )
 
 
 def update_session(key: str, admin_id: int | None, data: str) -> None:
-    get_db().execute(
+    write(
         "UPDATE web_session SET admin_id = ?, data = ?, last_seen = ? WHERE id = ? AND ended IS NULL",
         (admin_id, data, time.time(), key),
     )
@@ -335,18 +406,16 @@ def update_session(key: str, admin_id: int | None, data: str) -> None:
 def touch_session(key: str, every: float = 60) -> None:
     """Note the visit (at most one write a minute: the idle time-out counts minutes)."""
     moment = time.time()
-    get_db().execute(
-        "UPDATE web_session SET last_seen = ? WHERE id = ? AND last_seen < ?", (moment, key, moment - every)
-    )
+    write("UPDATE web_session SET last_seen = ? WHERE id = ? AND last_seen < ?", (moment, key, moment - every))
 
 
 def end_session(key: str) -> None:
-    get_db().execute("UPDATE web_session SET ended = ? WHERE id = ? AND ended IS NULL", (time.time(), key))
+    write("UPDATE web_session SET ended = ? WHERE id = ? AND ended IS NULL", (time.time(), key))
 
 
 def end_admin_sessions(admin_id: int) -> None:
     """End every open session of an administrator (the user was locked)."""
-    get_db().execute("UPDATE web_session SET ended = ? WHERE admin_id = ? AND ended IS NULL", (time.time(), admin_id))
+    write("UPDATE web_session SET ended = ? WHERE admin_id = ? AND ended IS NULL", (time.time(), admin_id))
 
 
 def unspent_codes(admin_id: int) -> list[str]:
@@ -366,8 +435,7 @@ def unspent_codes(admin_id: int) -> list[str]:
 def spend_key(admin_id: int, code: str) -> bool:
     """Use the key of ``code`` and clear the failure count, in one transaction; False when it was used already."""
     db = get_db()
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(db):
         spent = (
             db.execute(
                 "INSERT OR IGNORE INTO keycard_spent (admin_id, code, spent) VALUES (?, ?, ?)",
@@ -377,9 +445,4 @@ def spend_key(admin_id: int, code: str) -> bool:
         )
         if spent:
             db.execute("UPDATE admin SET failed_attempts = 0 WHERE id = ?", (admin_id,))
-    except BaseException:
-        if db.in_transaction:  # SQLite ends it itself after some errors (I/O)
-            db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT" if spent else "ROLLBACK")
     return spent

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from mock_portal import demo_data
-from mock_portal.db import search_keys
+from mock_portal.db import count_short_terms, search_keys
 from mock_portal.rights import describe_change
 
 SEED = 20260601
@@ -322,11 +322,17 @@ def grow_demo_company(db: sqlite3.Connection, total: int, seed: int = SEED) -> i
     try:
         # The insert trigger updates each new row for its keys and feeds FTS5 row by row; for
         # many rows it is 3x faster to insert the keys at once and index them in one 'rebuild'.
-        # The trigger is set aside (its own SQL, from the schema) and restored.
-        trigger = db.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'employee_keys_insert'"
-        ).fetchone()[0]
+        # The triggers are set aside (their own SQL, from the schema) and restored.
+        # The same for the short-term counts: counted at once after the insert.
+        triggers = [
+            row[0]
+            for row in db.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                " AND name IN ('employee_keys_insert', 'short_terms_insert') ORDER BY name"
+            )
+        ]
         db.execute("DROP TRIGGER employee_keys_insert")
+        db.execute("DROP TRIGGER short_terms_insert")
         first_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM employee").fetchone()[0]
         ids = range(first_id, first_id + len(new))
         db.executemany(
@@ -348,7 +354,11 @@ def grow_demo_company(db: sqlite3.Connection, total: int, seed: int = SEED) -> i
             ],
         )
         db.execute("INSERT INTO employee_search (employee_search) VALUES ('rebuild')")
-        db.execute(trigger)
+        count_short_terms(
+            db, db.execute("SELECT company_id, active, name_fold, email_fold FROM employee WHERE id >= ?", (first_id,))
+        )
+        for trigger in triggers:
+            db.execute(trigger)
         db.executemany(
             "INSERT INTO employee_right (employee_id, right_id) VALUES (?, ?)",
             [(i, right) for i, p in zip(ids, new, strict=False) for right in p.rights],

@@ -1,6 +1,7 @@
 DROP TABLE IF EXISTS event;
 DROP TABLE IF EXISTS employee_right;
 DROP TABLE IF EXISTS employee_search;
+DROP TABLE IF EXISTS short_term_count;
 DROP TABLE IF EXISTS employee;
 DROP TABLE IF EXISTS keycard;
 DROP TABLE IF EXISTS admin;
@@ -50,8 +51,8 @@ CREATE TABLE employee (
   rights_version INTEGER NOT NULL DEFAULT 0,
   data_version INTEGER NOT NULL DEFAULT 0,
   -- Search and order, kept right on every write by the triggers below (the Python functions
-  -- db.py registers on its connections; a write of name, e-mail or group from a connection
-  -- without them fails rather than store a wrong key).
+  -- db.py registers on its connections; a write of name, e-mail, group or status from a
+  -- connection without them fails rather than store a wrong key or count).
   name_key TEXT,  -- Danish order (then by id)
   name_fold TEXT,  -- accent- and case-insensitive
   email_fold TEXT,
@@ -86,6 +87,41 @@ END;
 CREATE TRIGGER employee_search_delete AFTER DELETE ON employee BEGIN
   INSERT INTO employee_search (employee_search, rowid, name_fold, email_fold)
     VALUES ('delete', old.id, old.name_fold, old.email_fold);
+END;
+
+-- Searches of one or two letters are too short for the trigram index. How many employees hold
+-- each such piece of their folded name or e-mail, per company and status, is kept here by the
+-- triggers below: counting a short search's matches reads a row, not every employee. (IF NOT
+-- EXISTS: db.add_missing_tables() adds it to an older database and fills it.)
+CREATE TABLE IF NOT EXISTS short_term_count (
+  company_id INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  field TEXT NOT NULL,  -- 'name' or 'email'
+  term TEXT NOT NULL,   -- db.short_terms()
+  n INTEGER NOT NULL,
+  PRIMARY KEY (company_id, active, field, term)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS short_terms_insert AFTER INSERT ON employee BEGIN
+  INSERT INTO short_term_count (company_id, active, field, term, n)
+    SELECT new.company_id, new.active, field, term, 1 FROM (
+      SELECT 'name' AS field, value AS term FROM json_each(short_terms(new.name_fold))
+      UNION ALL SELECT 'email', value FROM json_each(short_terms(new.email_fold)))
+    WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS short_terms_update AFTER UPDATE OF name_fold, email_fold, active, company_id ON employee BEGIN
+  UPDATE short_term_count SET n = n - 1 WHERE company_id = old.company_id AND active = old.active
+    AND (field, term) IN (SELECT 'name', value FROM json_each(short_terms(old.name_fold))
+      UNION ALL SELECT 'email', value FROM json_each(short_terms(old.email_fold)));
+  INSERT INTO short_term_count (company_id, active, field, term, n)
+    SELECT new.company_id, new.active, field, term, 1 FROM (
+      SELECT 'name' AS field, value AS term FROM json_each(short_terms(new.name_fold))
+      UNION ALL SELECT 'email', value FROM json_each(short_terms(new.email_fold)))
+    WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS short_terms_delete AFTER DELETE ON employee BEGIN
+  UPDATE short_term_count SET n = n - 1 WHERE company_id = old.company_id AND active = old.active
+    AND (field, term) IN (SELECT 'name', value FROM json_each(short_terms(old.name_fold))
+      UNION ALL SELECT 'email', value FROM json_each(short_terms(old.email_fold)));
 END;
 
 CREATE TABLE employee_right (

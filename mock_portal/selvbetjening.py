@@ -15,7 +15,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from mock_portal import rights as catalogue
 from mock_portal.auth import login_required
-from mock_portal.db import COPENHAGEN, danish_key, fold, get_db, now, stamp, write_transaction
+from mock_portal.db import COPENHAGEN, TRIGRAM, danish_key, fold, get_db, now, stamp, write_transaction
 
 bp = Blueprint("selvbetjening", __name__, url_prefix="/selvbetjening")
 
@@ -26,7 +26,6 @@ MAX_NAME = 100
 MAX_EMAIL = 254
 MAX_ADDRESS = 200
 MAX_ID = 2**62
-TRIGRAM = 3  # the shortest search the trigram index can serve
 SORT_AT_MOST = 300  # trigram matches sorted for a page; more are paged by walking the list's index
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
@@ -150,15 +149,16 @@ def employees():
     if status != "alle":
         where.append("employee.active = ?")
         params.append(1 if status == "aktiv" else 0)
-    phrases, short = [], False
-    for column, text in (("name_fold", name), ("email_fold", email)):
+    phrases, shorts = [], []
+    for field, column, text in (("name", "name_fold", name), ("email", "email_fold", email)):
         term = fold(text)
         if len(term) >= TRIGRAM:
             phrases.append(f'{column} : "{term.replace(chr(34), chr(34) * 2)}"')
         elif term:  # too short for the trigram index: a scan of the index that holds the folded columns
             where.append(f"instr(employee.{column}, ?) > 0")
             params.append(term)
-            short = True
+            shorts.append((field, term))
+    short = bool(shorts)
     # Without a group the short search's index is the smallest to scan (and in the list's order).
     table = "employee INDEXED BY employee_short_search" if short and not group else "employee"
     source = table
@@ -168,7 +168,15 @@ def employees():
         params.insert(0, " AND ".join(phrases))
     db = get_db()
     clause = " AND ".join(where)
-    total = db.execute(f"SELECT COUNT(*) FROM {source} WHERE {clause}", params).fetchone()[0]
+    if len(shorts) == 1 and not phrases and not group:
+        # One short term alone: its matches are counted already (schema.sql's short_term_count).
+        total = db.execute(
+            "SELECT COALESCE(SUM(n), 0) FROM short_term_count"
+            " WHERE company_id = ? AND active IN (?, ?) AND field = ? AND term = ?",
+            (company, *{"aktiv": (1, 1), "inaktiv": (0, 0), "alle": (0, 1)}[status], *shorts[0]),
+        ).fetchone()[0]
+    else:
+        total = db.execute(f"SELECT COUNT(*) FROM {source} WHERE {clause}", params).fetchone()[0]
     if phrases and total > SORT_AT_MOST:
         # Many matches: walk the list's index in order and stop at the page, rather than sort them.
         source = table

@@ -195,8 +195,11 @@ def test_a_deleted_employee_leaves_the_search_index(app, add_employee, query):
 
 
 def test_a_connection_without_the_functions_cannot_store_a_wrong_key(app):
-    """Writing a name needs the portal's fold/danish_key (register_functions); other writes do not."""
+    """Writing a name, or a status (the short-term counts), needs the portal's functions
+    (register_functions); other writes do not."""
     with sqlite3.connect(app.config["DATABASE"]) as raw:
-        raw.execute("UPDATE employee SET active = 0 WHERE email = 'lra@nets.dk'")
+        raw.execute("UPDATE employee SET rights_version = rights_version + 1 WHERE email = 'lra@nets.dk'")
         with pytest.raises(sqlite3.OperationalError, match="fold|danish_key"):
             raw.execute("UPDATE employee SET name = 'Ny' WHERE email = 'lra@nets.dk'")
+        with pytest.raises(sqlite3.OperationalError, match="short_terms"):
+            raw.execute("UPDATE employee SET active = 0 WHERE email = 'lra@nets.dk'")
