@@ -203,3 +203,57 @@ def test_a_connection_without_the_functions_cannot_store_a_wrong_key(app):
             raw.execute("UPDATE employee SET name = 'Ny' WHERE email = 'lra@nets.dk'")
         with pytest.raises(sqlite3.OperationalError, match="short_terms"):
             raw.execute("UPDATE employee SET active = 0 WHERE email = 'lra@nets.dk'")
+
+
+@pytest.fixture
+def wal_app(app_factory):
+    """A portal as `sesag portal` runs it: WAL, one kept connection per server thread."""
+    app = app_factory(WAL=True)
+    with app.app_context():
+        get_db().execute("PRAGMA journal_mode = WAL")
+    return app
+
+
+def test_a_server_thread_keeps_one_connection(wal_app, monkeypatch):
+    import threading
+
+    from mock_portal import db as portal_db
+
+    opened = []
+    connect = portal_db._connect
+    monkeypatch.setattr(portal_db, "_connect", lambda path: opened.append(path) or connect(path))
+
+    def serve_pages():
+        for _ in range(5):
+            with wal_app.app_context():
+                get_db().execute("SELECT COUNT(*) FROM employee").fetchone()
+
+    for _ in range(2):
+        thread = threading.Thread(target=serve_pages)
+        thread.start()
+        thread.join()
+    assert len(opened) == 2  # one per thread, not one per request
+
+
+def test_a_kept_connection_sees_other_threads_saves_and_keeps_no_transaction(wal_app):
+    import threading
+
+    def read_name():
+        with wal_app.app_context():
+            return get_db().execute("SELECT name FROM employee WHERE email = 'lra@nets.dk'").fetchone()[0]
+
+    def rename(to):
+        with wal_app.app_context():
+            get_db().execute("UPDATE employee SET name = ? WHERE email = 'lra@nets.dk'", (to,))
+
+    before = read_name()
+    for name in ("Ny Navnesen", "Anden Navnesen"):
+        thread = threading.Thread(target=rename, args=(name,))
+        thread.start()
+        thread.join()
+        assert read_name() == name != before
+    with pytest.raises(RuntimeError), wal_app.app_context():
+        get_db().execute("BEGIN IMMEDIATE")
+        raise RuntimeError("the request failed halfway")
+    with wal_app.app_context():
+        assert not get_db().in_transaction  # rolled back when the request ended
