@@ -176,7 +176,17 @@ def _attempt(session: Session, request: Request, progress: Progress) -> Outcome:
     """One try: look the employee up, read the rights, decide, save, verify."""
     progress.attempts += 1
     screens = session.screens
-    row = find_employee(session, request.employee)
+    asked = " ".join(request.employee.split()).casefold()
+    known = session.last_found if progress.attempts == 1 else None  # a retry looks up afresh
+    if known and known[0] == asked:
+        _, row, rights_url = known
+        screens.rights.open(rights_url)
+        if " ".join(screens.rights.employee_name().split()) != " ".join(row.name.split()):  # renamed meanwhile
+            known = None
+    else:
+        known = None
+    if not known:
+        row = find_employee(session, request.employee)
     outcome = Outcome(
         employee=request.employee,
         right=request.right,
@@ -187,8 +197,10 @@ def _attempt(session: Session, request: Request, progress: Progress) -> Outcome:
         dry_run=request.dry_run,
         attempts=progress.attempts,
     )
-    screens.employees.open_employee(row.name, row.email)
-    screens.employee_page.open_rights()
+    if not known:
+        screens.employees.open_employee(row.name, row.email)
+        screens.employee_page.open_rights()
+        session.last_found = (asked, row, session.page.url.split("?")[0])
     held = screens.rights.held()
     target, other = dict(held), other_right(request.right)
     who, label = f"{row.name} <{row.email}>", request.label

@@ -482,6 +482,14 @@ class RightsPage(_LoggedInPage):
         """Read the page again from the portal (a GET, also after a refused save)."""
         self._load(self.page.url)
 
+    def open(self, url: str) -> None:
+        """Load the rights page at ``url`` (one found by the search before, in this run)."""
+        self._load(url)
+
+    def employee_name(self) -> str:
+        """Whose rights these are, as the heading names them."""
+        return re.sub(r"^\s*Administrér rettigheder for\s*", "", self.heading.inner_text(), flags=re.I).strip()
+
     def events_url(self) -> str:
         """The 'Se hændelser' page of the same employee."""
         return re.sub(r"/rettigheder/?(?=[?#]|$)", "/haendelser", self.page.url.split("?")[0])

@@ -43,6 +43,10 @@ class Session:
     # When this run began: events by this administrator from then on are this run's changes.
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     rows_on_page: int = field(default=0, init=False)  # rows done since the tab was opened
+    # The employee this tab looked up last: (what the row asked for, casefolded; the row the
+    # search found; their rights page), so that the next row of the same employee goes
+    # straight to the rights page. Bulk gives all of an employee's rows to one tab in turn.
+    last_found: tuple[str, object, str] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")

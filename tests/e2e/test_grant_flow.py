@@ -255,3 +255,37 @@ def test_a_lost_answer_is_reported_as_this_runs_change(real_clock_session, how):
     session.page.unroute(re.compile(r"/rettigheder$"))
     texts = [event.text for event in _events(session, LRA)]
     assert sum("tildelt" in text and "Sagsbehandler" in text for text in texts) == 1  # saved once
+
+
+def searches_during(session, work):
+    """The list searches the browser asked for while ``work()`` ran, and its result."""
+    asked = []
+
+    def note(request):
+        if request.is_navigation_request() and "/medarbejdere?" in request.url:
+            asked.append(request.url)
+
+    session.page.on("request", note)
+    try:
+        result = work()
+    finally:
+        session.page.remove_listener("request", note)
+    return asked, result
+
+
+def test_the_next_row_of_the_same_employee_goes_straight_to_the_rights_page(session):
+    first, _ = searches_during(session, lambda: grant.grant_right(session, LRA, "sagsbehandler"))
+    second, outcome = searches_during(session, lambda: grant.grant_right(session, LRA, "sagsbehandler", revoke=True))
+    assert len(first) == 1 and second == []  # bulk's grant-then-revoke rows: one search
+    assert (outcome.result, outcome.name, outcome.changed) == ("revoked", "Medlem - Lra", True)
+    expect_held(open_rights(session, LRA))
+
+
+def test_an_employee_renamed_between_rows_is_looked_up_again(session, portal):
+    from mock_portal.db import get_db
+
+    grant.grant_right(session, LRA, "sagsbehandler")
+    with portal.app.app_context():
+        get_db().execute("UPDATE employee SET name = 'Omdøbt Lra' WHERE email = ?", (LRA,))
+    asked, outcome = searches_during(session, lambda: grant.grant_right(session, LRA, "sagsbehandler", revoke=True))
+    assert len(asked) == 1 and (outcome.result, outcome.name) == ("revoked", "Omdøbt Lra")
