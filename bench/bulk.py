@@ -9,7 +9,7 @@ extra employees, then grants Sagsbehandler to each and revokes it again, per sid
 - peer: bench/peer.py, the bare Playwright script a QA engineer would write: the same screens
   and clicks, one tab, nothing verified;
 - bulk, 1 / 2 / 4 workers: the `sesag bulk` code path (``flows.bulk.run_rows``: one log-in,
-  N tabs of one context, a fresh tab every 20 rows, every change verified on the rights and
+  N browsers sharing the log-in's cookies, a fresh tab every 20 rows, every change verified on the rights and
   events pages).
 
 The sides run in interleaved blocks of employees (A B C ... then ... C B A), so load from other
@@ -269,7 +269,7 @@ class RawClient:
 
 
 class BulkSide:
-    """`sesag bulk`'s code path: one log-in, ``workers`` tabs of one context."""
+    """`sesag bulk`'s code path: one log-in, ``workers`` browsers sharing it."""
 
     def __init__(self, browser, url: str, workers: int = 1, block: bool = False):
         self.session = new_session(browser, url, Credentials.demo(), block=block)

@@ -199,3 +199,11 @@ def open_browser(playwright, headed: bool = False, slowmo: float = 0, connect: s
         return playwright.chromium.connect(**connect_options(connect), slow_mo=slowmo or None)
     except PlaywrightError as exc:
         raise BrowserNotFound(f"cannot connect to the browser server {connect}: {first_line(exc)}") from None
+
+
+def another_browser(browser):
+    """One more browser of ``browser``'s kind: launched here with this machine's options, or
+    from the browser server in use (``remote_endpoint()``)."""
+    from types import SimpleNamespace
+
+    return open_browser(SimpleNamespace(chromium=browser.browser_type))

@@ -1,8 +1,8 @@
 """Grant or revoke Se Sag rights for many employees from a CSV or Excel file, in one log-in.
 
-The file is read by ``flows.sheets``. Each row goes through ``flows.grant.grant_right`` in one
-logged-in browser context: with ``workers`` > 1 in that many tabs of it, the rows of one
-employee always in the same tab and in file order (so the one-right rule stays safe). The
+The file is read by ``flows.sheets``. Each row goes through ``flows.grant.grant_right`` after one
+log-in: with ``workers`` > 1 in that many browsers sharing it, the rows of one employee always
+in the same browser and in file order (so the one-right rule stays safe). The
 JSON report is written after every row (``"complete": false`` until the last one, rows not
 reached are ``"not-run"``); SIGINT and SIGTERM let the rows in progress finish, then the
 report and the summary are written and the command exits 130 / 143.
@@ -234,7 +234,7 @@ def run_rows(
 ) -> list[RowResult]:
     """Do every row; a failing row is recorded and the next one goes on. Results in line order.
 
-    ``workers`` tabs of ``session``'s context work at once (see ``run_together``). When the
+    ``workers`` sessions work at once: ``session`` and a browser of their own for each other worker, logged in by its cookies (``Session.add_worker``; see ``run_together``). When the
     portal stays unreachable or the log-in is refused, the rows not yet started are recorded
     as not-run instead of being tried one by one; so are they once ``stop`` is set. Every
     ``rows_per_page`` rows a tab is replaced by a fresh one (see ``Session.renew_page``).
@@ -244,18 +244,19 @@ def run_rows(
     if workers == 1:
         run.work(session)
         return run.in_line_order()
-    tabs = [session] + [_worker_tab(session) for _ in range(workers - 1)]
+    tabs = [session]
     try:
+        tabs += [_worker_tab(session) for _ in range(workers - 1)]
         run_together([lambda tab=tab: run.work(tab) for tab in tabs], session.page)
     finally:
         for tab in tabs[1:]:
-            tab.page.close()
+            tab.close()
     return run.in_line_order()
 
 
 def _worker_tab(session: Session) -> Session:
-    tab = session.add_tab()
-    # A retry's pause must let the other tabs go on: wait in the browser's event loop, not in time.sleep.
+    tab = session.add_worker()
+    # A retry's pause must let the other workers go on: wait in Playwright's event loop, not in time.sleep.
     tab.sleep = lambda seconds: tab.page.wait_for_timeout(seconds * 1000)
     return tab
 
@@ -266,7 +267,7 @@ def run_together(jobs: list[Callable[[], None]], page) -> None:
     Playwright's sync API runs its event loop in a dispatcher greenlet and parks the caller
     while a call waits; its own event handlers run the same way in greenlets of their own
     (``run_in_greenlet``). Started from the event loop, several jobs' calls wait at the same
-    time, on one thread: N tabs of one logged-in context, no second browser or log-in.
+    time, on one thread: N workers' browsers driven at once by one Playwright, one log-in.
     """
     import asyncio
 
@@ -472,7 +473,7 @@ def progress(total: int, dry_run: bool) -> tuple[Callable[[RowResult], None], Ca
     type=click.IntRange(1, MAX_WORKERS),
     default=DEFAULT_WORKERS,
     show_default=True,
-    help="Browser tabs working at once (one log-in); an employee's rows stay in one tab, in order.",
+    help="Browsers working at once (one log-in, shared); an employee's rows stay in one browser, in order.",
 )
 @click.option("--replace", is_flag=True, help="For grant rows: swap the other Se Sag right if it is held.")
 @click.option(
@@ -493,7 +494,7 @@ def bulk_command(
     as Excel saves it; .xlsx: the first sheet. A header line naming the columns (any case)
     is optional; blank lines and lines starting with # are skipped.
 
-    Logs in once, does the lines in --workers tabs, with a progress bar, then prints a table
+    Logs in once, does the lines in --workers browsers sharing that log-in, with a progress bar, then prints a table
     of what happened per line. With --report the JSON report is rewritten after every row
     ("complete": false until the end; rows not reached are "not-run"). Lines that cannot be
     done (malformed, unknown right, unknown or ambiguous employee, refused by the one-right

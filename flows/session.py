@@ -1,8 +1,8 @@
 """A logged-in portal tab, its page objects, and the retries around work done in it.
 
 ``open_session`` gives ``sesag grant`` and ``sesag bulk`` one browser, one context and one
-logged-in tab; ``Session.add_tab`` gives a bulk worker another tab of the same context (the
-same log-in). ``Session.with_retries`` runs a piece of work again after portal errors and
+logged-in tab; ``Session.add_worker`` gives a bulk worker a browser of its own, logged in by
+this session's cookies (the same log-in). ``Session.with_retries`` runs a piece of work again after portal errors and
 time-outs, logging in again when the portal has forgotten the session.
 """
 
@@ -42,6 +42,11 @@ class Session:
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     # When this run began: events by this administrator from then on are this run's changes.
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # What a bulk worker's browser needs to be like this one (see add_worker).
+    timeout: float = DEFAULT_TIMEOUT
+    block: bool = False
+    launch_another: Callable[[], object] | None = field(default=None, repr=False)
+    owns_browser: bool = field(default=False, init=False)  # a worker's: closed with the session
     rows_on_page: int = field(default=0, init=False)  # rows done since the tab was opened
     # The employee this tab looked up last: (what the row asked for, casefolded; the row the
     # search found; their rights page), so that the next row of the same employee goes
@@ -70,17 +75,47 @@ class Session:
         self.rows_on_page = 0
         old.close()
 
-    def add_tab(self) -> Session:
-        """Another tab of the same context: the same log-in, its own page objects."""
-        return Session(
-            self.page.context.new_page(),
-            self.base_url,
-            self.credentials,
-            retries=self.retries,
-            backoff=self.backoff,
-            sleep=self.sleep,
-            started=self.started,
-        )
+    def add_worker(self) -> Session:
+        """A logged-in tab for another bulk worker, in a browser of its own.
+
+        A browser's main process serves all of its tabs; with two tabs doing bulk rows it was
+        the bottleneck (bench/bulk.py: 1.07x the rows per second of one tab, 1.63x with two
+        browsers). The worker's context starts with this context's cookies: the same log-in,
+        no second one. ``launch_another`` opens the browser (as this one was opened), else
+        ``flows.browser.another_browser``.
+        """
+        from flows import browser as browsers
+
+        context = self.page.context
+        browser = (self.launch_another or (lambda: browsers.another_browser(context.browser)))()
+        try:
+            worker_context = browser.new_context(**browsers.context_options(), storage_state=context.storage_state())
+            if self.block:
+                block_unneeded(worker_context)
+            worker_context.set_default_timeout(self.timeout * 1000)
+            worker = Session(
+                worker_context.new_page(),
+                self.base_url,
+                self.credentials,
+                retries=self.retries,
+                backoff=self.backoff,
+                sleep=self.sleep,
+                started=self.started,
+                timeout=self.timeout,
+                block=self.block,
+            )
+        except BaseException:
+            browser.close()
+            raise
+        worker.owns_browser = True
+        return worker
+
+    def close(self) -> None:
+        """Close this session's tab, and its browser when it is a worker's own."""
+        if self.owns_browser:
+            self.page.context.browser.close()
+        else:
+            self.page.close()
 
     def with_retries(self, what: str, work: Callable[[int], object]) -> object:
         """Run ``work(attempt)``; on portal errors and time-outs wait, log in again if needed, retry."""
@@ -130,15 +165,25 @@ def new_session(
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
     block: bool = False,
+    launch_another: Callable[[], object] | None = None,
 ) -> Session:
-    """A fresh context and page in ``browser``, logged in to the portal."""
+    """A fresh context and page in ``browser``, logged in to the portal (``launch_another``:
+    how to open one more browser like ``browser``, for bulk's workers)."""
     from flows import browser as browsers
 
     context = browser.new_context(**browsers.context_options())
     if block:
         block_unneeded(context)
     context.set_default_timeout(timeout * 1000)
-    session = Session(context.new_page(), base_url, credentials, retries=retries)
+    session = Session(
+        context.new_page(),
+        base_url,
+        credentials,
+        retries=retries,
+        timeout=timeout,
+        block=block,
+        launch_another=launch_another,
+    )
     session.log_in()
     return session
 
@@ -166,13 +211,16 @@ def open_session(
 
     with ExitStack() as stack:
         playwright = stack.enter_context(sync_playwright())
-        if own_signals and not connect:
-            browser = playwright.chromium.launch(
-                **browsers.launch_options(playwright, headed=headed, slowmo=slowmo),
-                handle_sigint=False,
-                handle_sigterm=False,
-            )
-        else:
-            browser = browsers.open_browser(playwright, headed=headed, slowmo=slowmo, connect=connect)
+
+        def launch():
+            if own_signals and not connect:
+                return playwright.chromium.launch(
+                    **browsers.launch_options(playwright, headed=headed, slowmo=slowmo),
+                    handle_sigint=False,
+                    handle_sigterm=False,
+                )
+            return browsers.open_browser(playwright, headed=headed, slowmo=slowmo, connect=connect)
+
+        browser = launch()
         stack.callback(browser.close)
-        yield new_session(browser, base_url, credentials, timeout, retries, block)
+        yield new_session(browser, base_url, credentials, timeout, retries, block, launch_another=launch)
