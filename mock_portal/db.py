@@ -66,11 +66,11 @@ TRIGRAM = 3  # the shortest search the trigram index (schema.sql's employee_sear
 
 
 def short_terms(text: str | None) -> list[str]:
-    """The distinct pieces of one and two characters of a folded text: the searches too short for
-    the trigram index, whose matches schema.sql's short_term_count counts."""
-    if not text:
-        return []
-    return sorted({text[i : i + length] for length in range(1, TRIGRAM) for i in range(len(text) - length + 1)})
+    """The searches too short for the trigram index that a folded text matches, whose matches
+    schema.sql's short_term_count counts: '' (no search: the list's own count) and the text's
+    distinct pieces of one and two characters."""
+    text = text or ""
+    return sorted({text[i : i + length] for length in range(TRIGRAM) for i in range(len(text) - length + 1)})
 
 
 def search_keys(name: str, email: str, group: str) -> tuple[str, str, str, str]:

@@ -168,12 +168,12 @@ def employees():
         params.insert(0, " AND ".join(phrases))
     db = get_db()
     clause = " AND ".join(where)
-    if len(shorts) == 1 and not phrases and not group:
-        # One short term alone: its matches are counted already (schema.sql's short_term_count).
+    if len(shorts) <= 1 and not phrases and not group:
+        # The list, or one short term alone: counted already (schema.sql's short_term_count).
         total = db.execute(
             "SELECT COALESCE(SUM(n), 0) FROM short_term_count"
             " WHERE company_id = ? AND active IN (?, ?) AND field = ? AND term = ?",
-            (company, *{"aktiv": (1, 1), "inaktiv": (0, 0), "alle": (0, 1)}[status], *shorts[0]),
+            (company, *{"aktiv": (1, 1), "inaktiv": (0, 0), "alle": (0, 1)}[status], *(shorts or [("name", "")])[0]),
         ).fetchone()[0]
     else:
         total = db.execute(f"SELECT COUNT(*) FROM {source} WHERE {clause}", params).fetchone()[0]
