@@ -4,19 +4,30 @@
 ``mock_portal.db.reset_demo_database`` (seeded once per session and copied per test: the seed
 hashes two passwords with pbkdf2, which would cost ~50 ms in every test; the copy's hashes use
 fewer pbkdf2 rounds, and the apps share compiled templates, to keep the suite fast);
-``app_factory(**config)`` makes such an app with more config (training mode). ``client`` and
+``app_factory(**config)`` makes such an app with more config (training mode); each app it makes
+has a database of its own. A test marked ``@pytest.mark.employees(N)`` gets its apps on a copy of
+the demo database with company 1 grown to N employees (``mock_portal.generate``), grown once per
+session and size (``app_factory(employees=N)`` asks for one explicitly). ``client`` and
 ``runner`` are Flask's; ``auth`` logs in through the real two-step NemID log-in, ``logged_in`` is
 ``auth`` after logging in as admin. ``employee_id``, ``query`` and ``add_employee`` read and add
 rows in the test's database. ``require`` is how a test asks for what lies outside the code (a
 file beside the checkout, an optional package): missing, it skips locally. Under CI=true every skip
 is a failure that gives the skip's reason.
+
+For speed (``make test-fast``: the goal is under 30 s on two cores): ``tmp_path`` lives under
+/dev/shm where there is one (no disk syncs for the SQLite files); ``-m "not e2e"`` does not even
+import tests/e2e; the ``chromium`` tests run first, on one worker; Hypothesis is imported without
+assertion rewriting. Each hook below says why.
 """
 
 from __future__ import annotations
 
 import importlib
+import itertools
 import os
+import re
 import shutil
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -27,6 +38,7 @@ from werkzeug.security import generate_password_hash
 
 from mock_portal import create_app, demo_data
 from mock_portal.db import get_db, reset_demo_database
+from mock_portal.generate import grow_demo_company
 
 FIXED_NOW = "2026-01-15T10:00:00+01:00"
 TEST_CONFIG = {
@@ -37,6 +49,103 @@ TEST_CONFIG = {
     "KEYCARD_FIXED_CODE": "0427",
 }
 DEMO_PASSWORDS = {"admin": "nemid-demo", "admin2": "nemid-demo2"}
+# The portal hashes with pbkdf2:sha256:60000 (~30 ms a hash, and a log-in checks one); the tests'
+# databases use the same algorithm with fewer rounds: check_password_hash still runs for real.
+TEST_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+def memory_temp_root() -> str | None:
+    """/dev/shm when it is a tmpfs this user may write and run programs in (Linux), else None."""
+    try:
+        with open("/proc/mounts", encoding="utf-8") as mounts:
+            for line in mounts:
+                _, mount_point, fs_type, options, *_ = line.split()
+                if mount_point == "/dev/shm" and fs_type == "tmpfs" and "noexec" not in options.split(","):
+                    return mount_point if os.access(mount_point, os.W_OK | os.X_OK) else None
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """``tmp_path`` in memory: the portal tests' SQLite files sync every save to disk, and on a
+    disk those syncs were a third of the portal tests' time. pytest's own temporary folders
+    (numbered, cleaned up), only under /dev/shm; ``--basetemp`` or PYTEST_DEBUG_TEMPROOT win."""
+    if config.option.basetemp is None and "PYTEST_DEBUG_TEMPROOT" not in os.environ:
+        root = memory_temp_root()
+        if root:
+            os.environ["PYTEST_DEBUG_TEMPROOT"] = root
+
+
+E2E = Path(__file__).parent / "e2e"
+
+
+def leaves_out_e2e(markexpr: str) -> bool:
+    """Whether ``-m markexpr`` leaves out every e2e test, whatever other marks it has."""
+    if not markexpr.strip():
+        return False
+    try:
+        from _pytest.mark.expression import Expression
+
+        expression = Expression.compile(markexpr)
+    except Exception:  # noqa: BLE001 - another pytest, or a bad -m: collect as usual, pytest says why
+        return False
+    others = sorted(set(re.findall(r"[\w:+\-.\[\]\\/]+", markexpr)) - {"e2e", "and", "or", "not"})
+    if len(others) > 8:
+        return False
+    for chosen in itertools.product((False, True), repeat=len(others)):
+        marks = {"e2e", *(name for name, on in zip(others, chosen, strict=True) if on)}
+        if expression.evaluate(marked_with(marks)):
+            return False
+    return True
+
+
+def marked_with(marks: set[str]):
+    """A matcher for Expression.evaluate: an item with exactly these marks."""
+    return lambda name, **kwargs: name in marks
+
+
+def pytest_ignore_collect(collection_path, config):
+    """``make test-fast`` (-m "not e2e") does not import tests/e2e at all: every test there is
+    e2e (its conftest marks them), and importing them for nothing cost each worker ~0.7 s."""
+    if collection_path == E2E and leaves_out_e2e(config.option.markexpr):
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests marked ``chromium`` (seconds each) first and together: pytest-xdist's first
+    batch of tests for a worker is a run of consecutive ones, so one worker launches one browser
+    and prints the shared PDF once for all of them, while the other starts on the rest; last,
+    they were the tail of the run, with the other worker idle."""
+    items.sort(key=lambda item: item.get_closest_marker("chromium") is None)  # stable: else as collected
+
+
+def import_without_assertion_rewriting(name: str) -> None:
+    """Import ``name`` past pytest's assertion rewriting (a finder on sys.meta_path)."""
+    rewriters = [finder for finder in sys.meta_path if type(finder).__name__ == "AssertionRewritingHook"]
+    for finder in rewriters:
+        sys.meta_path.remove(finder)
+    try:
+        importlib.import_module(name)
+    finally:
+        sys.meta_path[:0] = rewriters
+
+
+def pytest_collect_file(file_path, parent):
+    """Hypothesis imported before the first test module that uses it, without assertion rewriting:
+    pytest rewrites every module of a package that ships a pytest plugin, and rewriting
+    Hypothesis's ~75 modules (no cached bytecode where PYTHONDONTWRITEBYTECODE is set) cost each
+    worker ~1.4 s. Our tests' asserts are rewritten as before; only Hypothesis's own are not."""
+    if (
+        "hypothesis" not in sys.modules
+        and file_path.name.startswith("test_")
+        and file_path.suffix == ".py"
+        and "hypothesis" in file_path.read_text(encoding="utf-8")
+    ):
+        import_without_assertion_rewriting("hypothesis")
+    return None
 
 
 class _MemoryBytecodeCache(BytecodeCache):
@@ -64,26 +173,57 @@ def seeded_database(tmp_path_factory):
     app = create_app({**TEST_CONFIG, "DATABASE": str(path)})
     with app.app_context():
         reset_demo_database()
-        # The seed's pbkdf2 (60000 rounds) costs ~30 ms per log-in; almost every test logs in.
-        # Same algorithm, fewer rounds: check_password_hash still runs for real.
+        # Almost every test logs in: TEST_HASH_METHOD's hashes instead of the seed's.
         db = get_db()
         for user, password in DEMO_PASSWORDS.items():
             db.execute(
                 "UPDATE admin SET password_hash = ? WHERE user_id = ?",
-                (generate_password_hash(password, method="pbkdf2:sha256:1000"), user),
+                (generate_password_hash(password, method=TEST_HASH_METHOD), user),
             )
     return path
 
 
-@pytest.fixture
-def app_factory(tmp_path, seeded_database):
-    """``app_factory(**config)``: a portal on a fresh copy of the seeded database, with the
-    TEST_CONFIG and ``config`` on top (for apps whose config must be set before create_app,
-    e.g. TRAINING)."""
+@pytest.fixture(scope="session")
+def grown_database(seeded_database, tmp_path_factory):
+    """``grown_database(n)``: a copy of the seeded database with the demo company grown to ``n``
+    employees, grown once per session and size (0.2-0.4 s each time; a test gets a copy)."""
+    grown: dict[int, Path] = {}
 
-    def make(**config):
-        database = tmp_path / "portal.sqlite"
-        shutil.copyfile(seeded_database, database)
+    def get(employees: int) -> Path:
+        if employees not in grown:
+            path = tmp_path_factory.mktemp(f"grown-{employees}") / "portal.sqlite"
+            shutil.copyfile(seeded_database, path)
+            app = create_app({**TEST_CONFIG, "DATABASE": str(path)})
+            with app.app_context():
+                grow_demo_company(get_db(), employees)
+            grown[employees] = path
+        return grown[employees]
+
+    return get
+
+
+def employees_marked(node) -> int | None:
+    """N of the test's ``@pytest.mark.employees(N)``, or None."""
+    marker = node.get_closest_marker("employees")
+    return marker.args[0] if marker else None
+
+
+@pytest.fixture
+def app_factory(request, tmp_path, seeded_database, grown_database, monkeypatch):
+    """``app_factory(employees=None, **config)``: a portal on a fresh copy of the seeded database
+    (of one grown to ``employees``, by default the test's ``employees`` marker), with the
+    TEST_CONFIG and ``config`` on top (for apps whose config must be set before create_app,
+    e.g. TRAINING). Each app gets a database file of its own. What the apps seed themselves
+    (training's template, ``flask seed-demo``) is hashed with TEST_HASH_METHOD too: training
+    seeds a template per app, and its two 60000-round hashes were a third of those tests' time."""
+    monkeypatch.setattr("mock_portal.db.PASSWORD_HASH_METHOD", TEST_HASH_METHOD)
+    numbers = itertools.count(1)
+
+    def make(employees: int | None = None, **config):
+        employees = employees or employees_marked(request.node)
+        number = next(numbers)
+        database = tmp_path / ("portal.sqlite" if number == 1 else f"portal-{number}.sqlite")
+        shutil.copyfile(grown_database(employees) if employees else seeded_database, database)
         app = create_app({**TEST_CONFIG, "DATABASE": str(database), **config})
         app.jinja_env.bytecode_cache = _TEMPLATES  # keyed by template name and source checksum
         return app
@@ -93,6 +233,7 @@ def app_factory(tmp_path, seeded_database):
 
 @pytest.fixture
 def app(app_factory):
+    """The portal on the demo database (grown, for a test marked ``employees(N)``)."""
     return app_factory()
 
 

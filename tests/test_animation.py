@@ -4,6 +4,7 @@ read, then a zoom into its targets and a pointer that moves to each and clicks."
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,17 +23,30 @@ def shot(path: Path, index: int, size=(1280, 900)) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> list[Path]:
+    """One screenshot per scene, drawn once for the module (the tests only read them)."""
+    folder = tmp_path_factory.mktemp("shots")
+    return [shot(folder / f"{scene.id}.png", i) for i, (_, scene) in enumerate(SCENES)]
+
+
 @pytest.fixture
-def frames(tmp_path) -> list[Frame]:
+def frames(shots) -> list[Frame]:
     return [
         Frame(
-            image=shot(tmp_path / f"{scene.id}.png", i),
+            image=image,
             title=step.title("da"),
             caption=scene.caption["da"],
             seconds=3 + i * 0.5,
         )
-        for i, (step, scene) in enumerate(SCENES)
+        for i, ((step, scene), image) in enumerate(zip(SCENES, shots, strict=True))
     ]
+
+
+def shortened(frames: list[Frame], seconds=(0.5, 1.2, 0.8)) -> list[Frame]:
+    """The first few frames, each held a short time of its own: an animation as cheap to encode
+    (and decode) as can be, with still one hold per scene to add up."""
+    return [replace(frame, seconds=held) for frame, held in zip(frames, seconds, strict=False)]
 
 
 def durations(path: Path) -> list[int]:
@@ -46,12 +60,13 @@ def durations(path: Path) -> list[int]:
 
 
 def test_without_targets_webp_and_gif_have_one_frame_per_scene_held_its_time(frames, tmp_path):
+    frames = shortened(frames)
     files = build_walkthrough(frames, tmp_path / "demo", formats=("webp", "gif"))
     assert set(files) == {"webp", "gif"}
     wanted = [round(frame.seconds * 1000) for frame in frames]
     for kind in ("webp", "gif"):
         with Image.open(files[kind]) as image:
-            assert image.n_frames == len(SCENES)
+            assert image.n_frames == len(frames) == 3
             assert image.width == animation.WIDTH and image.height % 16 == 0
         assert durations(files[kind]) == wanted
         assert files[kind].stat().st_size < 3_000_000
@@ -124,7 +139,7 @@ def ffmpeg():
 
 def test_mp4_skipped_without_imageio_ffmpeg(frames, tmp_path, monkeypatch):
     monkeypatch.setattr(animation, "_ffmpeg", lambda: None)
-    files = build_walkthrough(frames, tmp_path, formats=("webp", "mp4"))
+    files = build_walkthrough(shortened(frames), tmp_path, formats=("webp", "mp4"))
     assert set(files) == {"webp"}
     assert "mp4" in files.skipped and "imageio-ffmpeg" in files.skipped["mp4"]
     assert not (tmp_path / "walkthrough.mp4").exists()
@@ -132,15 +147,16 @@ def test_mp4_skipped_without_imageio_ffmpeg(frames, tmp_path, monkeypatch):
 
 def test_mp4_written_when_imageio_ffmpeg_is_installed(frames, tmp_path):
     imageio_ffmpeg = ffmpeg()
+    frames = shortened(frames)  # 2.5 s of video: the sum of three holds, not one of them
     files = build_walkthrough(frames, tmp_path, basename="demo", formats=("mp4",))
     assert files["mp4"] == tmp_path / "demo.mp4" and files.skipped == {}
     _, seconds = imageio_ffmpeg.count_frames_and_secs(str(files["mp4"]))
-    assert seconds == pytest.approx(sum(frame.seconds for frame in frames), abs=0.6)
+    assert seconds == pytest.approx(sum(frame.seconds for frame in frames), abs=0.2)
 
 
 def test_mp4_lasts_as_long_as_the_pointer_and_zoom_too(tmp_path):
     imageio_ffmpeg = ffmpeg()
-    files = build_walkthrough([scene_with(tmp_path)], tmp_path, formats=("mp4",))
+    files = build_walkthrough([scene_with(tmp_path, seconds=0.5)], tmp_path, formats=("mp4",))
     _, seconds = imageio_ffmpeg.count_frames_and_secs(str(files["mp4"]))
     assert seconds == pytest.approx(files.scene_seconds[0], abs=0.2)
 
@@ -162,12 +178,12 @@ def test_reading_time_is_15_characters_a_second_and_at_least_2_5_s():
 TARGET = (400.0, 300.0, 120.0, 30.0)  # x, y, width, height in the 1280 x 900 screenshot
 
 
-def scene_with(tmp_path, targets=(TARGET,), clicks=True) -> Frame:
+def scene_with(tmp_path, targets=(TARGET,), clicks=True, seconds=3.0) -> Frame:
     return Frame(
         image=shot(tmp_path / "t.png", 0),
         title="Trin 3",
         caption="Klik på blyanten.",
-        seconds=3.0,
+        seconds=seconds,
         targets=targets,
         clicks=clicks,
     )

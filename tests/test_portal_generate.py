@@ -17,12 +17,9 @@ def rows(app, sql, *params):
         return [tuple(row) for row in get_db().execute(sql, params).fetchall()]
 
 
-@pytest.fixture
-def grown(app):
-    """The test's demo database with the first company grown to SIZE employees."""
-    with app.app_context():
-        grow_demo_company(get_db(), SIZE)
-    return app
+# The test's demo database with the first company grown to SIZE employees: grown once per
+# session, each test gets its own copy (conftest.py's app_factory).
+grown = pytest.mark.employees(SIZE)
 
 
 def snapshot(app):
@@ -60,13 +57,15 @@ def test_growing_in_steps_gives_the_rows_of_growing_at_once(app_factory):
     assert snapshot(stepwise) == snapshot(at_once)
 
 
-def test_the_company_has_the_size_asked_and_the_demo_rows_stay(grown, query):
+@grown
+def test_the_company_has_the_size_asked_and_the_demo_rows_stay(query):
     assert query("SELECT COUNT(*) AS n FROM employee WHERE company_id = 1")[0]["n"] == SIZE
     assert query("SELECT COUNT(*) AS n FROM employee WHERE company_id = 2")[0]["n"] == 12
     assert query("SELECT name FROM employee WHERE email = 'lra@nets.dk'") == [{"name": "Medlem - Lra"}]
 
 
-def test_generated_rows_look_like_a_large_municipality(grown, query):
+@grown
+def test_generated_rows_look_like_a_large_municipality(query):
     generated = query("SELECT id, name, email, grp, active FROM employee WHERE company_id = 1 AND id > 63")
     emails = [row["email"] for row in generated]
     assert len(set(emails)) == len(emails)
@@ -88,7 +87,8 @@ def test_generated_rows_look_like_a_large_municipality(grown, query):
         catalogue.validate(rights)  # never both Se Sag rights
 
 
-def test_bulk_keys_are_the_ones_the_triggers_store(grown, add_employee, query):
+@grown
+def test_bulk_keys_are_the_ones_the_triggers_store(add_employee, query):
     """The generator sets the insert trigger aside: its keys must be what the trigger stores."""
     add_employee("Åse Aagaard Ørum", email="ase@x.dk", group="Økonomi Nord")
     by_trigger = query("SELECT name_key, name_fold, email_fold, grp_fold FROM employee WHERE email = 'ase@x.dk'")[0]
@@ -102,14 +102,16 @@ def test_bulk_keys_are_the_ones_the_triggers_store(grown, add_employee, query):
         )
 
 
-def test_generated_rows_are_in_the_search_index(grown, query):
+@grown
+def test_generated_rows_are_in_the_search_index(query):
     """Indexed in one 'rebuild': a trigram search finds exactly what a scan of the names finds."""
     found = query("SELECT rowid FROM employee_search WHERE employee_search MATCH 'name_fold : \"jorgen\"'")
     expected = query("SELECT id FROM employee WHERE instr(name_fold, 'jorgen') > 0")
     assert sorted(r["rowid"] for r in found) == sorted(r["id"] for r in expected) and expected
 
 
-def test_generated_names_sort_in_danish_order(grown, query):
+@grown
+def test_generated_names_sort_in_danish_order(query):
     listed = [row["name"] for row in query("SELECT name FROM employee WHERE company_id = 1 ORDER BY name_key, id")]
     assert listed == sorted(listed, key=danish_key)
     keys = [danish_key(name) for name in listed]
@@ -119,7 +121,8 @@ def test_generated_names_sort_in_danish_order(grown, query):
     assert any(name.startswith("Aage") for name in listed[first_after_z:])
 
 
-def test_accent_insensitive_search_on_generated_names(grown, query):
+@grown
+def test_accent_insensitive_search_on_generated_names(query):
     """ASCII spellings find the Danish letters, decomposed or not."""
     names = [row["name"] for row in query("SELECT name FROM employee WHERE company_id = 1")]
     for typed in ("aashild", "ASHILD", "sorine", "SØRINE", "kjaergaard", unicodedata.normalize("NFD", "Åkjær")):

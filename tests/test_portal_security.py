@@ -40,7 +40,10 @@ def live(app):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    # Closed in the server's own thread (a trigger thunk runs there): closed from this one, its
+    # sockets went while its select() was waiting on them, an EBADF pytest reported as a warning.
+    server.trigger.pull_trigger(server.close)
+    thread.join(timeout=10)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

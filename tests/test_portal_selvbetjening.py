@@ -226,15 +226,9 @@ def test_list_is_sorted_in_danish_order(client, logged_in, add_employee):
 LARGE = 2000
 
 
-@pytest.fixture
-def large(app):
-    """The demo company grown to LARGE employees (mock_portal.generate)."""
-    from mock_portal.db import get_db
-    from mock_portal.generate import grow_demo_company
-
-    with app.app_context():
-        grow_demo_company(get_db(), LARGE)
-    return app
+# The demo company grown to LARGE employees (mock_portal.generate): grown once per session, each
+# test gets its own copy (conftest.py's app_factory).
+large = pytest.mark.employees(LARGE)
 
 
 def in_danish_order(query, where="company_id = 1 AND active = 1", *params):
@@ -248,8 +242,9 @@ def count_shown(page_html: str) -> int:
     return int(re.search(r'<span class="count">(\d+) medarbejder', page_html).group(1))
 
 
+@large
 @pytest.mark.parametrize("page", [1, 2, 50, 67, 120])
-def test_any_page_of_a_large_list_is_its_slice_of_the_danish_order(client, logged_in, large, query, page):
+def test_any_page_of_a_large_list_is_its_slice_of_the_danish_order(client, logged_in, query, page):
     expected = in_danish_order(query)
     response, html = get(client, LIST, side=page, vis=15)
     assert response.status_code == 200
@@ -257,7 +252,8 @@ def test_any_page_of_a_large_list_is_its_slice_of_the_danish_order(client, logge
     assert count_shown(html) == len(expected)
 
 
-def test_the_last_page_of_a_large_list(client, logged_in, large, query):
+@large
+def test_the_last_page_of_a_large_list(client, logged_in, query):
     expected = in_danish_order(query, "company_id = 1")
     last = -(-len(expected) // 50)
     _, html = get(client, LIST, side=last, vis=50, status="alle")
@@ -265,7 +261,8 @@ def test_the_last_page_of_a_large_list(client, logged_in, large, query):
     assert get(client, LIST, side=last + 1, vis=50, status="alle")[0].status_code == 404
 
 
-def test_pager_of_a_large_list_shows_a_window(client, logged_in, large, query):
+@large
+def test_pager_of_a_large_list_shows_a_window(client, logged_in, query):
     pages = -(-len(in_danish_order(query)) // 15)
     _, html = get(client, LIST, side=60)
     pager = re.search(r'<nav aria-label="Sider" class="pager">(.*?)</nav>', html, re.S).group(1)
@@ -293,6 +290,7 @@ def test_page_window(page, pages, window):
     assert page_window(page, pages) == window
 
 
+@large
 @pytest.mark.parametrize(
     "typed",
     [
@@ -312,7 +310,7 @@ def test_page_window(page, pages, window):
         unicodedata.normalize("NFD", "Åkjær"),
     ],
 )
-def test_search_on_a_large_list_finds_what_a_scan_finds(client, logged_in, large, query, typed):
+def test_search_on_a_large_list_finds_what_a_scan_finds(client, logged_in, query, typed):
     """Every way a search runs (one or two letters by a scan, three or more by the trigram index,
     few matches sorted or many paged by the index) lists the same as folding every name."""
     from mock_portal.db import fold
@@ -327,8 +325,9 @@ def test_search_on_a_large_list_finds_what_a_scan_finds(client, logged_in, large
         assert names(html) == expected[(last - 1) * 50 :]
 
 
+@large
 @pytest.mark.parametrize("typed", ["e", "@k", "jensen@", "kommune-demo.dk"])
-def test_email_search_on_a_large_list(client, logged_in, large, query, typed):
+def test_email_search_on_a_large_list(client, logged_in, query, typed):
     from mock_portal.db import fold
 
     rows = query("SELECT name, email FROM employee WHERE company_id = 1 AND active = 1")
@@ -340,8 +339,9 @@ def test_email_search_on_a_large_list(client, logged_in, large, query, typed):
     assert names(html) == expected[:50]  # in Danish order
 
 
+@large
 @pytest.mark.parametrize("typed_name, typed_email", [("søren", "k"), ("a", "jensen"), ("sen", "e"), ("jø", "@")])
-def test_long_and_short_terms_together_on_a_large_list(client, logged_in, large, query, typed_name, typed_email):
+def test_long_and_short_terms_together_on_a_large_list(client, logged_in, query, typed_name, typed_email):
     from mock_portal.db import fold
 
     rows = query("SELECT name, email FROM employee WHERE company_id = 1 AND active = 1")
@@ -351,7 +351,8 @@ def test_long_and_short_terms_together_on_a_large_list(client, logged_in, large,
     assert set(names(html)) <= set(wanted)
 
 
-def test_name_group_and_email_together_on_a_large_list(client, logged_in, large, query):
+@large
+def test_name_group_and_email_together_on_a_large_list(client, logged_in, query):
     from mock_portal.db import fold
 
     rows = query("SELECT id, name, email, grp FROM employee WHERE company_id = 1 AND active = 1")
@@ -361,7 +362,8 @@ def test_name_group_and_email_together_on_a_large_list(client, logged_in, large,
     assert sorted(names(html)) == expected and expected
 
 
-def test_group_choices_of_a_large_company(client, logged_in, large, query):
+@large
+def test_group_choices_of_a_large_company(client, logged_in, query):
     from mock_portal.db import danish_key
 
     _, html = get(client, LIST)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,11 +31,19 @@ def make_shot(path: Path, index: int, size=(640, 450)) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def drawn_shots(tmp_path_factory) -> dict[str, Path]:
+    """The synthetic shots, drawn once for the module; tests use copies (``shots``)."""
+    folder = tmp_path_factory.mktemp("drawn")
+    return {scene.id: make_shot(folder / f"{scene.id}.png", i) for i, scene in enumerate(SCENES)}
+
+
 @pytest.fixture
-def shots(tmp_path) -> dict[str, Path]:
+def shots(drawn_shots, tmp_path) -> dict[str, Path]:
+    """The test's own copy of the shots (a test may put files beside them)."""
     folder = tmp_path / "shots"
     folder.mkdir()
-    return {scene.id: make_shot(folder / f"{scene.id}.png", i) for i, scene in enumerate(SCENES)}
+    return {scene_id: Path(shutil.copyfile(path, folder / path.name)) for scene_id, path in drawn_shots.items()}
 
 
 def capture(shots, lang="da", portal=PORTAL) -> render.Capture:
@@ -108,6 +117,14 @@ def pdf_browser(playwright):
     browser = playwright.chromium.launch(**launch_options(playwright))
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="module")
+def printed(drawn_shots, tmp_path_factory, pdf_browser):
+    """The guide in every format, printed to PDF once for the module: Chromium takes 1-1.5 s
+    a PDF, so the tests that only read the PDF share this one."""
+    out = tmp_path_factory.mktemp("printed") / "guide"
+    return out, render.render_guide(capture(drawn_shots), out, browser=pdf_browser)
 
 
 @pytest.fixture
@@ -259,9 +276,9 @@ def test_time_is_copenhagen_time_per_language():
     assert render.format_time(summer, "en") == "1 July 2025, 00:05 (CEST)"
 
 
-def test_pdf_has_pages_steps_and_page_numbers(shots, tmp_path, pdf_browser, pdf_pages):
-    out = tmp_path / "guide"
-    files = render.render_guide(capture(shots), out, browser=pdf_browser)
+@pytest.mark.chromium
+def test_pdf_has_pages_steps_and_page_numbers(printed, pdf_pages):
+    out, files = printed
     assert set(files) == {"html", "pdf", "md"}
     data = files["pdf"].read_bytes()
     assert data.startswith(b"%PDF-")
@@ -278,6 +295,7 @@ def test_pdf_has_pages_steps_and_page_numbers(shots, tmp_path, pdf_browser, pdf_
         assert firsts.count(step.title("da")) == 1
 
 
+@pytest.mark.chromium
 def test_pdf_without_a_browser_launches_its_own(shots, tmp_path, pdf_pages):
     files = render.render_guide(capture(shots, "en"), tmp_path / "en", formats=("pdf",))
     assert list(files) == ["pdf"]
@@ -286,6 +304,7 @@ def test_pdf_without_a_browser_launches_its_own(shots, tmp_path, pdf_pages):
     assert "Step 5" in " ".join(pages) and "Page 1 of" in pages[0]
 
 
+@pytest.mark.chromium
 def test_pdf_falls_back_to_the_embedded_page(shots, tmp_path, pdf_browser, monkeypatch, pdf_pages):
     """A browser that cannot read the files beside the guide (a remote one) still prints it."""
     original = render.render_html
@@ -304,9 +323,10 @@ def test_pdf_falls_back_to_the_embedded_page(shots, tmp_path, pdf_browser, monke
     assert not list((tmp_path / "g").glob(".*"))
 
 
-def test_pdf_screenshots_are_embedded(shots, tmp_path, pdf_browser):
+@pytest.mark.chromium
+def test_pdf_screenshots_are_embedded(printed, shots, tmp_path, pdf_browser):
     """Every screenshot is in the PDF: as JPEG by default, losslessly when asked."""
-    jpeg = render.render_guide(capture(shots), tmp_path / "jpeg", formats=("pdf",), browser=pdf_browser)
+    _, jpeg = printed  # printed with the default quality
     lossless = render.render_guide(
         capture(shots), tmp_path / "png", formats=("pdf",), browser=pdf_browser, pdf_image_quality=None
     )
@@ -373,8 +393,10 @@ def test_generation_time_is_kept_while_no_shot_changed(shots, tmp_path, monkeypa
     assert render.generation_time(tmp_path / "nothing-yet", shots) > WHEN
 
 
-def test_same_capture_same_bytes_pdf_included(shots, tmp_path, pdf_browser):
-    first = render.render_guide(capture(shots), tmp_path / "a", browser=pdf_browser)
+@pytest.mark.chromium
+def test_same_capture_same_bytes_pdf_included(printed, shots, tmp_path, pdf_browser):
+    """Rendered again (other shot files, same bytes; another folder), every file is the same."""
+    _, first = printed
     second = render.render_guide(capture(shots), tmp_path / "b", browser=pdf_browser)
     for kind in ("html", "md", "pdf"):
         assert first[kind].read_bytes() == second[kind].read_bytes(), kind

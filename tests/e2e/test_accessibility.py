@@ -8,12 +8,10 @@ axe.min.js).
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
+from sesag_cli import run
 
 from flows import steps
 from flows.credentials import Credentials
@@ -134,12 +132,7 @@ def test_every_training_page(page: Page, training_portal):
 def test_the_guides_html(page: Page, tmp_path):
     """The HTML that ``sesag guide`` writes now (its template may change after the committed one)."""
     out = tmp_path / "guide"
-    done = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "guide", "--out", str(out), "--formats", "html"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run("guide", "--out", str(out), "--formats", "html", timeout=300)
     assert done.returncode == 0, done.stderr
     page.goto((out / "vejledning.html").as_uri())
     assert_accessible({"vejledning.html": blocking_violations(page)})

@@ -5,23 +5,18 @@ report file is the progress we wait on.
 """
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sesag_cli import demo_env, start
 
 from flows import commands
 from flows.credentials import Credentials
 from flows.grant import find_employee
 from flows.session import Session
 from mock_portal.demo_data import companies
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def plain_employees(count):
@@ -32,21 +27,6 @@ def plain_employees(count):
         if e.active and not e.rights and not e.is_admin and "Jensen" not in e.name and not e.email.endswith("nets.dk")
     ]
     return people[:count]
-
-
-def start_bulk(portal, *args):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("SESAG_")}
-    environment.update(
-        {"SESAG_USER": "admin", "SESAG_PASSWORD": "nemid-demo", "SESAG_KEYCARD": "demo", "PYTHONPATH": str(ROOT)}
-    )
-    return subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "bulk", *args, "--base-url", portal.url, "--workers", "1"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def wait_for_rows_done(report, process, count, deadline=240):
@@ -75,7 +55,9 @@ def test_a_signal_mid_file_leaves_a_true_report_and_the_rerun_finishes(portal, p
     )
     report = tmp_path / "report.json"
     report.write_text('{"rows": [], "note": "an older run"}', encoding="utf-8")
-    process = start_bulk(portal, str(sheet), "--report", str(report))
+    process = start(
+        "bulk", str(sheet), "--report", str(report), "--base-url", portal.url, "--workers", "1", env=demo_env()
+    )
     wait_for_rows_done(report, process, 1)
     process.send_signal(signal_number)
     stdout, stderr = process.communicate(timeout=240)
@@ -98,7 +80,9 @@ def test_a_signal_mid_file_leaves_a_true_report_and_the_rerun_finishes(portal, p
         expect(box).to_be_checked() if row["status"] == "ok" else expect(box).not_to_be_checked()
 
     # The rerun of the same file finishes: the rows done before are unchanged, the rest granted.
-    rerun = start_bulk(portal, str(sheet), "--report", str(report))
+    rerun = start(
+        "bulk", str(sheet), "--report", str(report), "--base-url", portal.url, "--workers", "1", env=demo_env()
+    )
     stdout, stderr = rerun.communicate(timeout=400)
     assert rerun.returncode == 0, stderr
     again = json.loads(report.read_text(encoding="utf-8"))

@@ -5,37 +5,17 @@ process, and the commands start their own.
 """
 
 import json
-import os
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sesag_cli import demo_env, run
 
 from flows import commands, grant
 from flows.credentials import Credentials
 from flows.session import Session
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "nemid-demo"
-
-
-def sesag(*args, env=None, timeout=120):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("SESAG_")}
-    environment.update(
-        {"SESAG_USER": "admin", "SESAG_PASSWORD": SECRET, "SESAG_KEYCARD": "demo", "PYTHONPATH": str(ROOT)}
-    )
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 @pytest.fixture
@@ -53,10 +33,14 @@ def held(session, who, right):
 
 
 def test_grant_command_grants_and_is_idempotent(portal, session):
-    first = sesag("grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--base-url", portal.url)
+    first = run(
+        "grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--base-url", portal.url, env=demo_env()
+    )
     assert first.returncode == 0, first.stderr
     assert "Granted Sagsbehandler to Medlem - Lra" in first.stdout
-    second = sesag("grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--base-url", portal.url)
+    second = run(
+        "grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--base-url", portal.url, env=demo_env()
+    )
     assert second.returncode == 0 and "already holds" in second.stdout
     for output in (first.stdout + first.stderr, second.stdout + second.stderr):
         assert SECRET not in output
@@ -65,28 +49,47 @@ def test_grant_command_grants_and_is_idempotent(portal, session):
 
 def test_grant_command_rule_and_replace(portal, session):
     assert (
-        sesag(
-            "grant", "--employee", "lra@nets.dk", "--right", "kommunal-sagsbehandler", "--base-url", portal.url
+        run(
+            "grant",
+            "--employee",
+            "lra@nets.dk",
+            "--right",
+            "kommunal-sagsbehandler",
+            "--base-url",
+            portal.url,
+            env=demo_env(),
         ).returncode
         == 0
     )
-    refused = sesag("grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--base-url", portal.url)
+    refused = run(
+        "grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--base-url", portal.url, env=demo_env()
+    )
     assert refused.returncode == commands.EXIT_REFUSED
     assert "--replace" in refused.stderr and refused.stderr.count("Error:") == 1
-    replaced = sesag(
-        "grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--replace", "--base-url", portal.url
+    replaced = run(
+        "grant",
+        "--employee",
+        "lra@nets.dk",
+        "--right",
+        "sagsbehandler",
+        "--replace",
+        "--base-url",
+        portal.url,
+        env=demo_env(),
     )
     assert replaced.returncode == 0 and "Replaced Kommunal sagsbehandler with Sagsbehandler" in replaced.stdout
     expect(held(session, "lra@nets.dk", "sagsbehandler")).to_be_checked()
 
 
 def test_grant_command_unknown_employee(portal):
-    result = sesag("grant", "--employee", "nobody@example.dk", "--right", "sagsbehandler", "--base-url", portal.url)
+    result = run(
+        "grant", "--employee", "nobody@example.dk", "--right", "sagsbehandler", "--base-url", portal.url, env=demo_env()
+    )
     assert result.returncode == commands.EXIT_EMPLOYEE and "nobody@example.dk" in result.stderr
 
 
 def test_grant_command_wrong_password(portal):
-    result = sesag(
+    result = run(
         "grant",
         "--employee",
         "lra@nets.dk",
@@ -94,7 +97,7 @@ def test_grant_command_wrong_password(portal):
         "sagsbehandler",
         "--base-url",
         portal.url,
-        env={"SESAG_PASSWORD": "not-the-password"},
+        env=demo_env({"SESAG_PASSWORD": "not-the-password"}),
     )
     assert result.returncode == commands.EXIT_LOGIN
     assert "not-the-password" not in result.stdout + result.stderr
@@ -105,7 +108,7 @@ def test_grant_command_portal_down_is_one_clear_message():
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = sesag(
+    result = run(
         "grant",
         "--employee",
         "lra@nets.dk",
@@ -115,6 +118,7 @@ def test_grant_command_portal_down_is_one_clear_message():
         f"http://127.0.0.1:{port}",
         "--retries",
         "1",
+        env=demo_env(),
     )
     assert result.returncode == commands.EXIT_PORTAL
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -122,8 +126,16 @@ def test_grant_command_portal_down_is_one_clear_message():
 
 
 def test_grant_command_dry_run_changes_nothing(portal, session):
-    result = sesag(
-        "grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--dry-run", "--base-url", portal.url
+    result = run(
+        "grant",
+        "--employee",
+        "lra@nets.dk",
+        "--right",
+        "sagsbehandler",
+        "--dry-run",
+        "--base-url",
+        portal.url,
+        env=demo_env(),
     )
     assert result.returncode == 0 and "Dry run" in result.stdout
     expect(held(session, "lra@nets.dk", "sagsbehandler")).not_to_be_checked()
@@ -142,7 +154,7 @@ def test_bulk_good_and_bad_rows(portal, session, tmp_path):
         encoding="utf-8",
     )
     report = tmp_path / "report.json"
-    result = sesag("bulk", str(csv_file), "--report", str(report), "--base-url", portal.url)
+    result = run("bulk", str(csv_file), "--report", str(report), "--base-url", portal.url, env=demo_env())
     assert result.returncode == 1, result.stderr
     data = json.loads(report.read_text(encoding="utf-8"))
     by_line = {row["line"]: row for row in data["rows"]}
@@ -165,7 +177,7 @@ def test_bulk_good_and_bad_rows(portal, session, tmp_path):
 def test_bulk_dry_run_validates_everything_and_saves_nothing(portal, session, tmp_path):
     csv_file = tmp_path / "rights.csv"
     csv_file.write_text("lra@nets.dk,sagsbehandler\nnobody@example.dk,sagsbehandler\n", encoding="utf-8")
-    result = sesag("bulk", str(csv_file), "--dry-run", "--base-url", portal.url)
+    result = run("bulk", str(csv_file), "--dry-run", "--base-url", portal.url, env=demo_env())
     assert result.returncode == 1
     assert "would-grant" in result.stdout and "unknown-employee" in result.stdout
     expect(held(session, "lra@nets.dk", "sagsbehandler")).not_to_be_checked()
@@ -185,7 +197,9 @@ def test_bulk_reads_a_danish_excel_workbook_with_two_workers(portal, session, tm
     sheet = tmp_path / "rettigheder.xlsx"
     workbook.save(sheet)
     report = tmp_path / "report.json"
-    result = sesag("bulk", str(sheet), "--workers", "2", "--report", str(report), "--base-url", portal.url)
+    result = run(
+        "bulk", str(sheet), "--workers", "2", "--report", str(report), "--base-url", portal.url, env=demo_env()
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(report.read_text(encoding="utf-8"))
     assert [(row["line"], row["result"]) for row in data["rows"]] == [(2, "granted"), (3, "granted"), (4, "revoked")]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 from PIL import Image
 from playwright.sync_api import expect
+from sesag_cli import run
 
 from flows import demo, overlay, steps
 from flows.animation import reading_seconds
@@ -67,12 +66,7 @@ def test_the_targets_noted_for_the_pointer_are_the_ones_framed_in_the_shot(page,
 
 def test_walkthrough_holds_each_scene_to_read_it_and_points_at_the_targets(tmp_path):
     out = tmp_path / "demo"
-    done = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "demo", "--out", str(out), "--speed", "normal"],
-        capture_output=True,
-        text=True,
-        timeout=480,
-    )
+    done = run("demo", "--out", str(out), "--speed", "normal", timeout=480)
     assert done.returncode == 0, done.stderr
     assert "headless" not in done.stderr  # nothing to watch: files are the point
     stills = [round(reading_seconds(scene.caption["da"]) * 1000) for _, scene in SCENES]
@@ -95,21 +89,6 @@ def test_walkthrough_holds_each_scene_to_read_it_and_points_at_the_targets(tmp_p
 def test_live_demo_without_a_display_says_it_runs_headless(monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "flows.cli",
-            "demo",
-            "--speed",
-            "normal",
-            "--headed",
-            "--base-url",
-            "http://127.0.0.1:9",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run("demo", "--speed", "normal", "--headed", "--base-url", "http://127.0.0.1:9", timeout=120)
     assert "No display found: the demo runs headless" in done.stderr
     assert "sesag demo --out" in done.stderr

@@ -8,35 +8,27 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from jinja2 import BaseLoader
 from PIL import Image, ImageChops
+from sesag_cli import DEMO_LOGIN, run
 
 from flows import guide, steps
 from flows.credentials import DEMO_PASSWORD
 
 REPO = Path(__file__).resolve().parents[2]
-DEMO_ENV = {"SESAG_USER": "admin", "SESAG_PASSWORD": DEMO_PASSWORD, "SESAG_KEYCARD": "demo"}
 SCENES = [scene for step in steps.catalogue() for scene in step.scenes]
 RED = (0xE3, 0x06, 0x13)
-
-
-def sesag(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the CLI as a user would (own process: its own Playwright, its own embedded mock)."""
-    return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args], capture_output=True, text=True, timeout=300, env=env
-    )
 
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
     """A guide generated once for this module: (folder, completed process)."""
     out = tmp_path_factory.mktemp("guide") / "screenshots"
-    done = sesag("guide", "--out", str(out))
+    done = run("guide", "--out", str(out), timeout=300)
     assert done.returncode == 0, done.stderr
     return out, done
 
@@ -155,7 +147,7 @@ def css_added(portal, css: str):
 def check(portal, out: Path, report: Path) -> subprocess.CompletedProcess:
     """`sesag guide --check` against the live portal, fresh demo data each time."""
     portal.reset()
-    return sesag(
+    return run(
         "guide",
         "--check",
         "--out",
@@ -164,15 +156,16 @@ def check(portal, out: Path, report: Path) -> subprocess.CompletedProcess:
         portal.url,
         "--diff-dir",
         str(report),
-        env={**os.environ, **DEMO_ENV},
+        env={**os.environ, **DEMO_LOGIN},
+        timeout=300,
     )
 
 
 def test_an_unchanged_portal_passes_three_runs_in_a_row(made, portal, tmp_path):
     out, _ = made
-    for run in range(3):
+    for number in range(1, 4):
         done = check(portal, out, tmp_path / "diff")
-        assert done.returncode == 0, f"run {run + 1}: {done.stderr}"
+        assert done.returncode == 0, f"run {number}: {done.stderr}"
         assert f"All {len(SCENES)} screenshots match" in done.stderr
         assert "All" in (tmp_path / "diff" / "index.html").read_text(encoding="utf-8")
 
@@ -213,7 +206,9 @@ def test_a_renamed_link_fails_then_approve_makes_it_the_guide(made, portal, tmp_
         assert "trin-4-medarbejder" in failed.stderr
         assert "sesag guide --approve trin-4-medarbejder" in failed.stderr
         document = (out / "vejledning.html").read_bytes()
-        approved = sesag("guide", "--approve", "trin-4-medarbejder", "--out", str(out), "--diff-dir", str(report))
+        approved = run(
+            "guide", "--approve", "trin-4-medarbejder", "--out", str(out), "--diff-dir", str(report), timeout=300
+        )
         assert approved.returncode == 0, approved.stderr
         assert (out / "trin-4-medarbejder.png").read_bytes() == (report / "new" / "trin-4-medarbejder.png").read_bytes()
         again = check(portal, out, report)
@@ -227,8 +222,16 @@ def test_a_failing_step_says_what_it_looked_for(made, portal, tmp_path):
     trace = tmp_path / "guide-trace.zip"
     with portal_changed(portal, "rights.html", "GEM RETTIGHEDER</button>", "GEM ÆNDRINGER</button>"):
         portal.reset()
-        done = sesag(
-            "guide", "--out", str(out), "--base-url", portal.url, "--trace", str(trace), env={**os.environ, **DEMO_ENV}
+        done = run(
+            "guide",
+            "--out",
+            str(out),
+            "--base-url",
+            portal.url,
+            "--trace",
+            str(trace),
+            env={**os.environ, **DEMO_LOGIN},
+            timeout=300,
         )
     assert done.returncode == 2, done.stderr
     assert "Trin 5 (trin-5-rettigheder) failed on the rights screen at " + portal.url in done.stderr
@@ -242,9 +245,17 @@ def test_a_failing_step_says_what_it_looked_for(made, portal, tmp_path):
 def test_failing_step_keeps_the_previous_guide(made, tmp_path):
     out, _ = made
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
-    env = {**os.environ, **DEMO_ENV}
-    failed = sesag(
-        "guide", "--out", str(out), "--base-url", "http://127.0.0.1:9", "--trace", str(tmp_path / "t.zip"), env=env
+    env = {**os.environ, **DEMO_LOGIN}
+    failed = run(
+        "guide",
+        "--out",
+        str(out),
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--trace",
+        str(tmp_path / "t.zip"),
+        env=env,
+        timeout=300,
     )
     assert failed.returncode == 2
     assert "Trin 1" in failed.stderr
@@ -266,7 +277,9 @@ def test_committed_guide_matches_the_portal(tmp_path):
     builds); under CI=true it fails with the same line, since CI must run the build the guide
     was made with.
     """
-    done = sesag("guide", "--check", "--out", str(REPO / "screenshots"), "--diff-dir", str(tmp_path / "diff"))
+    done = run(
+        "guide", "--check", "--out", str(REPO / "screenshots"), "--diff-dir", str(tmp_path / "diff"), timeout=300
+    )
     if done.returncode == 1 and "differ between browser builds" in done.stderr:
         build_line = next(line for line in done.stderr.splitlines() if "differ between browser builds" in line)
         if os.environ.get("CI") == "true":
