@@ -93,6 +93,8 @@ def make_session(portal, monkeypatch, rows=(LRA,)):
             save=portal.save,
             is_shown=lambda: True,
             events_url=lambda: "http://portal/x/haendelser",
+            open=lambda url: portal.open_rights(),  # the next row of the same employee comes straight here
+            employee_name=lambda: LRA.name,
         ),
         events=mock.Mock(open=lambda url: None, entries=lambda: list(portal.events)),
     )
