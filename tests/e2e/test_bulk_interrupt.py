@@ -44,9 +44,13 @@ def wait_for_rows_done(report, process, count, deadline=240):
 
 
 @pytest.mark.parametrize(
-    "signal_number, code", [(signal.SIGINT, commands.EXIT_SIGINT), (signal.SIGTERM, commands.EXIT_SIGTERM)]
+    "signal_number, code, workers",
+    # SIGTERM with two workers: the second worker's own browser must finish its row too, not die.
+    [(signal.SIGINT, commands.EXIT_SIGINT, "1"), (signal.SIGTERM, commands.EXIT_SIGTERM, "2")],
 )
-def test_a_signal_mid_file_leaves_a_true_report_and_the_rerun_finishes(portal, page, tmp_path, signal_number, code):
+def test_a_signal_mid_file_leaves_a_true_report_and_the_rerun_finishes(
+    portal, page, tmp_path, signal_number, code, workers
+):
     people = plain_employees(6)
     sheet = tmp_path / "rettigheder.csv"
     sheet.write_text(
@@ -56,7 +60,7 @@ def test_a_signal_mid_file_leaves_a_true_report_and_the_rerun_finishes(portal, p
     report = tmp_path / "report.json"
     report.write_text('{"rows": [], "note": "an older run"}', encoding="utf-8")
     process = start(
-        "bulk", str(sheet), "--report", str(report), "--base-url", portal.url, "--workers", "1", env=demo_env()
+        "bulk", str(sheet), "--report", str(report), "--base-url", portal.url, "--workers", workers, env=demo_env()
     )
     wait_for_rows_done(report, process, 1)
     process.send_signal(signal_number)
