@@ -148,6 +148,22 @@ def pytest_collect_file(file_path, parent):
     return None
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """xdist's controller collects nothing, but Hypothesis's terminal summary imports hypothesis
+    there at the very end: rewritten, that cost ~1.5 s after the last test. Imported here
+    instead, unrewritten, while the workers run the tests."""
+    if "hypothesis" not in sys.modules:
+        import_without_assertion_rewriting("hypothesis")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_terminal_summary(terminalreporter):
+    """The same for a run that did not import hypothesis before its summary (no test uses it)."""
+    if "hypothesis" not in sys.modules:
+        import_without_assertion_rewriting("hypothesis")
+
+
 class _MemoryBytecodeCache(BytecodeCache):
     """Compiled templates shared by the tests' apps: each test makes a new app, and compiling
     the templates again for each one took most of the suite's time."""
@@ -164,6 +180,39 @@ class _MemoryBytecodeCache(BytecodeCache):
 
 
 _TEMPLATES = _MemoryBytecodeCache()
+
+
+def _share_url_builders() -> None:
+    """The apps share Werkzeug's URL builders too: each rule of each new app compiled two Python
+    functions (~7 of the ~8 ms create_app takes, and most tests make an app). A builder is a
+    function of the rule's text, parts and defaults only (it reaches its rule's converters at
+    call time, through the rule it is bound to), so one compiled for the same rule elsewhere is
+    the same code. Left alone if Werkzeug's internals are not the ones this was written for."""
+    from werkzeug.routing.rules import Rule
+
+    original = getattr(Rule, "_compile_builder", None)
+    if original is None or getattr(original, "shared", False):
+        return
+    builders = {}
+
+    def compile_builder(self, append_unknown=True):
+        defaults = self.defaults or {}
+        key = (
+            self.rule,
+            tuple(self._trace),
+            tuple(sorted((name, repr(value)) for name, value in defaults.items())),
+            tuple(sorted((name, type(self._converters[name])) for name in defaults if name in self._converters)),
+            append_unknown,
+        )
+        if key not in builders:
+            builders[key] = original(self, append_unknown)
+        return builders[key]
+
+    compile_builder.shared = True
+    Rule._compile_builder = compile_builder
+
+
+_share_url_builders()
 
 
 @pytest.fixture(scope="session")
