@@ -46,7 +46,7 @@ class Session:
     timeout: float = DEFAULT_TIMEOUT
     block: bool = False
     launch_another: Callable[[], object] | None = field(default=None, repr=False)
-    owns_browser: bool = field(default=False, init=False)  # a worker's: closed with the session
+    own_browser: object | None = field(default=None, init=False, repr=False)  # a worker's: closed with it
     rows_on_page: int = field(default=0, init=False)  # rows done since the tab was opened
     # The employee this tab looked up last: (what the row asked for, casefolded; the row the
     # search found; their rights page), so that the next row of the same employee goes
@@ -107,13 +107,13 @@ class Session:
         except BaseException:
             browser.close()
             raise
-        worker.owns_browser = True
+        worker.own_browser = browser
         return worker
 
     def close(self) -> None:
         """Close this session's tab, and its browser when it is a worker's own."""
-        if self.owns_browser:
-            self.page.context.browser.close()
+        if self.own_browser is not None:
+            self.own_browser.close()
         else:
             self.page.close()
 
