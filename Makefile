@@ -15,8 +15,8 @@ guide: setup            ## regenerate the illustrated vejledning into screenshot
 test: setup             ## run every test: unit, portal and end-to-end
 	$(BIN)/pytest -n auto --dist loadscope
 
-# -n auto: with the security, fuzz and large-list tests the unit suite is CPU-bound enough for two
-# workers to pay (quiet 2-core machine: 66 s serial, 47 s with -n 2).
+# -n auto: the unit suite is CPU-bound enough for two workers to pay (2-core machine, 596 tests:
+# 38 s serial, 24-29 s with -n 2, was 70 s and 45-50 s; what keeps it fast: tests/conftest.py).
 test-fast: $(STAMP)     ## the unit and Flask test-client tests only (no portal in a browser)
 	$(BIN)/pytest -m "not e2e" -n auto
 

@@ -3,9 +3,9 @@
 ``app`` is a portal on its own SQLite file in ``tmp_path``, seeded with the demo data by
 ``mock_portal.db.reset_demo_database`` (seeded once per session and copied per test: the seed
 hashes two passwords with pbkdf2, which would cost ~50 ms in every test; the copy's hashes use
-fewer pbkdf2 rounds, and the apps share compiled templates, to keep the suite fast);
-``app_factory(**config)`` makes such an app with more config (training mode); each app it makes
-has a database of its own. A test marked ``@pytest.mark.employees(N)`` gets its apps on a copy of
+fewer pbkdf2 rounds, and the apps share compiled templates and URL builders, to keep the suite
+fast); ``app_factory(**config)`` makes such an app with more config (training mode); each app it
+makes has a database of its own. A test marked ``@pytest.mark.employees(N)`` gets its apps on a copy of
 the demo database with company 1 grown to N employees (``mock_portal.generate``), grown once per
 session and size (``app_factory(employees=N)`` asks for one explicitly). ``client`` and
 ``runner`` are Flask's; ``auth`` logs in through the real two-step NemID log-in, ``logged_in`` is
