@@ -268,42 +268,28 @@ class RawClient:
 # --- the runs ---------------------------------------------------------------------------------
 
 
-class KeptBrowser:
-    """A worker's browser kept from block to block: a real run launches it once, so closing it
-    after a block (as ``run_rows`` does) closes only its contexts here."""
-
-    def __init__(self, browser):
-        self.browser = browser
-
-    def __getattr__(self, name):
-        return getattr(self.browser, name)
-
-    def close(self) -> None:
-        for context in self.browser.contexts:
-            context.close()
-
-
 class BulkSide:
-    """`sesag bulk`'s code path: one log-in, ``workers`` browsers sharing it (the extra
-    workers' browsers launched once, ``launch_seconds`` each, as in a run)."""
+    """`sesag bulk`'s code path: one log-in, ``workers`` browsers sharing it. A run starts its
+    workers once, so the extra workers (a browser, a context and a tab each, ``launch_seconds``
+    each) are started once here and kept from block to block."""
 
     def __init__(self, browser, url: str, workers: int = 1, block: bool = False):
-        from flows import browser as browsers
-
         self.session = new_session(browser, url, Credentials.demo(), block=block)
         self.workers = workers
         started = time.perf_counter()
-        self.kept = [KeptBrowser(browsers.another_browser(browser)) for _ in range(workers - 1)]
+        self.kept = [self.session.add_worker() for _ in range(workers - 1)]
         self.launch_seconds = (time.perf_counter() - started) / max(1, workers - 1)
+        for worker in self.kept:
+            worker.close_at_the_end, worker.close = worker.close, lambda: None  # run_rows closes per block
 
     def close(self) -> None:
-        for kept in self.kept:
-            kept.browser.close()
+        for worker in self.kept:
+            worker.close_at_the_end()
 
     def do(self, people) -> None:
         """Grant and revoke for each of ``people`` (an employee's two rows in one worker, in order)."""
         handed_out = iter(self.kept)
-        self.session.launch_another = lambda: next(handed_out)
+        self.session.add_worker = lambda: next(handed_out)
         rows = [
             bulk.Row(2 * i + 2 + step, email, "sagsbehandler", action)
             for i, (_, email) in enumerate(people)
@@ -454,7 +440,7 @@ def main() -> None:
         launches = [side.launch_seconds for side in sides.values() if getattr(side, "kept", None)]
         if launches:
             print(
-                f"a worker's own browser launches in {max(launches):.2f} s, once per run "
+                f"a worker (its own browser, context and tab) starts in {max(launches):.2f} s, once per run "
                 "(kept from block to block here, as in one run; not in the figures below)"
             )
         for number, latency in enumerate(latencies):
