@@ -67,6 +67,10 @@ CREATE INDEX employee_by_group ON employee (company_id, grp_fold, active, name_k
 CREATE INDEX employee_groups ON employee (company_id, grp);
 -- Searches of one or two letters (too short for the trigram index) scan this, not the table.
 CREATE INDEX employee_short_search ON employee (company_id, name_key, active, name_fold, email_fold);
+-- Counting a trigram search looks each match up for its company and status: here, rather than
+-- in the table's wide rows (1,273 matches at 50,000: 0.9-1.6 ms instead of 3.2). IF NOT EXISTS:
+-- db.add_missing_tables() adds it to an older database.
+CREATE INDEX IF NOT EXISTS employee_scope ON employee (id, company_id, active);
 
 -- Substring search (three characters or more) on the folded name and e-mail.
 CREATE VIRTUAL TABLE employee_search USING fts5(
