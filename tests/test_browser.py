@@ -362,3 +362,53 @@ def test_ensure_headless_shell_installs_nothing_for_playwrights_bundled_chromium
     monkeypatch.setattr(browser.subprocess, "run", apt)
     browser.ensure_headless_shell(FakePlaywright(str(bundled)), log=lambda line: None)
     assert apt.commands == []
+
+
+class FakeSyncPlaywright:
+    def __init__(self, playwright):
+        self.playwright = playwright
+
+    def __enter__(self):
+        return self.playwright
+
+    def __exit__(self, *exc):
+        return False
+
+
+def sesag_browser(monkeypatch, fake_playwright, *args):
+    """Run `sesag browser ARGS` with ``fake_playwright`` as Playwright."""
+    from click.testing import CliRunner
+    from playwright import sync_api
+
+    from flows.cli import browser_command
+
+    monkeypatch.setattr(sync_api, "sync_playwright", lambda: FakeSyncPlaywright(fake_playwright))
+    return CliRunner().invoke(browser_command, list(args))
+
+
+def test_sesag_browser_names_the_headless_shell(on_path, no_bundled, monkeypatch):
+    on_path["chromium-headless-shell"] = SHELL
+    result = sesag_browser(monkeypatch, no_bundled, "--no-install")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"Chromium: {CHROMIUM}", f"Headless shell (grant, bulk): {SHELL}"]
+
+
+def test_sesag_browser_says_when_there_is_no_headless_shell(on_path, no_bundled, monkeypatch):
+    monkeypatch.setattr(browser.subprocess, "run", lambda *a, **k: pytest.fail("--no-install installed"))
+    monkeypatch.setattr(browser, "_is_root", lambda: True)
+    on_path["apt-get"] = "/usr/bin/apt-get"
+    result = sesag_browser(monkeypatch, no_bundled, "--no-install")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == (
+        "Headless shell (grant, bulk): none, full Chromium is used "
+        "(apt-get install chromium-headless-shell for about 25 % less CPU)"
+    )
+
+
+def test_sesag_browser_with_playwrights_bundled_chromium(on_path, tmp_path, monkeypatch):
+    bundled = tmp_path / "chrome"
+    bundled.write_text("")
+    result = sesag_browser(monkeypatch, FakePlaywright(str(bundled)), "--no-install")
+    assert (
+        result.output.splitlines()[1] == "Headless shell (grant, bulk): Playwright's own, beside its bundled Chromium"
+    )
