@@ -412,3 +412,22 @@ def test_sesag_browser_with_playwrights_bundled_chromium(on_path, tmp_path, monk
     assert (
         result.output.splitlines()[1] == "Headless shell (grant, bulk): Playwright's own, beside its bundled Chromium"
     )
+
+
+@pytest.mark.parametrize("own_signals", [False, True])
+def test_grant_and_bulk_sessions_launch_the_headless_shell(recording, on_path, monkeypatch, own_signals):
+    """``open_session`` (sesag grant, sesag bulk): no pictures kept, so the shell, for its
+    browser and for bulk's extra workers'."""
+    from playwright import sync_api
+
+    from flows import session
+    from flows.credentials import Credentials
+
+    on_path["chromium-headless-shell"] = SHELL
+    monkeypatch.setattr(sync_api, "sync_playwright", lambda: FakeSyncPlaywright(recording))
+    monkeypatch.setattr(session, "new_session", lambda browser, *args, launch_another: launch_another)
+    with session.open_session("http://portal", Credentials.demo(), own_signals=own_signals) as launch_another:
+        browser.another_browser(launch_another())
+    launched = [options for _, options in recording.chromium.calls]
+    assert len(launched) == 3 and all(options["executable_path"] == SHELL for options in launched)
+    assert all(options.get("handle_sigint", True) is not own_signals for options in launched)
