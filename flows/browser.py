@@ -3,8 +3,10 @@
 Order of preference: Playwright's bundled Chromium, then a system Chromium (``SESAG_CHROMIUM``
 or ``chromium``/``chromium-browser``/``google-chrome`` on PATH), then an install (``apt-get
 install chromium`` when root on Debian, else ``playwright install chromium``), else a clear
-error that says what to run. Or none of that: given a Playwright browser server (``--connect
-WS_URL``, or ``SESAG_CONNECT`` for every command and the test suite) the flows drive its browser.
+error that says what to run. Flows that keep no pictures (``sesag grant``, ``sesag bulk``)
+launch the system's ``chromium-headless-shell`` instead when there is one (see
+``launch_options``). Or none of that: given a Playwright browser server (``--connect WS_URL``,
+or ``SESAG_CONNECT`` for every command and the test suite) the flows drive its browser.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +25,8 @@ import catalogue
 from flows import first_line
 
 SYSTEM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+HEADLESS_SHELL = "chromium-headless-shell"  # Debian's package and command of that name
+SHELL_ENV = "SESAG_CHROMIUM_SHELL"
 
 # The closed network makes Chromium's background fetches stall start-up; as root the sandbox
 # cannot start. The rest makes pixels the same from run to run.
@@ -71,6 +76,30 @@ def system_chromium() -> str | None:
     return None
 
 
+def system_headless_shell() -> str | None:
+    """Return the path of a system headless shell (``SESAG_CHROMIUM_SHELL`` first), or None."""
+    override = os.environ.get(SHELL_ENV)
+    if override:
+        if Path(override).is_file() and os.access(override, os.X_OK):
+            return override
+        raise BrowserNotFound(f"{SHELL_ENV}={override} is not an executable file.")
+    return shutil.which(HEADLESS_SHELL)
+
+
+def headless_shell_path(playwright) -> str | None:
+    """The headless shell that flows keeping no pictures launch, or None for full Chromium.
+
+    ``SESAG_CHROMIUM`` wins over any shell. Playwright's bundled Chromium comes with a headless
+    shell of its own, which Playwright launches by itself; so there only ``SESAG_CHROMIUM_SHELL``
+    (set on purpose) is used.
+    """
+    if os.environ.get("SESAG_CHROMIUM"):
+        return None
+    if not os.environ.get(SHELL_ENV) and bundled_chromium_present(playwright):
+        return None
+    return system_headless_shell()
+
+
 def bundled_chromium_present(playwright) -> bool:
     """True when Playwright's own Chromium build has been downloaded."""
     try:
@@ -79,13 +108,31 @@ def bundled_chromium_present(playwright) -> bool:
         return False
 
 
+def _apt_env() -> dict[str, str]:
+    return dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+
+
+def _can_apt_get() -> bool:
+    return _is_root() and bool(shutil.which("apt-get"))
+
+
+def _apt_install_headless_shell(log) -> None:
+    """``apt-get install chromium-headless-shell``; without it grant and bulk still work (in
+    full Chromium), so a failure is one line, not an error."""
+    done = subprocess.run(["apt-get", "install", "-y", "-qq", HEADLESS_SHELL], check=False, env=_apt_env())
+    if done.returncode != 0:
+        log(f"Could not install {HEADLESS_SHELL} (apt-get exit {done.returncode}); grant and bulk use full Chromium.")
+
+
 def install_chromium(log=print) -> None:
-    """Install a Chromium: apt-get when root on Debian, else Playwright's installer."""
-    if _is_root() and shutil.which("apt-get"):
+    """Install a Chromium: apt-get when root on Debian (with the headless shell), else
+    Playwright's installer (whose Chromium comes with a headless shell of its own)."""
+    if _can_apt_get():
         log("Installing Chromium with apt-get (Debian package 'chromium') ...")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-        done = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env)
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=_apt_env())
+        done = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=_apt_env())
+        if done.returncode == 0:
+            _apt_install_headless_shell(log)
         if done.returncode == 0 and system_chromium():
             return
     log("Installing Chromium with `playwright install chromium` ...")
@@ -118,6 +165,23 @@ def executable_path(playwright, install: bool = True, log=print) -> str | None:
     raise BrowserNotFound(INSTALL_HELP)
 
 
+def ensure_headless_shell(playwright, log=print, install: bool = True) -> str | None:
+    """The headless shell grant and bulk will launch (see ``headless_shell_path``), or None.
+
+    Beside a system Chromium, with none found, installs Debian's (root with apt-get only, and
+    only when ``install``); a failed install leaves grant and bulk on full Chromium.
+    """
+    shell = headless_shell_path(playwright)
+    if shell or not install or not _can_apt_get():
+        return shell
+    if os.environ.get("SESAG_CHROMIUM") or bundled_chromium_present(playwright):
+        return None  # the shell would not be used
+    log(f"Installing the headless shell with apt-get (Debian package '{HEADLESS_SHELL}') ...")
+    subprocess.run(["apt-get", "update", "-qq"], check=False, env=_apt_env())
+    _apt_install_headless_shell(log)
+    return headless_shell_path(playwright)
+
+
 def display_available() -> bool:
     """True when a headed browser can open a window."""
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or sys.platform in (
@@ -126,15 +190,27 @@ def display_available() -> bool:
     )
 
 
-def launch_options(playwright, headed: bool = False, slowmo: float = 0, install: bool = True) -> dict[str, Any]:
-    """Keyword arguments for ``playwright.chromium.launch`` on this machine."""
+def launch_options(
+    playwright, headed: bool = False, slowmo: float = 0, install: bool = True, pictures: bool = True
+) -> dict[str, Any]:
+    """Keyword arguments for ``playwright.chromium.launch`` on this machine.
+
+    ``pictures=False`` (grant and bulk: they read text and click) launches headless in the
+    system's headless shell when there is one (``headless_shell_path``): measured by
+    bench/bulk.py, about 25 % less CPU per verified change than full Chromium. Its text is
+    rendered a few pixels differently, and the guide's committed shots come from full Chromium,
+    so whatever keeps pictures (guide, demo, PDF, the e2e tests) keeps full Chromium. This is
+    also what Playwright does with its bundled builds since 1.49.
+    """
     args = list(BASE_ARGS)
     if _is_root():
         args.append("--no-sandbox")
-    options: dict[str, Any] = {"headless": not (headed and display_available()), "args": args}
+    headless = not (headed and display_available())
+    options: dict[str, Any] = {"headless": headless, "args": args}
     if slowmo:
         options["slow_mo"] = slowmo
-    path = executable_path(playwright, install=install)
+    shell = headless_shell_path(playwright) if headless and not pictures else None
+    path = shell or executable_path(playwright, install=install)
     if path:
         options["executable_path"] = path
     return options
@@ -187,12 +263,29 @@ def connect_options(ws_url: str) -> dict[str, Any]:
     return {"endpoint": ws_url, "expose_network": "<loopback>"}
 
 
-def open_browser(playwright, headed: bool = False, slowmo: float = 0, connect: str | None = None):
-    """Launch a local Chromium, or connect to a Playwright browser server (``connect``, else
-    ``remote_endpoint()``); a server that does not answer is BrowserNotFound."""
+# The options each browser launched here was launched with, so that another_browser launches
+# the same kind (headless shell or full Chromium). Weak: a closed, forgotten browser drops out.
+_launched_with: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def launch_local(playwright, options: dict[str, Any], **more: Any):
+    """``playwright.chromium.launch(**options, **more)``, remembered for ``another_browser``."""
+    options = {**options, **more}
+    browser = playwright.chromium.launch(**options)
+    _launched_with[browser] = options
+    return browser
+
+
+def open_browser(
+    playwright, headed: bool = False, slowmo: float = 0, connect: str | None = None, pictures: bool = True
+):
+    """Launch a local Chromium (``pictures=False``: maybe the headless shell, see
+    ``launch_options``), or connect to a Playwright browser server (``connect``, else
+    ``remote_endpoint()``), whose browser is used as it is; a server that does not answer is
+    BrowserNotFound."""
     connect = connect or remote_endpoint()
     if not connect:
-        return playwright.chromium.launch(**launch_options(playwright, headed=headed, slowmo=slowmo))
+        return launch_local(playwright, launch_options(playwright, headed=headed, slowmo=slowmo, pictures=pictures))
     from playwright.sync_api import Error as PlaywrightError
 
     try:
@@ -202,8 +295,13 @@ def open_browser(playwright, headed: bool = False, slowmo: float = 0, connect: s
 
 
 def another_browser(browser):
-    """One more browser of ``browser``'s kind: launched here with this machine's options, or
-    from the browser server in use (``remote_endpoint()``)."""
+    """One more browser of ``browser``'s kind: launched with the options ``browser`` was
+    launched with here (``launch_local``); for a browser launched elsewhere (the test plugin's),
+    with this machine's options, or from the browser server in use (``remote_endpoint()``)."""
     from types import SimpleNamespace
 
-    return open_browser(SimpleNamespace(chromium=browser.browser_type))
+    playwright = SimpleNamespace(chromium=browser.browser_type)
+    options = _launched_with.get(browser)
+    if options is not None:
+        return launch_local(playwright, options)
+    return open_browser(playwright)

@@ -200,7 +200,8 @@ def open_session(
     block: bool = False,
     own_signals: bool = False,
 ) -> Iterator[Session]:
-    """One browser, one context, one page, logged in; closed afterwards.
+    """One browser, one context, one page, logged in; closed afterwards. Keeping no pictures,
+    it launches the system's headless shell when there is one (``flows.browser.launch_options``).
 
     ``own_signals``: the caller handles SIGINT and SIGTERM (to finish the row in progress), so
     Playwright must not close the browser on them.
@@ -212,14 +213,16 @@ def open_session(
     with ExitStack() as stack:
         playwright = stack.enter_context(sync_playwright())
 
+        # pictures=False: these flows read text and click, so the lighter headless shell will do.
         def launch():
             if own_signals and not connect:
-                return playwright.chromium.launch(
-                    **browsers.launch_options(playwright, headed=headed, slowmo=slowmo),
+                return browsers.launch_local(
+                    playwright,
+                    browsers.launch_options(playwright, headed=headed, slowmo=slowmo, pictures=False),
                     handle_sigint=False,
                     handle_sigterm=False,
                 )
-            return browsers.open_browser(playwright, headed=headed, slowmo=slowmo, connect=connect)
+            return browsers.open_browser(playwright, headed=headed, slowmo=slowmo, connect=connect, pictures=False)
 
         browser = launch()
         stack.callback(browser.close)

@@ -1,5 +1,7 @@
 """Finding and launching Chromium, without starting one."""
 
+import subprocess
+
 import pytest
 
 from flows import browser
@@ -80,6 +82,78 @@ def test_headed_needs_a_display(monkeypatch):
     assert "executable_path" not in options
 
 
+CHROMIUM = "/usr/bin/chromium"
+SHELL = "/usr/bin/chromium-headless-shell"
+
+
+@pytest.fixture
+def on_path(monkeypatch):
+    """A Debian machine: no bundled Chromium, no overrides, no display; ``chromium`` on PATH.
+    Add names to the returned dict to put more on PATH."""
+    for name in ("SESAG_CHROMIUM", "SESAG_CHROMIUM_SHELL", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    found = {"chromium": CHROMIUM}
+    monkeypatch.setattr(browser.shutil, "which", lambda name: found.get(name))
+    return found
+
+
+@pytest.fixture
+def no_bundled(tmp_path):
+    return FakePlaywright(str(tmp_path / "missing"))
+
+
+def executable(path):
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_flows_without_pictures_use_the_headless_shell_on_path(on_path, no_bundled):
+    on_path["chromium-headless-shell"] = SHELL
+    assert browser.launch_options(no_bundled, pictures=False)["executable_path"] == SHELL
+    assert browser.launch_options(no_bundled)["executable_path"] == CHROMIUM  # pictures: full Chromium
+
+
+def test_without_a_headless_shell_every_flow_uses_full_chromium(on_path, no_bundled):
+    assert browser.launch_options(no_bundled, pictures=False)["executable_path"] == CHROMIUM
+
+
+def test_sesag_chromium_wins_over_the_headless_shell(on_path, no_bundled, tmp_path, monkeypatch):
+    on_path["chromium-headless-shell"] = SHELL
+    mine = executable(tmp_path / "my-chromium")
+    monkeypatch.setenv("SESAG_CHROMIUM", mine)
+    monkeypatch.setenv("SESAG_CHROMIUM_SHELL", executable(tmp_path / "my-shell"))
+    assert browser.launch_options(no_bundled, pictures=False)["executable_path"] == mine
+    assert browser.launch_options(no_bundled)["executable_path"] == mine
+
+
+def test_sesag_chromium_shell_names_the_headless_shell(on_path, no_bundled, tmp_path, monkeypatch):
+    shell = executable(tmp_path / "my-shell")
+    monkeypatch.setenv("SESAG_CHROMIUM_SHELL", shell)
+    assert browser.launch_options(no_bundled, pictures=False)["executable_path"] == shell
+    assert browser.launch_options(no_bundled)["executable_path"] == CHROMIUM
+
+
+def test_bad_sesag_chromium_shell_is_a_clear_error(on_path, no_bundled, tmp_path, monkeypatch):
+    monkeypatch.setenv("SESAG_CHROMIUM_SHELL", str(tmp_path / "nope"))
+    with pytest.raises(browser.BrowserNotFound, match="SESAG_CHROMIUM_SHELL=.*nope is not an executable file"):
+        browser.launch_options(no_bundled, pictures=False)
+
+
+def test_headed_never_uses_the_headless_shell(on_path, no_bundled, monkeypatch):
+    on_path["chromium-headless-shell"] = SHELL
+    monkeypatch.setenv("DISPLAY", ":99")
+    options = browser.launch_options(no_bundled, headed=True, pictures=False)
+    assert options["headless"] is False and options["executable_path"] == CHROMIUM
+
+
+def test_playwrights_bundled_chromium_picks_its_own_headless_shell(on_path, tmp_path):
+    on_path["chromium-headless-shell"] = SHELL
+    bundled = tmp_path / "chrome"
+    bundled.write_text("")
+    assert "executable_path" not in browser.launch_options(FakePlaywright(str(bundled)), pictures=False)
+
+
 def test_context_is_deterministic():
     options = browser.context_options(device_scale_factor=2)
     assert options["viewport"] == {"width": 1280, "height": 900}
@@ -103,6 +177,17 @@ def test_server_config_without_a_path_uses_playwrights_bundled_chromium(monkeypa
     assert "executablePath" not in browser.server_config(object())
 
 
+class FakeBrowser:
+    """What ``launch`` or ``connect`` returns: knows its browser type, as Playwright's does."""
+
+    def __init__(self, kind, browser_type):
+        self.kind = kind
+        self.browser_type = browser_type
+
+    def close(self):
+        pass
+
+
 class RecordingChromium:
     """Records how the flows open a browser (launch or connect)."""
 
@@ -112,7 +197,7 @@ class RecordingChromium:
 
     def launch(self, **options):
         self.calls.append(("launch", options))
-        return "local browser"
+        return FakeBrowser("local browser", self)
 
     def connect(self, endpoint, **options):
         self.calls.append(("connect", {"endpoint": endpoint, **options}))
@@ -120,7 +205,7 @@ class RecordingChromium:
             from playwright.sync_api import Error
 
             raise Error("WebSocket error: connect ECONNREFUSED 127.0.0.1:9\nCall log: ...")
-        return "remote browser"
+        return FakeBrowser("remote browser", self)
 
 
 @pytest.fixture
@@ -133,13 +218,13 @@ def recording(monkeypatch):
 
 
 def test_open_browser_launches_locally_by_default(recording):
-    assert browser.open_browser(recording) == "local browser"
+    assert browser.open_browser(recording).kind == "local browser"
     assert [kind for kind, _ in recording.chromium.calls] == ["launch"]
 
 
 def test_sesag_connect_sends_every_browser_to_the_server(recording, monkeypatch):
     monkeypatch.setenv(browser.CONNECT_ENV, "ws://grid:3000/x")
-    assert browser.open_browser(recording, slowmo=100) == "remote browser"
+    assert browser.open_browser(recording, slowmo=100).kind == "remote browser"
     kind, options = recording.chromium.calls[0]
     assert kind == "connect" and options["endpoint"] == "ws://grid:3000/x" and options["slow_mo"] == 100
     assert options["expose_network"] == "<loopback>"  # the grid's browser reaches our embedded mock
@@ -167,6 +252,29 @@ def test_a_server_that_does_not_answer_is_one_clear_line(recording):
     )
 
 
+def test_another_browser_is_launched_like_the_one_it_was_given(recording, on_path):
+    on_path["chromium-headless-shell"] = SHELL
+    first = browser.open_browser(recording, slowmo=50, pictures=False)
+    browser.another_browser(first)
+    (_, launched), (_, again) = recording.chromium.calls
+    assert launched["executable_path"] == SHELL and again == launched
+
+
+def test_another_browser_keeps_what_the_first_launch_was_given(recording):
+    first = browser.launch_local(recording, {"headless": True, "args": ["--x"]}, handle_sigint=False)
+    browser.another_browser(first)
+    assert recording.chromium.calls[1] == ("launch", {"headless": True, "args": ["--x"], "handle_sigint": False})
+
+
+def test_another_browser_of_a_browser_launched_elsewhere_gets_this_machines_options(recording, on_path):
+    on_path["chromium-headless-shell"] = SHELL
+    launched_by_the_test_plugin = FakeBrowser("local browser", recording.chromium)
+    browser.another_browser(launched_by_the_test_plugin)
+    [(kind, options)] = recording.chromium.calls
+    assert kind == "launch" and options == browser.launch_options(recording)
+    assert "executable_path" not in options  # not the shell: the recording fixture's bundled Chromium
+
+
 def test_guide_connect_option_reaches_open_browser(monkeypatch, tmp_path):
     from click.testing import CliRunner
 
@@ -183,3 +291,143 @@ def test_guide_connect_option_reaches_open_browser(monkeypatch, tmp_path):
     result = CliRunner().invoke(guide.guide_command, ["--out", str(tmp_path / "g"), "--connect", "ws://grid:3000/"])
     assert result.exit_code == 2 and seen == ["ws://grid:3000/"]
     assert browser.remote_endpoint() is None  # only while the command runs
+
+
+class AptGet:
+    """subprocess.run for apt-get: records the commands; ``fails`` are the packages it cannot install."""
+
+    def __init__(self, on_path, fails=()):
+        self.on_path = on_path
+        self.fails = set(fails)
+        self.commands = []
+
+    def __call__(self, command, **kwargs):
+        self.commands.append(command)
+        package = command[-1]
+        if command[:2] == ["apt-get", "install"]:
+            if package in self.fails:
+                return subprocess.CompletedProcess(command, 100)
+            self.on_path[package] = f"/usr/bin/{package}"
+        return subprocess.CompletedProcess(command, 0)
+
+    def installs(self):
+        return [command[-1] for command in self.commands if command[:2] == ["apt-get", "install"]]
+
+
+@pytest.fixture
+def root_with_apt(on_path, monkeypatch):
+    monkeypatch.setattr(browser, "_is_root", lambda: True)
+    on_path["apt-get"] = "/usr/bin/apt-get"
+    del on_path["chromium"]
+    return on_path
+
+
+def test_install_chromium_also_installs_the_headless_shell(root_with_apt, monkeypatch):
+    apt = AptGet(root_with_apt)
+    monkeypatch.setattr(browser.subprocess, "run", apt)
+    browser.install_chromium(log=lambda line: None)
+    assert apt.installs() == ["chromium", "chromium-headless-shell"]
+    assert root_with_apt["chromium-headless-shell"] == SHELL
+
+
+def test_a_headless_shell_that_will_not_install_is_one_line_not_an_error(root_with_apt, monkeypatch):
+    apt = AptGet(root_with_apt, fails={"chromium-headless-shell"})
+    monkeypatch.setattr(browser.subprocess, "run", apt)
+    logged = []
+    browser.install_chromium(log=logged.append)
+    assert apt.installs() == ["chromium", "chromium-headless-shell"]
+    assert len([line for line in logged if "chromium-headless-shell" in line]) == 1
+
+
+def test_ensure_headless_shell_installs_it_beside_a_system_chromium(root_with_apt, no_bundled, monkeypatch):
+    root_with_apt["chromium"] = CHROMIUM
+    apt = AptGet(root_with_apt)
+    monkeypatch.setattr(browser.subprocess, "run", apt)
+    assert browser.ensure_headless_shell(no_bundled, install=False) is None
+    assert apt.commands == []  # only looks
+    assert browser.ensure_headless_shell(no_bundled, log=lambda line: None) == SHELL
+    assert apt.installs() == ["chromium-headless-shell"]
+
+
+def test_ensure_headless_shell_tolerates_a_failed_install(root_with_apt, no_bundled, monkeypatch):
+    root_with_apt["chromium"] = CHROMIUM
+    monkeypatch.setattr(browser.subprocess, "run", AptGet(root_with_apt, fails={"chromium-headless-shell"}))
+    assert browser.ensure_headless_shell(no_bundled, log=lambda line: None) is None
+
+
+def test_ensure_headless_shell_installs_nothing_for_playwrights_bundled_chromium(root_with_apt, tmp_path, monkeypatch):
+    bundled = tmp_path / "chrome"
+    bundled.write_text("")
+    apt = AptGet(root_with_apt)
+    monkeypatch.setattr(browser.subprocess, "run", apt)
+    browser.ensure_headless_shell(FakePlaywright(str(bundled)), log=lambda line: None)
+    assert apt.commands == []
+
+
+class FakeSyncPlaywright:
+    def __init__(self, playwright):
+        self.playwright = playwright
+
+    def __enter__(self):
+        return self.playwright
+
+    def __exit__(self, *exc):
+        return False
+
+
+def sesag_browser(monkeypatch, fake_playwright, *args):
+    """Run `sesag browser ARGS` with ``fake_playwright`` as Playwright."""
+    from click.testing import CliRunner
+    from playwright import sync_api
+
+    from flows.cli import browser_command
+
+    monkeypatch.setattr(sync_api, "sync_playwright", lambda: FakeSyncPlaywright(fake_playwright))
+    return CliRunner().invoke(browser_command, list(args))
+
+
+def test_sesag_browser_names_the_headless_shell(on_path, no_bundled, monkeypatch):
+    on_path["chromium-headless-shell"] = SHELL
+    result = sesag_browser(monkeypatch, no_bundled, "--no-install")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"Chromium: {CHROMIUM}", f"Headless shell (grant, bulk): {SHELL}"]
+
+
+def test_sesag_browser_says_when_there_is_no_headless_shell(on_path, no_bundled, monkeypatch):
+    monkeypatch.setattr(browser.subprocess, "run", lambda *a, **k: pytest.fail("--no-install installed"))
+    monkeypatch.setattr(browser, "_is_root", lambda: True)
+    on_path["apt-get"] = "/usr/bin/apt-get"
+    result = sesag_browser(monkeypatch, no_bundled, "--no-install")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == (
+        "Headless shell (grant, bulk): none, full Chromium is used "
+        "(apt-get install chromium-headless-shell for about 25 % less CPU)"
+    )
+
+
+def test_sesag_browser_with_playwrights_bundled_chromium(on_path, tmp_path, monkeypatch):
+    bundled = tmp_path / "chrome"
+    bundled.write_text("")
+    result = sesag_browser(monkeypatch, FakePlaywright(str(bundled)), "--no-install")
+    assert (
+        result.output.splitlines()[1] == "Headless shell (grant, bulk): Playwright's own, beside its bundled Chromium"
+    )
+
+
+@pytest.mark.parametrize("own_signals", [False, True])
+def test_grant_and_bulk_sessions_launch_the_headless_shell(recording, on_path, monkeypatch, own_signals):
+    """``open_session`` (sesag grant, sesag bulk): no pictures kept, so the shell, for its
+    browser and for bulk's extra workers'."""
+    from playwright import sync_api
+
+    from flows import session
+    from flows.credentials import Credentials
+
+    on_path["chromium-headless-shell"] = SHELL
+    monkeypatch.setattr(sync_api, "sync_playwright", lambda: FakeSyncPlaywright(recording))
+    monkeypatch.setattr(session, "new_session", lambda browser, *args, launch_another: launch_another)
+    with session.open_session("http://portal", Credentials.demo(), own_signals=own_signals) as launch_another:
+        browser.another_browser(launch_another())
+    launched = [options for _, options in recording.chromium.calls]
+    assert len(launched) == 3 and all(options["executable_path"] == SHELL for options in launched)
+    assert all(options.get("handle_sigint", True) is not own_signals for options in launched)
