@@ -1,7 +1,9 @@
 """Benchmark: `sesag bulk` in Chromium against its peers, all in one run, the sides interleaved.
 
-Starts its own mock portal (fresh temporary database, werkzeug in a thread on a free port) with
-extra employees, then grants Sagsbehandler to each and revokes it again, per side:
+Starts its own mock portal with extra employees (a fresh temporary database, served by waitress
+with 4 threads as `sesag portal` serves it, in a process of its own as a real portal would be:
+in this process its Python would compete with the flows' for one interpreter lock), then grants
+Sagsbehandler to each and revokes it again, per side:
 
 - raw HTTP (the floor): the same requests with urllib and a cookie jar: log-in (bruger-id,
   adgangskode, key card via the demo hint), the search, the employee page, the rights page,
@@ -16,18 +18,21 @@ The sides run in interleaved blocks of employees (A B C ... then ... C B A), so 
 processes falls on every side alike. Prints changes per second per side and the ratios the
 targets are about: one worker <= 1.3x the peer's time per change; two workers >= 1.4x the
 changes per second of one. --latency 0,50 repeats the measurement with that many milliseconds
-added to every portal response (a WSGI wrapper sleeps before the app answers), as a portal
-across a network would; the target there: bulk (1 worker) <= 4x raw at 50 ms.
+added to every portal response (a WSGI wrapper in the portal's process sleeps before the app answers),
+as a portal across a network would; the target there: bulk (1 worker) <= 4x raw at 50 ms.
 
     .venv/bin/python bench/bulk.py [--n 48] [--workers 1,2,4] [--latency 0,50] [--compare-blocking]
+        [--compare-gpu-process]
 """
 
 from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import logging
+import multiprocessing
+import socket
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -40,7 +45,6 @@ import peer
 
 from flows import bulk
 from flows.credentials import DEMO_PASSWORD, DEMO_USER, Credentials
-from flows.embedded import embedded_portal
 from flows.session import new_session
 
 RIGHT_VALUE = "aes.sagsbehandler"
@@ -48,14 +52,6 @@ RIGHT_VALUE = "aes.sagsbehandler"
 
 def bench_employees(n: int) -> list[tuple[str, str]]:
     return [(f"Bench Medarbejder {i:04d}", f"bench{i:04d}@example.dk") for i in range(1, n + 1)]
-
-
-def add_employees(portal, people: list[tuple[str, str]]) -> None:
-    """Insert ``people`` into the portal's database, copying company and group from 'Medlem - Lra'."""
-    from mock_portal import db
-
-    with portal.app.app_context():
-        _insert(db.get_db(), people)
 
 
 def _insert(conn, people) -> None:
@@ -330,16 +326,71 @@ class RawSide:
 
 
 class Latency:
-    """WSGI wrapper: wait ``seconds`` before the app answers (a portal across a network)."""
+    """WSGI wrapper: wait ``seconds.value`` (shared with the benchmark's process) before the app
+    answers, as a portal across a network would."""
 
-    def __init__(self, app):
+    def __init__(self, app, seconds):
         self.app = app
-        self.seconds = 0.0
+        self.seconds = seconds
 
     def __call__(self, environ, start_response):
-        if self.seconds:
-            time.sleep(self.seconds)
+        if self.seconds.value:
+            time.sleep(self.seconds.value)
         return self.app(environ, start_response)
+
+
+def serve_portal(database: str, port: int, people, seconds, ready) -> None:
+    """The portal process: demo data plus ``people``, served on ``port`` until terminated."""
+    from waitress import serve
+
+    from mock_portal import create_app
+    from mock_portal.db import get_db, reset_demo_database
+
+    app = create_app({"DATABASE": database, "DEMO_MODE": True, "WAL": True, "SECRET_KEY": "bench"})
+    with app.app_context():
+        reset_demo_database()
+        get_db().execute("PRAGMA journal_mode = WAL")
+        _insert(get_db(), people)
+    app.wsgi_app = Latency(app.wsgi_app, seconds)
+    ready.set()
+    serve(app, host="127.0.0.1", port=port, threads=4, ident="mock-portal", _quiet=True)
+
+
+class PortalProcess:
+    """The mock portal in a process of its own on a free port; ``latency(ms)`` sets its delay."""
+
+    def __init__(self, people):
+        spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing of Playwright's
+        self._folder = tempfile.TemporaryDirectory(prefix="sesag-bench-")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self._seconds, ready = spawn.Value("d", 0.0), spawn.Event()
+        database = str(Path(self._folder.name) / "portal.sqlite")
+        self._process = spawn.Process(target=serve_portal, args=(database, port, people, self._seconds, ready))
+        self._process.start()
+        if not ready.wait(120):
+            self.close()
+            raise SystemExit("the portal did not start")
+        deadline = time.monotonic() + 30
+        while True:  # ready: data in place; now wait for the socket
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or not self._process.is_alive():
+                    self.close()
+                    raise SystemExit("the portal did not answer") from None
+                time.sleep(0.05)
+
+    def latency(self, milliseconds: float) -> None:
+        self._seconds.value = milliseconds / 1000
+
+    def close(self) -> None:
+        self._process.terminate()
+        self._process.join(10)
+        self._folder.cleanup()
 
 
 def chunks(items, size):
@@ -367,6 +418,10 @@ def bulk_name(workers: int) -> str:
     return f"sesag bulk, {workers} worker{'s' if workers > 1 else ''}"
 
 
+def gpu_process_name(workers: int) -> str:
+    return f"{bulk_name(workers)}, GPU process"
+
+
 def report(seconds: dict[str, float], changes: int, latency_ms: float, workers: list[int]) -> float:
     """Print each side's speed and the ratios; return bulk (1 worker) / raw."""
     print(f"added latency per response: {latency_ms:g} ms")
@@ -385,6 +440,10 @@ def report(seconds: dict[str, float], changes: int, latency_ms: float, workers: 
         speedup = one / seconds[bulk_name(count)]
         target = f"  (target >= 1.4x: {'met' if speedup >= 1.4 else 'NOT met'})" if count == 2 else ""
         print(f"  bulk {count} workers / 1 worker, changes per second: {speedup:.2f}x{target}")
+    for count in (1, 2):
+        if gpu_process_name(count) in seconds and bulk_name(count) in seconds:
+            gain = seconds[gpu_process_name(count)] / seconds[bulk_name(count)]
+            print(f"  bulk {count} worker(s), --in-process-gpu / a GPU process, changes per second: {gain:.2f}x")
     ratio = one / seconds[RAW]
     print(
         f"  bulk ({workers[0]} worker) / raw, time per change: {ratio:.2f}x"
@@ -405,6 +464,11 @@ def main() -> None:
         help="also time the browser with images and fonts blocked by a route (which turns the HTTP cache off)",
     )
     parser.add_argument(
+        "--compare-gpu-process",
+        action="store_true",
+        help="also time 1 and 2 workers in browsers with a GPU process of their own (no --in-process-gpu)",
+    )
+    parser.add_argument(
         "--latency",
         default="0",
         metavar="MS[,MS...]",
@@ -416,7 +480,6 @@ def main() -> None:
         workers = [int(value) for value in args.workers.split(",") if value.strip()] or [1]
     except ValueError:
         parser.error(f"--latency / --workers: not a list of numbers: {args.latency!r} {args.workers!r}")
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on stderr
     from playwright.sync_api import sync_playwright
 
     from flows import browser as browsers
@@ -424,42 +487,50 @@ def main() -> None:
     people = bench_employees(args.n * len(latencies) + 3)
     warm, people = people[:3], people[3:]
     ratios = {}
-    with embedded_portal(KEYCARD_FIXED_CODE=None) as portal, sync_playwright() as playwright:
-        add_employees(portal, warm + people)
-        delay = portal.app.wsgi_app = Latency(portal.app.wsgi_app)
-        browser = browsers.open_browser(playwright)
-        sides = {RAW: RawSide(portal.url)}
-        if not args.no_peer:
-            sides[PEER] = PeerSide(browser, portal.url)
-        for count in workers:
-            sides[bulk_name(count)] = BulkSide(browser, portal.url, workers=count)
-        if args.compare_blocking:
-            sides["bulk, 1 worker, assets blocked"] = BulkSide(browser, portal.url, block=True)
-        for side in sides.values():  # warm up: caches, first-page costs
-            side.do(warm)
-        launches = [side.launch_seconds for side in sides.values() if getattr(side, "kept", None)]
-        if launches:
-            print(
-                f"a worker (its own browser, context and tab) starts in {max(launches):.2f} s, once per run "
-                "(kept from block to block here, as in one run; not in the figures below)"
-            )
-        for number, latency in enumerate(latencies):
-            delay.seconds = latency / 1000
-            block = people[number * args.n : (number + 1) * args.n]
-            requests_before = sides[RAW].client.requests
-            seconds = measure(sides, block, args.chunk)
-            changes = 2 * len(block)
-            if number == 0:
-                requests = sides[RAW].client.requests - requests_before
+    portal = PortalProcess(warm + people)
+    try:
+        with sync_playwright() as playwright:
+            browser = browsers.open_browser(playwright, pictures=False)  # as sesag bulk opens it
+            sides = {RAW: RawSide(portal.url)}
+            if not args.no_peer:
+                sides[PEER] = PeerSide(browser, portal.url)
+            for count in workers:
+                sides[bulk_name(count)] = BulkSide(browser, portal.url, workers=count)
+            if args.compare_gpu_process:
+                options = browsers.launch_options(playwright, pictures=False)
+                options["args"] = [arg for arg in options["args"] if arg != browsers.IN_PROCESS_GPU]
+                with_gpu_process = browsers.launch_local(playwright, options)  # its workers launched alike
+                for count in (1, 2):
+                    sides[gpu_process_name(count)] = BulkSide(with_gpu_process, portal.url, workers=count)
+            if args.compare_blocking:
+                sides["bulk, 1 worker, assets blocked"] = BulkSide(browser, portal.url, block=True)
+            for side in sides.values():  # warm up: caches, first-page costs
+                side.do(warm)
+            launches = [side.launch_seconds for side in sides.values() if getattr(side, "kept", None)]
+            if launches:
                 print(
-                    f"employees: {len(block)} per round, changes (a grant and a revoke each): {changes}, "
-                    f"HTTP requests per change: {requests / changes:.1f} (per side)"
+                    f"a worker (its own browser, context and tab) starts in {max(launches):.2f} s, once per run "
+                    "(kept from block to block here, as in one run; not in the figures below)"
                 )
-            ratios[latency] = report(seconds, changes, latency, workers)
-        for side in sides.values():
-            if isinstance(side, BulkSide):
-                side.close()
-        browser.close()
+            for number, latency in enumerate(latencies):
+                portal.latency(latency)
+                block = people[number * args.n : (number + 1) * args.n]
+                requests_before = sides[RAW].client.requests
+                seconds = measure(sides, block, args.chunk)
+                changes = 2 * len(block)
+                if number == 0:
+                    requests = sides[RAW].client.requests - requests_before
+                    print(
+                        f"employees: {len(block)} per round, changes (a grant and a revoke each): {changes}, "
+                        f"HTTP requests per change: {requests / changes:.1f} (per side)"
+                    )
+                ratios[latency] = report(seconds, changes, latency, workers)
+            for side in sides.values():
+                if isinstance(side, BulkSide):
+                    side.close()
+            browser.close()
+    finally:
+        portal.close()
     if len(ratios) > 1:
         print(
             "bulk (1 worker) / raw: "

@@ -41,6 +41,9 @@ BASE_ARGS = (
     "--hide-scrollbars",
 )
 
+# Frames composited in the browser process: for browsers that keep no pictures (launch_options).
+IN_PROCESS_GPU = "--in-process-gpu"
+
 # A Playwright browser server for every command that opens a browser (a grid, CI's launch-server).
 CONNECT_ENV = "SESAG_CONNECT"
 
@@ -200,12 +203,16 @@ def launch_options(
     bench/bulk.py, about 25 % less CPU per verified change than full Chromium. Its text is
     rendered a few pixels differently, and the guide's committed shots come from full Chromium,
     so whatever keeps pictures (guide, demo, PDF, the e2e tests) keeps full Chromium. This is
-    also what Playwright does with its bundled builds since 1.49.
+    also what Playwright does with its bundled builds since 1.49. Such a browser also composites
+    in its own process (``--in-process-gpu``): a GPU process only adds a process and its messages
+    for frames nobody looks at (bench/bulk.py --compare-gpu-process).
     """
     args = list(BASE_ARGS)
     if _is_root():
         args.append("--no-sandbox")
     headless = not (headed and display_available())
+    if headless and not pictures:
+        args.append(IN_PROCESS_GPU)
     options: dict[str, Any] = {"headless": headless, "args": args}
     if slowmo:
         options["slow_mo"] = slowmo

@@ -114,6 +114,15 @@ def test_flows_without_pictures_use_the_headless_shell_on_path(on_path, no_bundl
     assert browser.launch_options(no_bundled)["executable_path"] == CHROMIUM  # pictures: full Chromium
 
 
+def test_flows_without_pictures_composite_in_the_browser_process(on_path, no_bundled, monkeypatch):
+    """No GPU process for frames nobody looks at (bench/bulk.py: faster with one and two workers)."""
+    on_path["chromium-headless-shell"] = SHELL
+    assert "--in-process-gpu" in browser.launch_options(no_bundled, pictures=False)["args"]
+    assert "--in-process-gpu" not in browser.launch_options(no_bundled)["args"]  # the guide's pixels as they were
+    monkeypatch.setenv("DISPLAY", ":99")
+    assert "--in-process-gpu" not in browser.launch_options(no_bundled, headed=True, pictures=False)["args"]
+
+
 def test_without_a_headless_shell_every_flow_uses_full_chromium(on_path, no_bundled):
     assert browser.launch_options(no_bundled, pictures=False)["executable_path"] == CHROMIUM
 
