@@ -9,10 +9,11 @@ Sagsbehandler to each and revokes it again, per side:
   adgangskode, key card via the demo hint), the search, the employee page, the rights page,
   the save (the form's CSRF token and version) and its redirect, the events page;
 - peer: bench/peer.py, the bare Playwright script a QA engineer would write: the same screens
-  and clicks, one tab, nothing verified;
+  and clicks, one tab, nothing verified, in the same headless shell but drawing frames (its
+  plain clicks wait for frames);
 - bulk, 1 / 2 / 4 workers: the `sesag bulk` code path (``flows.bulk.run_rows``: one log-in,
   N browsers sharing the log-in's cookies, a fresh tab every 20 rows, every change verified on the rights and
-  events pages).
+  events pages), in headless shells that draw no frames, as `sesag bulk` launches them.
 
 The sides run in interleaved blocks of employees (A B C ... then ... C B A), so load from other
 processes falls on every side alike. Prints changes per second per side and the ratios the
@@ -22,7 +23,7 @@ added to every portal response (a WSGI wrapper in the portal's process sleeps be
 as a portal across a network would; the target there: bulk (1 worker) <= 4x raw at 50 ms.
 
     .venv/bin/python bench/bulk.py [--n 48] [--workers 1,2,4] [--latency 0,50] [--compare-blocking]
-        [--compare-gpu-process]
+        [--compare-gpu-process] [--compare-frames]
 """
 
 from __future__ import annotations
@@ -422,6 +423,10 @@ def gpu_process_name(workers: int) -> str:
     return f"{bulk_name(workers)}, GPU process"
 
 
+def frames_name(workers: int) -> str:
+    return f"{bulk_name(workers)}, frames drawn"
+
+
 def report(seconds: dict[str, float], changes: int, latency_ms: float, workers: list[int]) -> float:
     """Print each side's speed and the ratios; return bulk (1 worker) / raw."""
     print(f"added latency per response: {latency_ms:g} ms")
@@ -444,6 +449,15 @@ def report(seconds: dict[str, float], changes: int, latency_ms: float, workers: 
         if gpu_process_name(count) in seconds and bulk_name(count) in seconds:
             gain = seconds[gpu_process_name(count)] / seconds[bulk_name(count)]
             print(f"  bulk {count} worker(s), --in-process-gpu / a GPU process, changes per second: {gain:.2f}x")
+    for count in (1, 2):
+        if frames_name(count) in seconds and bulk_name(count) in seconds:
+            gain = seconds[frames_name(count)] / seconds[bulk_name(count)]
+            print(f"  bulk {count} worker(s), no frames / frames drawn, changes per second: {gain:.2f}x")
+    if frames_name(1) in seconds and frames_name(2) in seconds:
+        print(
+            "  bulk 2 workers / 1 worker with frames drawn, changes per second: "
+            f"{seconds[frames_name(1)] / seconds[frames_name(2)]:.2f}x"
+        )
     ratio = one / seconds[RAW]
     print(
         f"  bulk ({workers[0]} worker) / raw, time per change: {ratio:.2f}x"
@@ -469,6 +483,11 @@ def main() -> None:
         help="also time 1 and 2 workers in browsers with a GPU process of their own (no --in-process-gpu)",
     )
     parser.add_argument(
+        "--compare-frames",
+        action="store_true",
+        help="also time 1 and 2 workers in headless shells that draw frames (no --enable-begin-frame-control)",
+    )
+    parser.add_argument(
         "--latency",
         default="0",
         metavar="MS[,MS...]",
@@ -491,11 +510,21 @@ def main() -> None:
     try:
         with sync_playwright() as playwright:
             browser = browsers.open_browser(playwright, pictures=False)  # as sesag bulk opens it
+            # The same browser drawing frames: the peer's plain clicks wait for frames (two
+            # animation frames for a steady element), which a browser without frames never draws.
+            drawing = browser
+            if not browsers.draws_frames(browser):
+                options = browsers.launch_options(playwright, pictures=False)
+                options["args"] = [arg for arg in options["args"] if arg != browsers.NO_FRAMES]
+                drawing = browsers.launch_local(playwright, options)  # its workers launched alike
             sides = {RAW: RawSide(portal.url)}
             if not args.no_peer:
-                sides[PEER] = PeerSide(browser, portal.url)
+                sides[PEER] = PeerSide(drawing, portal.url)
             for count in workers:
                 sides[bulk_name(count)] = BulkSide(browser, portal.url, workers=count)
+            if args.compare_frames:
+                for count in (1, 2):
+                    sides[frames_name(count)] = BulkSide(drawing, portal.url, workers=count)
             if args.compare_gpu_process:
                 options = browsers.launch_options(playwright, pictures=False)
                 options["args"] = [arg for arg in options["args"] if arg != browsers.IN_PROCESS_GPU]
@@ -528,6 +557,8 @@ def main() -> None:
             for side in sides.values():
                 if isinstance(side, BulkSide):
                     side.close()
+            if drawing is not browser:
+                drawing.close()
             browser.close()
     finally:
         portal.close()

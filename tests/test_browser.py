@@ -123,8 +123,28 @@ def test_flows_without_pictures_composite_in_the_browser_process(on_path, no_bun
     assert "--in-process-gpu" not in browser.launch_options(no_bundled, headed=True, pictures=False)["args"]
 
 
+def test_flows_without_pictures_draw_no_frames(on_path, no_bundled, monkeypatch):
+    """A browser that keeps no pictures draws no frames either (bench/bulk.py --compare-frames)."""
+    on_path["chromium-headless-shell"] = SHELL
+    assert browser.NO_FRAMES in browser.launch_options(no_bundled, pictures=False)["args"]
+    assert browser.NO_FRAMES not in browser.launch_options(no_bundled)["args"]  # the guide shoots frames
+    monkeypatch.setenv("DISPLAY", ":99")
+    assert browser.NO_FRAMES not in browser.launch_options(no_bundled, headed=True, pictures=False)["args"]
+
+
+def test_draws_frames_knows_how_each_browser_was_launched(recording):
+    frameless = browser.launch_local(recording, {"args": [browser.NO_FRAMES]})
+    drawing = browser.launch_local(recording, {"args": []})
+    assert browser.draws_frames(frameless) is False
+    assert browser.draws_frames(drawing) is True
+    assert browser.draws_frames(object()) is True  # launched elsewhere (the test plugin, a browser server)
+    assert browser.draws_frames(None) is True  # a persistent context has no browser
+
+
 def test_without_a_headless_shell_every_flow_uses_full_chromium(on_path, no_bundled):
-    assert browser.launch_options(no_bundled, pictures=False)["executable_path"] == CHROMIUM
+    options = browser.launch_options(no_bundled, pictures=False)
+    assert options["executable_path"] == CHROMIUM
+    assert browser.NO_FRAMES not in options["args"]  # full Chromium ignores it: its clicks wait for frames
 
 
 def test_sesag_chromium_wins_over_the_headless_shell(on_path, no_bundled, tmp_path, monkeypatch):
@@ -160,7 +180,10 @@ def test_playwrights_bundled_chromium_picks_its_own_headless_shell(on_path, tmp_
     on_path["chromium-headless-shell"] = SHELL
     bundled = tmp_path / "chrome"
     bundled.write_text("")
-    assert "executable_path" not in browser.launch_options(FakePlaywright(str(bundled)), pictures=False)
+    options = browser.launch_options(FakePlaywright(str(bundled)), pictures=False)
+    assert "executable_path" not in options
+    assert browser.NO_FRAMES in options["args"]  # Playwright launches its headless shell headless
+    assert browser.NO_FRAMES not in browser.launch_options(FakePlaywright(str(bundled)))["args"]
 
 
 def test_context_is_deterministic():

@@ -289,3 +289,39 @@ def test_an_employee_renamed_between_rows_is_looked_up_again(session, portal):
         get_db().execute("UPDATE employee SET name = 'Omdøbt Lra' WHERE email = ?", (LRA,))
     asked, outcome = searches_during(session, lambda: grant.grant_right(session, LRA, "sagsbehandler", revoke=True))
     assert len(asked) == 1 and (outcome.result, outcome.name) == ("revoked", "Omdøbt Lra")
+
+
+@pytest.fixture
+def frameless_session(playwright, portal):
+    """A session in the browser grant and bulk launch: a headless shell that draws no frames
+    (flows.browser.NO_FRAMES), with a short timeout, so a click waiting for a frame fails fast."""
+    from flows import browser as browsers
+
+    options = browsers.launch_options(playwright, pictures=False)
+    if browsers.NO_FRAMES not in options["args"]:
+        pytest.skip("no headless shell to draw no frames in (`sesag browser` installs chromium-headless-shell)")
+    frameless = browsers.launch_local(playwright, options)
+    try:
+        context = frameless.new_context(**browsers.context_options())
+        context.set_default_timeout(5_000)
+        session = Session(context.new_page(), portal.url, Credentials.demo(), retries=0)
+        session.log_in()
+        yield session
+    finally:
+        frameless.close()
+
+
+def test_grant_and_bulks_browser_draws_no_frames_and_no_click_waits_for_one(frameless_session):
+    session = frameless_session
+    waited = session.page.evaluate(
+        "new Promise(done => { requestAnimationFrame(() => done('a frame')); setTimeout(() => done('none'), 500); })"
+    )
+    assert waited == "none"
+    employees = session.screens.employees
+    employees.open(session.base_url)
+    employees.search(name="Medlem - Lra")  # unfolds AVANCERET SØGNING, clicks 'Søg'
+    assert [row.email for row in employees.results()] == [LRA]
+    assert grant.grant_right(session, LRA, "sagsbehandler").result == "granted"
+    assert grant.grant_right(session, LRA, "kommunal-sagsbehandler", replace=True).result == "replaced"
+    assert grant.grant_right(session, LRA, "kommunal-sagsbehandler", revoke=True).result == "revoked"
+    expect_held(open_rights(session, LRA))
