@@ -323,5 +323,12 @@ def test_grant_and_bulks_browser_draws_no_frames_and_no_click_waits_for_one(fram
     assert [row.email for row in employees.results()] == [LRA]
     assert grant.grant_right(session, LRA, "sagsbehandler").result == "granted"
     assert grant.grant_right(session, LRA, "kommunal-sagsbehandler", replace=True).result == "replaced"
+    session.renew_page()  # bulk's fresh tab, and a worker's own browser, launched alike
     assert grant.grant_right(session, LRA, "kommunal-sagsbehandler", revoke=True).result == "revoked"
+    worker = session.add_worker()
+    try:
+        assert grant.grant_right(worker, BRUGER, "sagsbehandler").result == "granted"
+    finally:
+        worker.close()
     expect_held(open_rights(session, LRA))
+    expect_held(open_rights(session, BRUGER), "sagsbehandler")
