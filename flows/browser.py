@@ -213,7 +213,7 @@ def launch_options(
     also what Playwright does with its bundled builds since 1.49. Such a browser also composites
     in its own process (``--in-process-gpu``): a GPU process only adds a process and its messages
     for frames nobody looks at (bench/bulk.py --compare-gpu-process). A headless shell draws no
-    frames at all (``NO_FRAMES``): about a fifth less CPU per verified change, and faster
+    frames at all (``NO_FRAMES``): 10-20 % less CPU per verified change, and faster
     (bench/bulk.py --compare-frames).
     """
     args = list(BASE_ARGS)
