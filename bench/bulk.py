@@ -18,7 +18,11 @@ Sagsbehandler to each and revokes it again, per side:
 The sides run in interleaved blocks of employees (A B C ... then ... C B A), so load from other
 processes falls on every side alike. Prints changes per second per side and the ratios the
 targets are about: one worker <= 1.3x the peer's time per change; two workers >= 1.4x the
-changes per second of one. --latency 0,50 repeats the measurement with that many milliseconds
+changes per second of one. Where Linux's /proc tells, each side also gets the CPU that all
+the run's processes (this Python, Playwright's driver, Chromium, the portal) used per change, the
+cores they kept busy (and other jobs, and idle), and how far each bulk side is from the speed all
+cores busy at its CPU per change would give.
+--latency 0,50 repeats the measurement with that many milliseconds
 added to every portal response (a WSGI wrapper in the portal's process sleeps before the app answers),
 as a portal across a network would; the target there: bulk (1 worker) <= 4x raw at 50 ms.
 
@@ -31,12 +35,14 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import multiprocessing
+import os
 import socket
 import sys
 import tempfile
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -399,17 +405,76 @@ def chunks(items, size):
         yield items[start : start + size]
 
 
-def measure(sides: dict, people, chunk: int) -> dict[str, float]:
-    """Seconds each side spends granting and revoking ``people``, in interleaved blocks."""
+def tree_cpu_seconds(root: int | None = None) -> float | None:
+    """CPU seconds used so far by this process and every process under it (Chromium, Playwright's
+    driver, the portal), their reaped children included; None without Linux's /proc."""
+    root = os.getpid() if root is None else root
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    used: dict[int, int] = {}
+    try:
+        entries = [entry.name for entry in os.scandir("/proc") if entry.name.isdigit()]
+    except OSError:
+        return None
+    for pid in entries:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile: its time is in its parent's reaped children
+        children.setdefault(int(fields[1]), []).append(int(pid))
+        used[int(pid)] = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += used.get(pid, 0)
+        todo += children.get(pid, [])
+    return total / ticks if root in used else None
+
+
+def machine_cpu_seconds() -> tuple[float, float] | None:
+    """(busy, idle) CPU seconds of the whole machine since boot, all processes and cores; None
+    without Linux's /proc."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / ticks, idle / ticks  # user .. steal
+
+
+@dataclass
+class Usage:
+    """CPU seconds while a side ran: all the run's processes (``ours``), and the whole machine's
+    busy and idle time (other jobs' included), summed over the side's blocks."""
+
+    ours: float = 0.0
+    machine_busy: float = 0.0
+    machine_idle: float = 0.0
+
+
+def measure(sides: dict, people, chunk: int) -> tuple[dict[str, float], dict[str, Usage] | None]:
+    """Seconds each side spends granting and revoking ``people``, in interleaved blocks, and the
+    CPU used meanwhile (None where /proc cannot tell)."""
     seconds = dict.fromkeys(sides, 0.0)
+    usage = {name: Usage() for name in sides} if tree_cpu_seconds() and machine_cpu_seconds() else None
     # Interleaved blocks, so that load from other processes falls on every side alike.
     for number, block in enumerate(chunks(people, chunk)):
         order = list(sides) if number % 2 == 0 else list(reversed(sides))
         for name in order:
+            before = (tree_cpu_seconds(), machine_cpu_seconds()) if usage else None
             started = time.perf_counter()
             sides[name].do(block)
             seconds[name] += time.perf_counter() - started
-    return seconds
+            if usage:
+                (ours, (busy, idle)), (ours_then, (busy_then, idle_then)) = (
+                    (tree_cpu_seconds(), machine_cpu_seconds()),
+                    before,
+                )
+                usage[name].ours += ours - ours_then
+                usage[name].machine_busy += busy - busy_then
+                usage[name].machine_idle += idle - idle_then
+    return seconds, usage
 
 
 RAW, PEER = "raw HTTP replay (floor)", "peer: bare Playwright script"
@@ -427,14 +492,40 @@ def frames_name(workers: int) -> str:
     return f"{bulk_name(workers)}, frames drawn"
 
 
-def report(seconds: dict[str, float], changes: int, latency_ms: float, workers: list[int]) -> float:
-    """Print each side's speed and the ratios; return bulk (1 worker) / raw."""
+def report(
+    seconds: dict[str, float],
+    changes: int,
+    latency_ms: float,
+    workers: list[int],
+    usage: dict[str, Usage] | None = None,
+) -> float:
+    """Print each side's speed (and CPU, with ``usage``) and the ratios; return bulk (1 worker) / raw."""
     print(f"added latency per response: {latency_ms:g} ms")
     for name, spent in seconds.items():
+        used = ""
+        if usage:
+            mine = usage[name]
+            others = max(0.0, mine.machine_busy - mine.ours)
+            used = (
+                f"  CPU {1000 * mine.ours / changes:5.0f} ms/change; cores busy: ours {mine.ours / spent:4.2f}, "
+                f"other jobs {others / spent:4.2f}, idle {mine.machine_idle / spent:4.2f}"
+            )
         print(
             f"  {name:32s}: {spent:7.2f} s  {changes / spent:6.2f} changes/s  {1000 * spent / changes:7.1f} ms/change"
+            + used
         )
     one = seconds[bulk_name(workers[0])]
+    if usage:
+        # With every core busy, workers do at most (cores / CPU per change) changes a second: how far
+        # each side is from that says whether more speed needs less CPU or fewer waits.
+        cores = os.cpu_count() or 1
+        for count in workers:
+            name = bulk_name(count)
+            ceiling = cores * changes / usage[name].ours
+            print(
+                f"  bulk {count} worker{'s' if count > 1 else ''}: {changes / seconds[name]:.2f} changes/s of at most "
+                f"{ceiling:.2f} with all {cores} cores busy at its CPU per change ({100 * changes / seconds[name] / ceiling:.0f} %)"
+            )
     if PEER in seconds:
         ratio = one / seconds[PEER]
         print(
@@ -545,7 +636,7 @@ def main() -> None:
                 portal.latency(latency)
                 block = people[number * args.n : (number + 1) * args.n]
                 requests_before = sides[RAW].client.requests
-                seconds = measure(sides, block, args.chunk)
+                seconds, usage = measure(sides, block, args.chunk)
                 changes = 2 * len(block)
                 if number == 0:
                     requests = sides[RAW].client.requests - requests_before
@@ -553,7 +644,7 @@ def main() -> None:
                         f"employees: {len(block)} per round, changes (a grant and a revoke each): {changes}, "
                         f"HTTP requests per change: {requests / changes:.1f} (per side)"
                     )
-                ratios[latency] = report(seconds, changes, latency, workers)
+                ratios[latency] = report(seconds, changes, latency, workers, usage)
             for side in sides.values():
                 if isinstance(side, BulkSide):
                     side.close()
