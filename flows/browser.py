@@ -12,12 +12,14 @@ or ``SESAG_CONNECT`` for every command and the test suite) the flows drive its b
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,11 @@ IN_PROCESS_GPU = "--in-process-gpu"
 # the switch. In such a browser requestAnimationFrame never fires, so nothing may wait for a
 # frame: see ``draws_frames``.
 NO_FRAMES = "--enable-begin-frame-control"
+
+# Blink holds a page's tasks after a click or key press until the next frame is drawn, at most
+# 50 ms: without frames every form submitted (GEM RETTIGHEDER) waited out those 50 ms, with all
+# processes idle. Switched off where no frames are drawn.
+NO_INPUT_DEFERRAL = "DeferRendererTasksAfterInput"
 
 # A Playwright browser server for every command that opens a browser (a grid, CI's launch-server).
 CONNECT_ENV = "SESAG_CONNECT"
@@ -231,7 +238,34 @@ def launch_options(
         options["executable_path"] = path
     if headless and not pictures and (shell or not path):  # a headless shell: ours, or Playwright's own
         args.append(NO_FRAMES)
+        playwrights = playwright_disabled_features()
+        if playwrights is not None:  # else it stays on: slower, not wrong
+            args.append("--disable-features=" + ",".join([*playwrights, NO_INPUT_DEFERRAL]))
     return options
+
+
+@lru_cache(maxsize=1)
+def playwright_disabled_features() -> tuple[str, ...] | None:
+    """The Chromium features Playwright's driver switches off at every launch, read from the
+    driver's code; None when they cannot be found there.
+
+    Chromium takes only the last ``--disable-features``, so one of ours must repeat Playwright's
+    (which keep, for one, HTTP on HTTP and Chromium from calling home).
+    """
+    import playwright
+
+    lib = Path(playwright.__file__).parent / "driver" / "package" / "lib"
+    for source in (lib / "coreBundle.js", lib / "server" / "chromium" / "chromiumSwitches.js"):
+        try:
+            code = source.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        found = re.search(r"\bdisabledFeatures\s*=\s*\[(.*?)\]", code, flags=re.DOTALL)
+        if found:
+            listed = re.sub(r"//[^\n]*", "", found.group(1))  # comments may quote names too
+            features = tuple(re.findall(r"[\"']([A-Za-z0-9_]+)[\"']", listed))
+            return features or None
+    return None
 
 
 def context_options(device_scale_factor: float = 1) -> dict[str, Any]:

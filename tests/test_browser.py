@@ -132,6 +132,27 @@ def test_flows_without_pictures_draw_no_frames(on_path, no_bundled, monkeypatch)
     assert browser.NO_FRAMES not in browser.launch_options(no_bundled, headed=True, pictures=False)["args"]
 
 
+def test_without_frames_no_task_waits_for_one_after_a_click(on_path, no_bundled):
+    """Blink holds a page's tasks after a click or key press until the next frame, at most 50 ms:
+    without frames every form submitted waited that long. The feature is switched off on top of
+    the features Playwright switches off itself (a second --disable-features replaces the first)."""
+    on_path["chromium-headless-shell"] = SHELL
+    args = browser.launch_options(no_bundled, pictures=False)["args"]
+    disabled = [arg for arg in args if arg.startswith("--disable-features=")]
+    assert len(disabled) == 1
+    features = disabled[0].removeprefix("--disable-features=").split(",")
+    assert browser.NO_INPUT_DEFERRAL in features
+    assert set(browser.playwright_disabled_features()) <= set(features)
+    assert not any(arg.startswith("--disable-features=") for arg in browser.launch_options(no_bundled)["args"])
+
+
+def test_playwrights_own_disabled_features_are_read_from_its_driver():
+    """If a Playwright upgrade moves them, this fails (launches then only lose the speed-up)."""
+    features = browser.playwright_disabled_features()
+    assert features is not None and "PaintHolding" in features
+    assert all(feature and "," not in feature and " " not in feature for feature in features)
+
+
 def test_draws_frames_knows_how_each_browser_was_launched(recording):
     frameless = browser.launch_local(recording, {"args": [browser.NO_FRAMES]})
     drawing = browser.launch_local(recording, {"args": []})
