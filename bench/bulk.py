@@ -443,6 +443,12 @@ def machine_cpu_seconds() -> tuple[float, float] | None:
     return (sum(fields[:8]) - idle) / ticks, idle / ticks  # user .. steal
 
 
+def cpu_now() -> tuple[float, float, float] | None:
+    """(the run's processes, machine busy, machine idle) CPU seconds so far; None without /proc."""
+    ours, machine = tree_cpu_seconds(), machine_cpu_seconds()
+    return None if ours is None or machine is None else (ours, *machine)
+
+
 @dataclass
 class Usage:
     """CPU seconds while a side ran: all the run's processes (``ours``), and the whole machine's
@@ -452,28 +458,27 @@ class Usage:
     machine_busy: float = 0.0
     machine_idle: float = 0.0
 
+    def add(self, before: tuple[float, float, float], after: tuple[float, float, float]) -> None:
+        """Count the CPU between two ``cpu_now()`` readings."""
+        self.ours += after[0] - before[0]
+        self.machine_busy += after[1] - before[1]
+        self.machine_idle += after[2] - before[2]
+
 
 def measure(sides: dict, people, chunk: int) -> tuple[dict[str, float], dict[str, Usage] | None]:
     """Seconds each side spends granting and revoking ``people``, in interleaved blocks, and the
     CPU used meanwhile (None where /proc cannot tell)."""
     seconds = dict.fromkeys(sides, 0.0)
-    usage = {name: Usage() for name in sides} if tree_cpu_seconds() and machine_cpu_seconds() else None
+    usage = {name: Usage() for name in sides} if cpu_now() else None
     # Interleaved blocks, so that load from other processes falls on every side alike.
     for number, block in enumerate(chunks(people, chunk)):
         order = list(sides) if number % 2 == 0 else list(reversed(sides))
         for name in order:
-            before = (tree_cpu_seconds(), machine_cpu_seconds()) if usage else None
-            started = time.perf_counter()
+            before, started = cpu_now() if usage else None, time.perf_counter()
             sides[name].do(block)
             seconds[name] += time.perf_counter() - started
             if usage:
-                (ours, (busy, idle)), (ours_then, (busy_then, idle_then)) = (
-                    (tree_cpu_seconds(), machine_cpu_seconds()),
-                    before,
-                )
-                usage[name].ours += ours - ours_then
-                usage[name].machine_busy += busy - busy_then
-                usage[name].machine_idle += idle - idle_then
+                usage[name].add(before, cpu_now())
     return seconds, usage
 
 

@@ -23,6 +23,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: F401 
 
 import catalogue
 from flows import first_line
+from flows.browser import draws_frames
 
 if TYPE_CHECKING:
     from flows.credentials import Credentials
@@ -85,8 +86,6 @@ def set_checked(box: Locator, checked: bool) -> None:
 
 
 def _draws_frames(target: Locator) -> bool:
-    from flows.browser import draws_frames
-
     return draws_frames(target.page.context.browser)
 
 
