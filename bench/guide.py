@@ -50,14 +50,15 @@ def bare_screenshots(folder: Path) -> None:
 
 def full_guide(folder: Path) -> None:
     """What `sesag guide` does, into ``folder``."""
-    run = guide.generate(out=folder / "screenshots", progress=lambda message: None)
-    guide.replace_folder(run.folder, folder / "screenshots")
+    guide.build(folder / "screenshots", progress=lambda message: None)
 
 
 def shots_only(folder: Path) -> None:
     """What `sesag guide --check` does before comparing: the shots, no documents."""
-    run = guide.generate(out=folder / "screenshots", formats=(), progress=lambda message: None)
-    shutil.rmtree(run.folder)
+    shots = folder / "shots"
+    shots.mkdir()
+    guide.generate(shots, formats=(), progress=lambda message: None)
+    shutil.rmtree(shots)
 
 
 def checker(committed: Path, comparing: list[float]):
@@ -67,7 +68,9 @@ def checker(committed: Path, comparing: list[float]):
     """
 
     def check(folder: Path) -> None:
-        run = guide.generate(out=folder / "screenshots", formats=(), progress=lambda message: None)
+        shots = folder / "shots"
+        shots.mkdir()
+        run = guide.generate(shots, previous=committed, formats=(), progress=lambda message: None)
         started = time.perf_counter()
         results = guide.check(run, committed, folder / "guide-diff")
         comparing.append(time.perf_counter() - started)
@@ -108,8 +111,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as reference:
         committed = Path(reference) / "screenshots"
-        run = guide.generate(out=committed, formats=(), progress=lambda message: None)  # also warms caches
-        guide.replace_folder(run.folder, committed)
+        guide.build(committed, formats=(), progress=lambda message: None)  # also warms caches
         comparing: list[float] = []
         times = interleaved(
             {

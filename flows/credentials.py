@@ -61,6 +61,10 @@ class KeyCard:
     def __len__(self) -> int:
         return len(self._keys)
 
+    def keys(self) -> list[str]:
+        """Every key on the card (what an artefact must never hold)."""
+        return list(self._keys.values())
+
     def key_for(self, code: str) -> str:
         try:
             return self._keys[code]
@@ -80,6 +84,8 @@ class Credentials:
     user: str
     password: str = field(compare=False)
     keycard: KeyCard | None = field(default=None, compare=False)
+    # Keys typed that came from the portal's demo hint, not from a card (see ``secrets``).
+    typed_keys: set[str] = field(default_factory=set, compare=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:
@@ -108,11 +114,18 @@ class Credentials:
         if self.keycard is not None:
             return self.keycard.key_for(code)
         if demo_key:
+            self.typed_keys.add(demo_key)
             return demo_key
         raise CredentialsError(
             "SESAG_KEYCARD is 'demo' but the portal shows no demo key (not a demo portal?); "
             "point SESAG_KEYCARD at a file of 'code key' lines"
         )
+
+    def secrets(self) -> list[str]:
+        """The password and every key (on the card, or typed from the demo hint): what no
+        trace, screenshot, log or report may hold (``flows.redact``)."""
+        keys = self.keycard.keys() if self.keycard is not None else []
+        return [self.password, *keys, *sorted(self.typed_keys)]
 
     def __repr__(self) -> str:
         card = "demo key hint" if self.keycard is None else repr(self.keycard)

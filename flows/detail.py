@@ -8,6 +8,7 @@ so they are the same pixels, and are saved beside it as ``<scene>.detail-<n>.png
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,11 @@ def plan(targets: list[Box], area: Box) -> list[Box]:
 def detail_path(shot: Path, number: int) -> Path:
     """Where detail ``number`` (from 1) of ``shot`` is saved."""
     return shot.with_name(f"{shot.stem}.detail-{number}.png")
+
+
+def is_detail(path: Path) -> bool:
+    """Whether ``path`` is named as a detail (``<scene>.detail-N.png``), not a scene's shot."""
+    return re.search(r"\.detail-\d+\.png$", path.name) is not None
 
 
 def details_of(shot: Path) -> list[Path]:

@@ -13,14 +13,14 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
-from flows import detail, diffreport, failure, first_line, overlay, steady, steps
+from flows import detail, diffreport, failure, first_line, overlay, redact, render, steady, steps
 from flows.embedded import credentials_for, portal_or_embedded
 
 DEVICE_SCALE = 2  # sharp when printed
@@ -31,10 +31,17 @@ DEFAULT_OUT = Path("screenshots")
 MANIFEST = "guide.json"
 # Below the portal's content the guide keeps this much of the page (CSS px), then cuts.
 CONTENT_PADDING = 16
+# The hidden folder inside --out that a new guide is written into before it replaces the old one.
+STAGING_PREFIX = ".sesag-new-"
+DOCUMENTS = tuple(f"{render.BASENAME}.{kind}" for kind in render.FORMATS)
 
 
 class GuideError(RuntimeError):
     """The guide could not be made; the message names the step."""
+
+
+class UnusableOut(GuideError):
+    """--out cannot take the guide: a file, a folder of other files, or not writable."""
 
 
 @dataclass
@@ -94,14 +101,15 @@ def write_manifest(folder: Path, browser: str, shots: list[str] | None = None) -
 
 
 def scene_shots(folder: Path) -> dict[str, Path]:
-    """Scene -> screenshot of the guide in ``folder``: those its manifest lists, else every PNG.
+    """Scene -> screenshot of the guide in ``folder``: those its manifest lists, else every PNG
+    that is not a detail.
 
-    (Other images a document may keep beside them are made from these, not compared.)
+    (The details beside them are cut from these, not compared.)
     """
     try:
         names = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["shots"]
     except (OSError, ValueError, KeyError, TypeError):
-        names = [path.name for path in sorted(folder.glob("*.png"))]
+        names = [path.name for path in sorted(folder.glob("*.png")) if not detail.is_detail(path)]
     return {Path(name).stem: folder / name for name in names if (folder / name).exists()}
 
 
@@ -231,7 +239,8 @@ def capture(
 
 
 def generate(
-    out: Path = DEFAULT_OUT,
+    folder: Path,
+    previous: Path = DEFAULT_OUT,
     base_url: str | None = None,
     right: str = "sagsbehandler",
     employee: str = steps.DEFAULT_EMPLOYEE,
@@ -241,9 +250,11 @@ def generate(
     trace: Path | None = None,
     progress: Callable[[str], None] = _echo,
 ) -> GuideRun:
-    """Make the guide in a temporary folder next to ``out`` and return it (``out`` untouched).
+    """Make the guide in ``folder`` (which exists and is empty) and return it.
 
-    On failure the trace of the browser session is saved to ``trace`` and GuideError raised.
+    ``previous`` is the guide it would replace (unchanged shots keep its date); nothing is
+    written there. On failure the trace of the browser session, without its secrets
+    (``flows.redact``), is saved to ``trace`` and GuideError raised.
     """
     from playwright.sync_api import sync_playwright
 
@@ -251,52 +262,46 @@ def generate(
 
     steps.right_label(right)  # unknown right: a clear error before any browser starts
     steps.guide_text(lang)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    folder.chmod(0o755)  # mkdtemp makes it private; the guide is for everyone to read
     started = time.perf_counter()
-    try:
-        with ExitStack() as stack:
-            url, embedded = stack.enter_context(portal_or_embedded(base_url))
-            progress(f"Portal: {url}{' (embedded mock)' if embedded else ''}")
-            playwright = stack.enter_context(sync_playwright())
-            browser = browsers.open_browser(playwright, headed=headed)
-            stack.callback(browser.close)
-            build = browser_build(browser)
-            context = browser.new_context(**browsers.context_options(device_scale_factor=DEVICE_SCALE))
-            context.set_default_timeout(15_000)
+    with ExitStack() as stack:
+        url, embedded = stack.enter_context(portal_or_embedded(base_url))
+        credentials = credentials_for(embedded)
+        progress(f"Portal: {url}{' (embedded mock)' if embedded else ''}")
+        playwright = stack.enter_context(sync_playwright())
+        browser = browsers.open_browser(playwright, headed=headed)
+        stack.callback(browser.close)
+        build = browser_build(browser)
+        context = browser.new_context(**browsers.context_options(device_scale_factor=DEVICE_SCALE))
+        context.set_default_timeout(15_000)
+        if trace:
+            context.tracing.start(
+                screenshots=False, snapshots=True
+            )  # DOM snapshots find the failing step; a screencast only slows every run
+        page = context.new_page()
+        taken: dict[str, Shot] = {}
+        try:
+            shots = capture(page, url, credentials, folder, employee, right, progress, taken)
+        except GuideError:
             if trace:
-                context.tracing.start(
-                    screenshots=False, snapshots=True
-                )  # DOM snapshots find the failing step; a screencast only slows every run
-            page = context.new_page()
-            taken: dict[str, Shot] = {}
-            try:
-                shots = capture(page, url, credentials_for(embedded), folder, employee, right, progress, taken)
-            except GuideError:
-                if trace:
-                    context.tracing.stop(path=str(trace))
-                    progress(f"Trace saved: {trace} (open with `playwright show-trace {trace}`)")
-                    if failure.save_page(page, trace.with_suffix(".png")):
-                        progress(f"The page as it was: {trace.with_suffix('.png')}")
-                raise
-            if trace:
-                context.tracing.stop()
-            context.close()
-            write_manifest(folder, build, [path.name for path in shots.values()])
-            options = {
-                "lang": lang,
-                "right": right,
-                "employee": employee,
-                "portal_label": steps.guide_text(lang)["embedded_portal"] if embedded else url,
-            }
-            files: dict[str, Path] = {}
-            if formats:
-                progress(f"Rendering {', '.join(formats)} ...")
-                files = render_documents(folder, shots, formats, browser, previous=out, **options)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
+                redact.save_trace(context, trace, credentials.secrets())
+                progress(f"Trace saved: {trace} (open with `playwright show-trace {trace}`)")
+                if failure.save_page(page, trace.with_suffix(".png")):
+                    progress(f"The page as it was: {trace.with_suffix('.png')}")
+            raise
+        if trace:
+            context.tracing.stop()
+        context.close()
+        write_manifest(folder, build, [path.name for path in shots.values()])
+        options = {
+            "lang": lang,
+            "right": right,
+            "employee": employee,
+            "portal_label": steps.guide_text(lang)["embedded_portal"] if embedded else url,
+        }
+        files: dict[str, Path] = {}
+        if formats:
+            progress(f"Rendering {', '.join(formats)} ...")
+            files = render_documents(folder, shots, formats, browser, previous=previous, **options)
     return GuideRun(
         folder=folder,
         shots=shots,
@@ -306,6 +311,19 @@ def generate(
         options=options,
         scenes=taken,
     )
+
+
+def build(out: Path = DEFAULT_OUT, **options) -> GuideRun:
+    """Make the guide and put it into ``out``, replacing only the guide's own files there
+    (``check_out``, ``staged``, ``publish``); ``options`` as for ``generate``."""
+    check_out(out)
+    with staged(out) as folder:
+        run = generate(folder, previous=out, **options)
+        publish(folder, out)
+    run.folder = out
+    run.shots = {scene: out / path.name for scene, path in run.shots.items()}
+    run.files = {kind: out / path.name for kind, path in run.files.items()}
+    return run
 
 
 def render_documents(
@@ -324,8 +342,6 @@ def render_documents(
 
     ``previous`` is the guide being replaced: unchanged shots keep its generation time.
     """
-    from flows import render
-
     capture_data = render.Capture(
         lang=lang,
         portal_url=portal_label,
@@ -337,15 +353,103 @@ def render_documents(
     return render.render_guide(capture_data, folder, formats=formats, browser=browser)
 
 
-def replace_folder(new: Path, out: Path) -> None:
-    """Put ``new`` where ``out`` is, so a reader never sees half a guide."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}-old-{os.getpid()}")
-        out.rename(old)
-    new.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def owned_files(folder: Path) -> set[str]:
+    """The names of the files in ``folder`` that the guide wrote, from its manifest: the
+    ``files`` it lists, or (a manifest from before that list) its shots, their details and the
+    documents. Empty when there is no manifest: then nothing there is the guide's."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(data, dict):
+        return set()
+    listed = data.get("files")
+    if isinstance(listed, list):
+        names = {name for name in listed if isinstance(name, str)}
+    else:
+        shots = [name for name in data.get("shots") or [] if isinstance(name, str)]
+        names = {*shots, *DOCUMENTS} | {path.name for name in shots for path in detail.details_of(folder / name)}
+    names.add(MANIFEST)
+    return {name for name in names if name not in ("", ".", "..") and Path(name).name == name}  # names in folder only
+
+
+def _nearest_existing(path: Path) -> Path:
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def check_out(out: Path) -> None:
+    """Refuse (UnusableOut) an --out the guide may not write into, before any work is done: a
+    file; a folder holding files the guide did not write and no guide of its own (a home or
+    project folder given by mistake); a place that cannot be written."""
+    if out.exists() and not out.is_dir():
+        raise UnusableOut(f"--out {out} is a file, not a folder")
+    if out.is_dir():
+        if not (out / MANIFEST).is_file():
+            foreign = sorted(
+                path.name + ("/" if path.is_dir() else "")
+                for path in out.iterdir()
+                if not path.name.startswith(STAGING_PREFIX)
+            )
+            if foreign:
+                shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+                raise UnusableOut(
+                    f"--out {out} holds files the guide did not write ({shown}): give a new or empty folder, "
+                    "or a folder the guide was made in"
+                )
+        where = out
+    else:
+        where = _nearest_existing(out)
+        if not where.is_dir():
+            raise UnusableOut(f"--out {out}: {where} is a file, not a folder")
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise UnusableOut(f"--out {out}: {where} cannot be written")
+
+
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """A hidden folder inside ``out`` (made if missing) to write a new guide into, so that it
+    can be put in place file by file on the same disk. Removed afterwards; so are the folders
+    this made for ``out`` when they are left empty."""
+    made = []
+    for folder in reversed([out, *out.parents]):
+        if not folder.exists():
+            made.append(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    folder.chmod(0o755)  # mkdtemp makes it private; the guide is for everyone to read
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        for made_folder in reversed(made):
+            try:
+                made_folder.rmdir()  # only when empty
+            except OSError:
+                break
+
+
+def publish(staging: Path, out: Path) -> list[str]:
+    """Move the new guide from ``staging`` into ``out``: the guide's own files are replaced by
+    name (pictures first, then the documents, the manifest last, each in one step), the ones
+    the old guide had and the new one has not are removed, and nothing else in ``out`` is
+    touched. The manifest records the files written. Returns their names."""
+    written = sorted(path.name for path in staging.iterdir() if path.is_file())
+    if MANIFEST in written:
+        data = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))
+        data["files"] = written
+        (staging / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    before = owned_files(out)
+    order = sorted(written, key=lambda name: (name == MANIFEST, name in DOCUMENTS, name))
+    for name in order:
+        os.replace(staging / name, out / name)
+    for name in sorted(before - set(written)):
+        old = out / name
+        if old.is_file() or old.is_symlink():
+            old.unlink()
+    return written
 
 
 def check(run: GuideRun, committed: Path, report_dir: Path) -> list[diffreport.SceneResult]:
@@ -377,7 +481,7 @@ def approve_shots(
     from flows import browser as browsers
 
     new_dir = report_dir / diffreport.NEW
-    fresh = {path.stem: path for path in sorted(new_dir.glob("*.png"))}
+    fresh = scene_shots(new_dir)  # the check's manifest names its shots: a detail is never a scene
     if not fresh:
         raise GuideError(
             f"nothing to approve in {new_dir}: run `sesag guide --check` first, review {report_dir / diffreport.REPORT}, then approve"
@@ -390,13 +494,12 @@ def approve_shots(
         )
     chosen = list(scenes) or [*fresh, *removed]
     run = diffreport.load_run(report_dir)
-    formats = tuple(kind for kind in ("html", "pdf", "md") if (out / f"vejledning.{kind}").exists())
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    staging.chmod(0o755)
-    try:
-        if out.exists():
-            shutil.copytree(out, staging, dirs_exist_ok=True)
+    formats = tuple(kind for kind in render.FORMATS if (out / f"{render.BASENAME}.{kind}").exists())
+    check_out(out)
+    with staged(out) as staging:
+        for name in sorted(owned_files(out)):
+            if (out / name).is_file():
+                shutil.copyfile(out / name, staging / name)
         for scene in chosen:
             for old_detail in detail.details_of(staging / f"{scene}.png"):
                 old_detail.unlink()
@@ -404,7 +507,7 @@ def approve_shots(
                 for path in (fresh[scene], *detail.details_of(fresh[scene])):
                     shutil.copyfile(path, staging / path.name)
             else:
-                (staging / f"{scene}.png").unlink()
+                (staging / f"{scene}.png").unlink(missing_ok=True)
         kept = [scene for scene in scene_shots(out) if scene in fresh or scene not in chosen]
         added = [scene for scene in chosen if scene in fresh and scene not in kept]
         write_manifest(staging, committed_browser(new_dir) or "", [f"{scene}.png" for scene in kept + added])
@@ -422,10 +525,7 @@ def approve_shots(
                     render_documents(staging, shots, formats, browser, previous=out, **run)
                 finally:
                     browser.close()
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    replace_folder(staging, out)
+        publish(staging, out)
     return chosen
 
 
@@ -485,7 +585,8 @@ def guide_command(
     Without --base-url it starts the embedded mock portal with fresh demo data, so one
     command rebuilds everything: one framed screenshot per scene of Trin 1-5, and
     vejledning.html, vejledning.pdf and vejledning.md. The previous guide is replaced only
-    when every step succeeded.
+    when every step succeeded, and only the guide's own files in --out are replaced (those its
+    guide.json lists); a folder holding other files and no guide is refused (exit 2).
 
     With --check it regenerates the screenshots into a temporary folder and compares each
     with the one in --out, region by region: anti-aliasing noise passes, a change the size
@@ -497,7 +598,8 @@ def guide_command(
     or the scenes named) into --out and re-renders the documents.
 
     Exit 2 when the guide could not be made: the message names the step, the screen, its
-    URL and what was missing; the trace and a screenshot of the page are saved.
+    URL and what was missing; the trace (without the password or any key) and a screenshot
+    of the page (secrets masked) are saved.
     """
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = sorted(set(wanted) - {"html", "pdf", "md"})
@@ -515,14 +617,24 @@ def guide_command(
             sys.exit(2)
         _echo(f"Approved {len(approved)} shot(s) into {out}/: {', '.join(approved)}; documents re-rendered.")
         return
-    if check_only:
-        wanted = ()
     from flows.browser import remote
 
+    try:
+        if not check_only:
+            check_out(out)  # before any work: a folder of other files is refused at once
+    except UnusableOut as exc:
+        _echo(f"Error: {exc}")
+        sys.exit(2)
     click.get_current_context().with_resource(remote(connect))  # open_browser connects while the command runs
     _echo(f"Generating the vejledning ({lang}, {steps.right_label(right)} for {employee}) ...")
+    options = dict(base_url=base_url, right=right, employee=employee, lang=lang, headed=headed, trace=trace)
     try:
-        run = generate(out, base_url, right, employee, lang, wanted, headed, trace)
+        if check_only:
+            with tempfile.TemporaryDirectory(prefix="sesag-check-") as folder:
+                run = generate(Path(folder), previous=out, formats=(), **options)
+                results = check(run, out, diff_dir)
+        else:
+            run = build(out, formats=wanted, **options)
     except GuideError as exc:
         _echo(f"Error: {exc}")
         _echo(f"The guide in {out} was left as it was.")
@@ -531,10 +643,6 @@ def guide_command(
         _echo(f"Error: {type(exc).__name__}: {first_line(exc)}")
         sys.exit(2)
     if check_only:
-        try:
-            results = check(run, out, diff_dir)
-        finally:
-            shutil.rmtree(run.folder, ignore_errors=True)
         report = diff_dir / diffreport.REPORT
         changed = [result for result in results if result.failed]
         if changed:
@@ -553,7 +661,6 @@ def guide_command(
             _echo(f"  near miss, not failing: {result.line()}")
         _echo(f"Report: {report}")
         return
-    replace_folder(run.folder, out)
     _echo(
         f"Done in {run.seconds:.1f} s: {len(run.shots)} screenshots and {', '.join(sorted(run.files)) or 'no documents'} in {out}/"
     )

@@ -229,3 +229,11 @@ def keycard(user_id: str) -> dict[str, str]:
     rng = random.Random(f"{SEED}-{user_id}")
     codes = rng.sample(range(1000, 10000), 47) + [427]
     return {f"{code:04d}": f"{rng.randrange(0, 1_000_000):06d}" for code in codes}
+
+
+def secrets() -> list[str]:
+    """Every demo administrator's password and key-card keys: what no artefact may hold."""
+    found = []
+    for company in companies():
+        found += [company.admin.password, *keycard(company.admin.user_id).values()]
+    return found

@@ -40,6 +40,8 @@ from mock_portal import create_app, demo_data
 from mock_portal.db import get_db, reset_demo_database
 from mock_portal.generate import grow_demo_company
 
+pytest_plugins = ("pytester",)  # tests of the suite's own plugins run a pytest of their own
+
 FIXED_NOW = "2026-01-15T10:00:00+01:00"
 TEST_CONFIG = {
     "TESTING": True,

@@ -94,7 +94,24 @@ def test_approve_all_then_the_shots_are_the_new_ones(checked):
     for scene in approved:
         assert (committed / f"{scene}.png").read_bytes() == (report / diffreport.NEW / f"{scene}.png").read_bytes()
     assert guide.committed_browser(committed) == "chromium 156.0.8078.108"
-    assert not [path for path in committed.parent.iterdir() if path.name.startswith(".screenshots-")]
+    assert not [path for path in committed.iterdir() if path.name.startswith(guide.STAGING_PREFIX)]
+
+
+def test_approving_all_never_takes_a_detail_for_a_scene(checked, make_shot):
+    """The check keeps each new shot's magnified details beside it; approving all takes them with
+    their shot, never as scenes of their own (else every later check says "scene removed")."""
+    committed, report, _ = checked
+    make_shot(report / diffreport.NEW / "trin-2-selvbetjening.detail-1.png", size=(80, 60))
+    approved = guide.approve_shots(committed, report, progress=lambda _: None)
+    assert not [scene for scene in approved if ".detail-" in scene]
+    assert (committed / "trin-2-selvbetjening.detail-1.png").is_file()
+    assert set(guide.scene_shots(committed)) == {"trin-1-forside", "trin-1-noeglekort", "trin-2-selvbetjening"}
+
+
+def test_without_a_manifest_a_detail_is_not_a_scene(tmp_path, make_shot):
+    make_shot(tmp_path / "trin-1-forside.png")
+    make_shot(tmp_path / "trin-1-forside.detail-1.png")
+    assert set(guide.scene_shots(tmp_path)) == {"trin-1-forside"}
 
 
 def test_approve_an_unknown_scene_is_a_usage_error_that_changes_nothing(checked):

@@ -5,6 +5,8 @@ into ``browser_type_launch_args`` / ``browser_context_args`` so ``--headed``, ``
 ``--tracing`` and ``--screenshot`` keep working as in any pytest-playwright project.
 With ``SESAG_CONNECT=ws://...`` the browser comes from that Playwright browser server (a grid,
 or CI's local ``playwright launch-server``) through pytest-playwright's ``connect_options``.
+The traces pytest-playwright keeps (``--tracing retain-on-failure``) are redacted after each
+test (``flows.redact.ArtefactRedactor``): no demo password or key-card key stays in them.
 
 Every test here is marked ``e2e`` (``make test-fast`` leaves them out). ``make test`` runs
 pytest-xdist with ``--dist loadscope``: the tests of one module run on one worker, so
@@ -19,8 +21,16 @@ import pytest
 
 from flows import browser as sesag_browser
 from flows.embedded import embedded_portal
+from flows.redact import ArtefactRedactor
+from mock_portal import demo_data
 
 HERE = Path(__file__).parent
+
+
+def pytest_configure(config):
+    """Redact pytest-playwright's traces (in ``--output``) as soon as each test has left them."""
+    output = Path(config.getoption("--output", default="test-results"))
+    config.pluginmanager.register(ArtefactRedactor(output, demo_data.secrets()), "sesag-redact-artefacts")
 
 
 def pytest_itemcollected(item):

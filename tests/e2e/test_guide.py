@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from jinja2 import BaseLoader
 from PIL import Image, ImageChops
 from sesag_cli import DEMO_LOGIN, run
 
-from flows import guide, steps
+from flows import guide, redact, steps
 from flows.credentials import DEMO_PASSWORD
+from mock_portal import demo_data
 
 REPO = Path(__file__).resolve().parents[2]
 SCENES = [scene for step in steps.catalogue() for scene in step.scenes]
@@ -26,8 +28,13 @@ RED = (0xE3, 0x06, 0x13)
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
-    """A guide generated once for this module: (folder, completed process)."""
+    """A guide generated once for this module: (folder, completed process). It replaces a guide
+    of an earlier version that had one more scene, in a folder that holds a file of the user's."""
     out = tmp_path_factory.mktemp("guide") / "screenshots"
+    out.mkdir()
+    (out / "trin-9-gone.png").write_bytes(b"an old scene")
+    (out / guide.MANIFEST).write_text(json.dumps({"shots": ["trin-9-gone.png"]}), encoding="utf-8")
+    (out / "notes.md").write_text("the user's own", encoding="utf-8")
     done = run("guide", "--out", str(out), timeout=300)
     assert done.returncode == 0, done.stderr
     return out, done
@@ -52,6 +59,16 @@ def test_every_scene_is_shot_marked_and_sharp(made):
         width, height = Image.open(shot).size  # the portal's 980 px page, cut below its content
         assert width == 980 * guide.DEVICE_SCALE and 300 * guide.DEVICE_SCALE < height <= 900 * guide.DEVICE_SCALE
         assert red_pixels(shot) > 500, f"{scene.id} has no red frame"
+
+
+def test_only_the_guides_own_files_are_replaced(made):
+    out, _ = made
+    assert (out / "notes.md").read_text(encoding="utf-8") == "the user's own"
+    assert not (out / "trin-9-gone.png").exists()  # the old guide's, listed in its manifest
+    assert not [path for path in out.iterdir() if path.name.startswith(".")]
+    assert set(json.loads((out / guide.MANIFEST).read_text(encoding="utf-8"))["files"]) == {
+        path.name for path in out.iterdir() if path.name != "notes.md"
+    }
 
 
 def test_documents_hold_every_step_in_order(made):
@@ -242,6 +259,39 @@ def test_a_failing_step_says_what_it_looked_for(made, portal, tmp_path):
     assert Image.open(trace.with_suffix(".png")).size[0] > 0
 
 
+def artefact_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``, and every member of every zip there, by name."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            found[str(path)] = path.read_bytes()
+            if zipfile.is_zipfile(path):
+                with zipfile.ZipFile(path) as archive:
+                    found.update({f"{path}!{name}": archive.read(name) for name in archive.namelist()})
+    return found
+
+
+def test_a_failing_run_leaves_no_secret_in_any_artefact(tmp_path):
+    """An unknown --employee fails at Trin 3, after the log-in: the trace, the page's picture and
+    the output hold neither the password nor any key, and the trace still shows the steps."""
+    trace = tmp_path / "artefacts" / "guide-trace.zip"
+    trace.parent.mkdir()
+    done = run("guide", "--out", str(tmp_path / "out"), "--employee", "Ingen Sådan", "--trace", str(trace))
+    assert done.returncode == 2, done.stderr
+    assert trace.is_file() and trace.with_suffix(".png").is_file()
+    left = artefact_bytes(tmp_path)
+    left["output"] = (done.stdout + done.stderr).encode()
+    for secret in demo_data.secrets():
+        for form in redact.spellings(secret):
+            holding = [name for name, data in left.items() if form.encode() in data]
+            assert not holding, f"{secret!r} (as {form!r}) is in {holding}"
+    with zipfile.ZipFile(trace) as archive:
+        events = [json.loads(line) for line in archive.read("trace.trace").decode().splitlines()]
+    filled = [event["params"]["selector"] for event in events if event.get("method") == "fill"]
+    assert any("Adgangskode" in selector for selector in filled)  # the step is there, its value is not
+    assert not (tmp_path / "out").exists()  # a failed run leaves no folder it made
+
+
 def test_failing_step_keeps_the_previous_guide(made, tmp_path):
     out, _ = made
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
@@ -260,7 +310,7 @@ def test_failing_step_keeps_the_previous_guide(made, tmp_path):
     assert failed.returncode == 2
     assert "Trin 1" in failed.stderr
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
-    assert not [p for p in out.parent.iterdir() if p.name.startswith(".screenshots-new-")]
+    assert not [p for p in out.iterdir() if p.name.startswith(guide.STAGING_PREFIX)]
 
 
 def test_the_manifest_names_the_browser_build(made):

@@ -30,9 +30,7 @@ def made(request, tmp_path_factory):
     out = tmp_path_factory.mktemp(f"guide-{lang}") / "screenshots"
 
     def work() -> guide.GuideRun:  # own thread: pytest-playwright's event loop runs in this one
-        run = guide.generate(out=out, lang=lang, progress=lambda message: None)
-        guide.replace_folder(run.folder, out)
-        return run
+        return guide.build(out, lang=lang, progress=lambda message: None)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return lang, out, pool.submit(work).result()
