@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.grant import normalise_right
-from flows.steps import rights
 
 # Column -> the header words that name it (English, Danish).
 HEADERS = {
@@ -132,18 +131,6 @@ def xlsx_cells(path: Path) -> list[tuple[int, list[str]]]:
         workbook.close()
 
 
-def _right_key(text: str) -> str:
-    """A right by key or by its label in any language of the catalogue."""
-    try:
-        return normalise_right(text)
-    except ValueError:
-        wanted = " ".join(text.split()).casefold()
-        for right in rights():
-            if any(" ".join(label.split()).casefold() == wanted for label in right["label"].values()):
-                return right["key"]
-        raise
-
-
 def _header(line: int, cells: list[str]) -> list[str] | None:
     """The column order a header line names, None when the line is not a header."""
     lowered = [cell.strip().lower() for cell in cells]
@@ -194,7 +181,7 @@ def parse_cells(lines: list[tuple[int, list[str]]]) -> tuple[list[Row], list[Bad
             bad.append(BadRow(line, text, "no employee given"))
             continue
         try:
-            right = _right_key(values.get("right", ""))
+            right = normalise_right(values.get("right", ""))
         except ValueError as exc:
             bad.append(BadRow(line, text, str(exc)))
             continue

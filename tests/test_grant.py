@@ -395,3 +395,31 @@ def test_not_held_wording(monkeypatch):
 )
 def test_one_table_from_exception_to_exit_code(exc, code):
     assert commands.exit_code_for(exc) == code
+
+
+@pytest.mark.parametrize("text", ["Sagsbehandler", "SAGSBEHANDLER", "kommunal sagsbehandler", "Kommunal-Sagsbehandler"])
+def test_grant_takes_a_right_as_bulk_does_by_label_in_any_case_or_by_slug(text, monkeypatch):
+    from contextlib import contextmanager
+
+    from flows.sheets import parse_text
+
+    asked = []
+
+    @contextmanager
+    def no_browser(*args, **kwargs):
+        yield object()
+
+    def fake_grant(session, employee, right, **kwargs):
+        asked.append(right)
+        return grant.Outcome(employee, right, "grant", "granted", changed=True, message="Granted.")
+
+    monkeypatch.setattr(commands, "open_session", no_browser)
+    monkeypatch.setattr(grant, "grant_right", fake_grant)
+    result = CliRunner().invoke(
+        commands.grant_command,
+        ["--employee", "lra@nets.dk", "--right", text],
+        env={"SESAG_USER": "admin", "SESAG_PASSWORD": "x", "SESAG_KEYCARD": "demo"},
+    )
+    assert result.exit_code == 0, result.output
+    [bulk_row], _ = parse_text(f"lra@nets.dk;{text}\n")
+    assert asked == [bulk_row.right]
