@@ -63,7 +63,7 @@ class RowResult:
     right: str
     action: str
     status: str  # ok | failed | not-run
-    result: str  # granted, revoked, replaced, already-held, ... or the kind of failure
+    result: str  # granted, revoked, replaced, unchanged, ... or the kind of failure
     message: str
     name: str = ""
     email: str = ""
@@ -334,7 +334,7 @@ class Report:
             "rows": len(results),
             "ok": sum(r.ok for r in results),
             "changed": sum(r.changed for r in results),
-            "unchanged": sum(r.ok and not r.changed for r in results),
+            grants.UNCHANGED: sum(r.ok and not r.changed for r in results),
             "failed": sum(r.status == "failed" for r in results),
             "not_run": sum(r.status == "not-run" for r in results),
         }
@@ -414,7 +414,7 @@ def summary_table(results: list[RowResult], width: int = 60) -> str:
 def totals_line(data: dict) -> str:
     t = data["totals"]
     text = (
-        f"{t['rows']} row(s): {t['changed']} changed, {t['unchanged']} already as asked, "
+        f"{t['rows']} row(s): {t['changed']} changed, {t[grants.UNCHANGED]} {grants.UNCHANGED}, "
         f"{t['failed']} failed, {t['not_run']} not run ({data['seconds']:.1f} s)"
     )
     return text + ("" if data["complete"] else f"; INCOMPLETE: stopped by {data['interrupted'] or 'an error'}")
@@ -500,13 +500,13 @@ def bulk_command(
     done (malformed, unknown right, unknown or ambiguous employee, refused by the one-right
     rule) are reported with their line number; the rest are done. Ctrl-C (SIGINT) or SIGTERM
     lets the rows in progress finish, writes the report and exits 130 / 143; running the same
-    file again is safe (rows already as asked are "unchanged"), and --resume REPORT skips the
+    file again is safe (a row the portal already shows as asked is "unchanged"), and --resume REPORT skips the
     rows that report lists as ok. Credentials as for `sesag grant`: SESAG_USER,
     SESAG_PASSWORD, SESAG_KEYCARD.
 
     \b
     Exit codes:
-      0    every line done (or already as asked); with --dry-run: every line would work
+      0    every line done (or unchanged); with --dry-run: every line would work
       1    one or more lines failed or were not run
       2    usage error (file missing, or not a file this command can read)
       5    portal unreachable or failing after the retries (remaining lines not run)

@@ -25,6 +25,9 @@ from flows.errors import (
 from flows.session import Session
 from flows.steps import RIGHT_KEYS, right_label
 
+# The one name of a row already as asked (the right already held, or already not held): the
+# result of grant_right, the report's rows and totals and bulk's summary all use it.
+UNCHANGED = "unchanged"
 VERIFIED = "(verified on the rights and events pages)"
 # How far the portal's clock may be behind ours when events are compared with the run's start.
 CLOCK_SKEW = timedelta(minutes=1)
@@ -47,7 +50,7 @@ class Outcome:
     employee: str  # as asked for
     right: str
     action: str  # grant | revoke
-    result: str  # granted | revoked | replaced | already-held | not-held | would-grant | would-revoke | would-replace
+    result: str  # granted | revoked | replaced | unchanged | would-grant | would-revoke | would-replace
     name: str = ""
     email: str = ""
     changed: bool = False
@@ -219,7 +222,7 @@ def _attempt(session: Session, request: Request, progress: Progress) -> Outcome:
         if progress.sent and _made_by_this_run(session, row, target, progress.sent):
             # An earlier try's save landed although its answer was lost or refused as a resend.
             return _done(request, outcome, row, progress.sent, other)
-        outcome.result = "already-held" if request.action == "grant" else "not-held"
+        outcome.result = UNCHANGED
         outcome.message = (
             f"{who} already holds {label}; nothing to do."
             if request.action == "grant"

@@ -1,7 +1,10 @@
 """sesag bulk without a browser: the report as it goes, the queue of workers, the table, the exit code."""
 
 import json
+import re
 import signal
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -29,6 +32,24 @@ def _rows(count):
     return [Row(line, f"e{line}", "sagsbehandler") for line in range(2, count + 2)]
 
 
+ROOT = Path(__file__).resolve().parents[1]
+LOGIN = {"SESAG_USER": "admin", "SESAG_PASSWORD": "x", "SESAG_KEYCARD": "demo"}
+
+
+def run_bulk(monkeypatch, tmp_path, text, grant_right, *args, session=None):
+    """``sesag bulk`` on a file holding ``text``, rows done by ``grant_right`` and no browser."""
+    sheet = tmp_path / "rights.csv"
+    sheet.write_text(text, encoding="utf-8")
+
+    @contextmanager
+    def no_browser(*args_, **kwargs_):
+        yield session or _FakeSession()
+
+    monkeypatch.setattr(bulk, "open_session", no_browser)
+    monkeypatch.setattr(bulk.grants, "grant_right", grant_right)
+    return CliRunner().invoke(bulk.bulk_command, [str(sheet), "--workers", "1", *args], env=LOGIN)
+
+
 def test_report_is_written_at_once_and_after_every_row(tmp_path):
     path = tmp_path / "report.json"
     path.write_text('{"old": "report of another run"}', encoding="utf-8")
@@ -38,7 +59,7 @@ def test_report_is_written_at_once_and_after_every_row(tmp_path):
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["complete"] is False and data["ok"] is False
     assert [r["status"] for r in data["rows"]] == ["not-run", "not-run", "not-run", "failed"]
-    report.record(_result(3, result="already-held", changed=False))
+    report.record(_result(3, result=grant.UNCHANGED, changed=False))
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["totals"] == {"rows": 4, "ok": 1, "changed": 0, "unchanged": 1, "failed": 1, "not_run": 2}
     assert data["rows"][3]["result"] == "bad-row" and data["rows"][3]["message"] == "unknown right 'y' (x | y)"
@@ -199,3 +220,27 @@ def test_workers_option_is_bounded(workers, tmp_path):
     csv_file.write_text("employee,right\nlra@nets.dk,superuser\n", encoding="utf-8")
     assert CliRunner().invoke(bulk.bulk_command, [str(csv_file), "--workers", str(workers)]).exit_code == 1
     assert CliRunner().invoke(bulk.bulk_command, [str(csv_file), "--workers", "0"]).exit_code == 2
+
+
+def _granted_or_unchanged(session_, employee, right, revoke=False, dry_run=False, **_):
+    """lra@nets.dk already holds every right; anyone else is granted it."""
+    if employee == "lra@nets.dk":
+        return grant.Outcome(employee, right, "grant", grant.UNCHANGED, message="already holds it")
+    return grant.Outcome(employee, right, "grant", "granted", changed=True, message="granted")
+
+
+def test_one_name_for_a_row_already_as_the_file_asks_in_summary_report_help_and_readme(monkeypatch, tmp_path):
+    report = tmp_path / "report.json"
+    text = "lra@nets.dk,sagsbehandler\nb@x.dk,sagsbehandler\n"
+    result = run_bulk(monkeypatch, tmp_path, text, _granted_or_unchanged, "--report", str(report))
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["totals"]["unchanged"] == 1 and data["rows"][0]["result"] == "unchanged"
+    assert "1 changed, 1 unchanged," in result.stdout
+    table_results = [line.split()[-1] for line in result.stdout.splitlines() if re.match(r"^\d+ +\S+@", line)]
+    assert table_results == [row["result"] for row in data["rows"]] == ["unchanged", "granted"]
+    help_text = CliRunner().invoke(bulk.bulk_command, ["--help"]).output
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert '"unchanged"' in help_text and "`unchanged`" in readme
+    for other_name in ("already-held", "not-held", "already as asked"):
+        assert other_name not in result.output + help_text + readme

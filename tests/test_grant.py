@@ -122,7 +122,7 @@ def test_grant_saves_once_and_verifies(monkeypatch):
 def test_already_held_is_not_saved_again(monkeypatch):
     portal = FakePortal(sagsbehandler=True)
     outcome = grant.grant_right(make_session(portal, monkeypatch), "Medlem - Lra", "sagsbehandler")
-    assert outcome.result == "already-held" and not outcome.changed and portal.saves == 0
+    assert outcome.result == "unchanged" and not outcome.changed and portal.saves == 0
 
 
 def test_revoke_and_revoke_not_held(monkeypatch):
@@ -130,7 +130,7 @@ def test_revoke_and_revoke_not_held(monkeypatch):
     session = make_session(portal, monkeypatch)
     assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler", revoke=True).result == "revoked"
     assert not portal.held["sagsbehandler"]
-    assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler", revoke=True).result == "not-held"
+    assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler", revoke=True).result == "unchanged"
     assert portal.saves == 1
 
 
@@ -358,7 +358,7 @@ def test_after_a_stale_save_a_change_by_another_administrator_is_not_claimed(mon
     portal.save = someone_else_saved_first
     session.screens.rights.save = lambda: portal.save()
     outcome = grant.grant_right(session, "lra@nets.dk", "sagsbehandler")
-    assert (outcome.result, outcome.changed) == ("already-held", False)
+    assert (outcome.result, outcome.changed) == ("unchanged", False)
     assert portal.saves == 0
 
 
@@ -368,7 +368,7 @@ def test_after_a_lost_answer_an_own_change_from_before_the_run_is_not_claimed(mo
     session.started = datetime.now(ZoneInfo("UTC")) + timedelta(minutes=5)  # the change below is older than the run
     portal.fail_save_answer = 1
     outcome = grant.grant_right(session, "lra@nets.dk", "sagsbehandler")
-    assert (outcome.result, outcome.changed) == ("already-held", False)
+    assert (outcome.result, outcome.changed) == ("unchanged", False)
 
 
 def test_refusals_name_the_employee_found(monkeypatch):

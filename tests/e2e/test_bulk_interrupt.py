@@ -93,4 +93,4 @@ def test_a_signal_mid_file_leaves_a_true_report_and_the_rerun_finishes(
     assert again["complete"] is True and again["ok"] is True
     before = {row["line"]: row["status"] for row in data["rows"]}
     for row in again["rows"]:
-        assert row["result"] == ("already-held" if before[row["line"]] == "ok" else "granted")
+        assert row["result"] == ("unchanged" if before[row["line"]] == "ok" else "granted")

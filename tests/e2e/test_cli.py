@@ -164,7 +164,7 @@ def test_bulk_good_and_bad_rows(portal, session, tmp_path):
         4: "granted",
         5: "bad-row",
         6: "bad-row",
-        7: "already-held",
+        7: "unchanged",
     }
     assert data["totals"]["failed"] == 3 and data["totals"]["changed"] == 2
     for line in (3, 5, 6):
