@@ -530,7 +530,7 @@ def bulk_command(
             click.echo(f"line {item.line}: cannot be done: {item.message}", err=True)
         if done_before:
             click.echo(f"{len(done_before)} line(s) done in an earlier run ({resume}); not run again.", err=True)
-        fatal = None
+        fatal, fatal_kind = None, "an error"
         if to_do:
             credentials = Credentials.from_env()
             click.echo(f"{len(to_do)} line(s) to {'check' if dry_run else 'do'} against {base_url} ...", err=True)
@@ -550,13 +550,16 @@ def bulk_command(
                         )
                 except errors.GrantError as exc:  # log-in refused or portal down before the first line
                     click.echo(f"Error: {exc}", err=True)
-                    fatal = commands.exit_code_for(exc)
+                    fatal, fatal_kind = commands.exit_code_for(exc), failure_kind(exc)
                     for row in to_do:
                         record.by_line[row.line] = RowResult.not_run(row, f"not run: {exc}")
                 finally:
                     close()
-        record.complete = not stop and fatal is None
-        record.interrupted = stop.name() or None
+        # Complete only when every line has its outcome: an outage or a refused log-in leaves rows not run.
+        not_run = any(r.status == "not-run" for r in record.results)
+        stopped_by = next((r.result for r in record.results if r.result in FATAL_KINDS), fatal_kind)
+        record.complete = not stop and fatal is None and not not_run
+        record.interrupted = stop.name() or (stopped_by if not_run else None)
         record.write()
         data = record.data()
         results = record.results

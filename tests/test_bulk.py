@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flows import bulk, errors, grant
+from flows import bulk, commands, errors, grant
 from flows.bulk import Report, RowResult, Stop, exit_code, run_rows, summary_table
 from flows.pages import EmployeeRow
 from flows.sheets import BadRow, Row
@@ -244,3 +244,19 @@ def test_one_name_for_a_row_already_as_the_file_asks_in_summary_report_help_and_
     assert '"unchanged"' in help_text and "`unchanged`" in readme
     for other_name in ("already-held", "not-held", "already as asked"):
         assert other_name not in result.output + help_text + readme
+
+
+def test_after_a_portal_outage_the_report_is_not_complete(monkeypatch, tmp_path):
+    def down_from_the_second_row(session_, employee, right, **_):
+        if employee != "a@x.dk":
+            raise errors.PortalDown("gave up after 4 tries")
+        return grant.Outcome(employee, right, "grant", "granted", changed=True)
+
+    report = tmp_path / "report.json"
+    text = "a@x.dk,sagsbehandler\nb@x.dk,sagsbehandler\nc@x.dk,sagsbehandler\n"
+    result = run_bulk(monkeypatch, tmp_path, text, down_from_the_second_row, "--report", str(report))
+    assert result.exit_code == commands.EXIT_PORTAL
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert [row["status"] for row in data["rows"]] == ["ok", "failed", "not-run"]
+    assert data["complete"] is False and data["ok"] is False
+    assert "INCOMPLETE" in result.stdout and "portal-unavailable" in result.stdout.splitlines()[-1]
