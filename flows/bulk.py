@@ -430,13 +430,18 @@ def exit_code(results: list[RowResult]) -> int:
 
 
 def progress(total: int, dry_run: bool) -> tuple[Callable[[RowResult], None], Callable[[], None]]:
-    """(tick per row, close): a progress bar on a terminal, else one line per row on stderr."""
+    """(tick per row, close): a progress bar on a terminal, else one line per row on stderr.
+
+    Only rows that ran move it: the rows a stop or an outage left not run are counted in the
+    summary, not shown as progress."""
     if sys.stderr.isatty():
         bar = click.progressbar(
             length=total, label="Checking" if dry_run else "Saving", file=sys.stderr, show_pos=True, show_eta=True
         )
 
         def tick(result: RowResult) -> None:
+            if result.status == "not-run":
+                return
             bar.update(1)
             if result.status == "failed":
                 click.echo(f"\n  line {result.line}: {result.message}", err=True)
@@ -445,6 +450,8 @@ def progress(total: int, dry_run: bool) -> tuple[Callable[[RowResult], None], Ca
     done = [0]
 
     def line(result: RowResult) -> None:
+        if result.status == "not-run":
+            return
         done[0] += 1
         click.echo(
             f"[{done[0]}/{total}] line {result.line}: {result.employee} {result.right} "

@@ -260,3 +260,45 @@ def test_after_a_portal_outage_the_report_is_not_complete(monkeypatch, tmp_path)
     assert [row["status"] for row in data["rows"]] == ["ok", "failed", "not-run"]
     assert data["complete"] is False and data["ok"] is False
     assert "INCOMPLETE" in result.stdout and "portal-unavailable" in result.stdout.splitlines()[-1]
+
+
+def test_progress_shows_only_the_rows_that_ran(capsys):
+    tick, close = bulk.progress(3, dry_run=False)  # stderr is no terminal here: one line per row
+    tick(_result(2))
+    for row in _rows(3)[1:]:
+        tick(RowResult.not_run(row, "not run: stopped by SIGINT"))
+    close()
+    err = capsys.readouterr().err
+    assert "[1/3] line 2" in err and "not-run" not in err and "[2/3]" not in err
+
+
+def test_the_progress_bar_is_not_filled_by_rows_not_run(monkeypatch):
+    class Terminal:
+        def isatty(self):
+            return True
+
+        def write(self, text):
+            pass
+
+        def flush(self):
+            pass
+
+    class Bar:
+        def __init__(self, **kwargs):
+            self.done = 0
+
+        def update(self, count):
+            self.done += count
+
+        def render_finish(self):
+            pass
+
+    bars = []
+    monkeypatch.setattr(bulk.sys, "stderr", Terminal())
+    monkeypatch.setattr(bulk.click, "progressbar", lambda **kwargs: bars.append(Bar(**kwargs)) or bars[-1])
+    tick, close = bulk.progress(3, dry_run=False)
+    tick(_result(2))
+    for row in _rows(3)[1:]:
+        tick(RowResult.not_run(row, "not run: stopped by SIGINT"))
+    close()
+    assert bars[0].done == 1

@@ -72,6 +72,8 @@ def test_a_signal_mid_file_leaves_a_true_report_and_the_rerun_finishes(
     assert "ok" in statuses and "not-run" in statuses and "failed" not in statuses
     assert "INCOMPLETE" in stdout and "Line" in stdout  # the summary was printed
     assert "Traceback" not in stderr
+    assert "-> not-run" not in stderr  # rows not run are counted in the summary, not shown as progress
+    assert f"{statuses.count('not-run')} not run" in stdout
 
     # The rows it calls ok are true in the portal; the rows not run are not.
     session = Session(page, portal.url, Credentials.demo(), retries=0)
