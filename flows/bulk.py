@@ -137,8 +137,11 @@ def stop_on_signals(stop: Stop, announce: Callable[[str], None]) -> Iterator[Sto
             signal.signal(number, old)
 
 
-def do_row(session: Session, row: Row, dry_run: bool = False, replace: bool = False) -> RowResult:
-    """One row through ``grant_right``; a failure is recorded, not raised."""
+def do_row(
+    session: Session, row: Row, dry_run: bool = False, replace: bool = False, simulated: dict | None = None
+) -> RowResult:
+    """One row through ``grant_right``; a failure is recorded, not raised. ``simulated``: in a
+    dry run, the rights as the earlier rows would have left them (see ``grant_right``)."""
     from flows import pages
 
     started = time.perf_counter()
@@ -151,6 +154,7 @@ def do_row(session: Session, row: Row, dry_run: bool = False, replace: bool = Fa
             revoke=row.action == "revoke",
             replace=replace and row.action == "grant",
             dry_run=dry_run,
+            simulated=simulated if dry_run else None,
         )
         result = RowResult(
             **base,
@@ -187,6 +191,7 @@ class Run:
     on_row: Callable[[RowResult], None] | None = None
     aborted: str | None = None  # why the rows not yet started will not be tried
     results: list[RowResult] = field(default_factory=list)
+    simulated: dict = field(default_factory=dict)  # a dry run's rights per e-mail, row after row
     queue: deque = field(init=False)
 
     def __post_init__(self) -> None:
@@ -213,7 +218,7 @@ class Run:
                 if session.rows_on_page >= self.rows_per_page:
                     session.renew_page()
                 session.rows_on_page += 1
-                result = do_row(session, row, self.dry_run, self.replace)
+                result = do_row(session, row, self.dry_run, self.replace, self.simulated)
                 if result.result in FATAL_KINDS:
                     self.aborted = f"not run: an earlier row hit '{result.result}'"
                 self._record(result)
@@ -330,11 +335,13 @@ class Report:
 
     def data(self) -> dict:
         results = self.results
+        would = [r.ok and r.result.startswith("would-") for r in results]  # a dry run's changes
         totals = {
             "rows": len(results),
             "ok": sum(r.ok for r in results),
             "changed": sum(r.changed for r in results),
-            grants.UNCHANGED: sum(r.ok and not r.changed for r in results),
+            **({"would_change": sum(would)} if self.head["dry_run"] else {}),
+            grants.UNCHANGED: sum(r.ok and not r.changed and not w for r, w in zip(results, would, strict=True)),
             "failed": sum(r.status == "failed" for r in results),
             "not_run": sum(r.status == "not-run" for r in results),
         }
@@ -413,8 +420,9 @@ def summary_table(results: list[RowResult], width: int = 60) -> str:
 
 def totals_line(data: dict) -> str:
     t = data["totals"]
+    changes = f"{t['would_change']} would change" if data["dry_run"] else f"{t['changed']} changed"
     text = (
-        f"{t['rows']} row(s): {t['changed']} changed, {t[grants.UNCHANGED]} {grants.UNCHANGED}, "
+        f"{t['rows']} row(s): {changes}, {t[grants.UNCHANGED]} {grants.UNCHANGED}, "
         f"{t['failed']} failed, {t['not_run']} not run ({data['seconds']:.1f} s)"
     )
     return text + ("" if data["complete"] else f"; INCOMPLETE: stopped by {data['interrupted'] or 'an error'}")
@@ -484,7 +492,10 @@ def progress(total: int, dry_run: bool) -> tuple[Callable[[RowResult], None], Ca
 )
 @click.option("--replace", is_flag=True, help="For grant rows: swap the other Se Sag right if it is held.")
 @click.option(
-    "--dry-run", is_flag=True, help="Check every line (the employee exists and is unique, the rule) without saving."
+    "--dry-run",
+    is_flag=True,
+    help="Check every line (the employee exists and is unique, the rule) without saving; each line is judged "
+    "against the rights the lines before it would leave.",
 )
 @commands.browser_options
 def bulk_command(

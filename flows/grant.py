@@ -175,7 +175,9 @@ def _done(request: Request, outcome: Outcome, row, changes: list[str], other: st
     return outcome
 
 
-def _attempt(session: Session, request: Request, progress: Progress) -> Outcome:
+def _attempt(
+    session: Session, request: Request, progress: Progress, simulated: dict[str, dict[str, bool]] | None = None
+) -> Outcome:
     """One try: look the employee up, read the rights, decide, save, verify."""
     progress.attempts += 1
     screens = session.screens
@@ -205,6 +207,8 @@ def _attempt(session: Session, request: Request, progress: Progress) -> Outcome:
         screens.employee_page.open_rights()
         session.last_found = (asked, row, session.page.url.split("?")[0])
     held = screens.rights.held()
+    if simulated is not None and row.email.casefold() in simulated:
+        held = dict(simulated[row.email.casefold()])  # as the earlier rows of this dry run left them
     target, other = dict(held), other_right(request.right)
     who, label = f"{row.name} <{row.email}>", request.label
     target[request.right] = request.action == "grant"
@@ -218,6 +222,8 @@ def _attempt(session: Session, request: Request, progress: Progress) -> Outcome:
             )
         target[other] = False
     changes = [key for key in RIGHT_KEYS if target[key] != held[key]]
+    if request.dry_run and simulated is not None:
+        simulated[row.email.casefold()] = dict(target)  # what the later rows will find
     if not changes:
         if progress.sent and _made_by_this_run(session, row, target, progress.sent):
             # An earlier try's save landed although its answer was lost or refused as a resend.
@@ -258,6 +264,7 @@ def grant_right(
     revoke: bool = False,
     replace: bool = False,
     dry_run: bool = False,
+    simulated: dict[str, dict[str, bool]] | None = None,
 ) -> Outcome:
     """Grant (or revoke) ``right`` for ``employee`` (exact e-mail or name), verified.
 
@@ -267,6 +274,10 @@ def grant_right(
     before each retry, so a save that did land is not repeated, and is reported as this run's
     change when the events show it was); other problems raise a GrantError subclass and leave
     the employee as they were.
+
+    ``simulated`` (a dry run of several rows): the rights per e-mail as the earlier rows would
+    have left them; read instead of the portal's and updated, so each row is judged against
+    the state the rows before it would make.
     """
     right = normalise_right(right)
     if revoke and replace:
@@ -275,7 +286,7 @@ def grant_right(
     progress = Progress()
     what = f"{'Revoking' if revoke else 'Granting'} {request.label} for {employee}"
     try:
-        return session.with_retries(what, lambda attempt: _attempt(session, request, progress))
+        return session.with_retries(what, lambda attempt: _attempt(session, request, progress, simulated))
     except PortalDown as exc:
         if progress.sent:
             raise PortalDown(

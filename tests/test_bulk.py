@@ -302,3 +302,32 @@ def test_the_progress_bar_is_not_filled_by_rows_not_run(monkeypatch):
         tick(RowResult.not_run(row, "not run: stopped by SIGINT"))
     close()
     assert bars[0].done == 1
+
+
+def test_a_dry_run_carries_each_rows_outcome_to_the_next_rows_and_sums_them(monkeypatch, tmp_path):
+    from test_grant import FakePortal, make_session
+
+    portal = FakePortal()  # Medlem - Lra <lra@nets.dk> holds neither right
+    session = make_session(portal, monkeypatch)
+    text = (
+        "lra@nets.dk,sagsbehandler,grant\n"
+        "lra@nets.dk,sagsbehandler,grant\n"  # granted by the row before
+        "lra@nets.dk,kommunal-sagsbehandler,grant\n"  # the one-right rule, against the file's state
+        "lra@nets.dk,sagsbehandler,revoke\n"
+        "lra@nets.dk,kommunal-sagsbehandler,grant\n"
+    )
+    report = tmp_path / "report.json"
+    result = run_bulk(
+        monkeypatch, tmp_path, text, grant.grant_right, "--dry-run", "--report", str(report), session=session
+    )
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert [row["result"] for row in data["rows"]] == [
+        "would-grant",
+        "unchanged",
+        "refused-one-right-rule",
+        "would-revoke",
+        "would-grant",
+    ]
+    assert portal.saves == 0 and not any(portal.held.values())
+    assert data["totals"]["would_change"] == 3 and data["totals"]["unchanged"] == 1
+    assert "Dry run: 5 row(s): 3 would change, 1 unchanged, 1 failed, 0 not run" in result.stdout
