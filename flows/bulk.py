@@ -101,20 +101,25 @@ def bad_results(bad: Iterable[BadRow]) -> list[RowResult]:
 
 
 class Stop:
-    """Set by SIGINT / SIGTERM: no new row starts; the rows in progress finish."""
+    """Set by SIGINT / SIGTERM, or by ``halt`` (the report cannot be written): no new row
+    starts; the rows in progress finish."""
 
     def __init__(self):
         self.signal: int | None = None
+        self.reason: str | None = None
 
     def __bool__(self) -> bool:
-        return self.signal is not None
+        return self.signal is not None or self.reason is not None
+
+    def halt(self, reason: str) -> None:
+        self.reason = self.reason or reason
 
     @property
     def exit_code(self) -> int:
         return commands.EXIT_SIGINT if self.signal == signal.SIGINT else commands.EXIT_SIGTERM
 
     def name(self) -> str:
-        return signal.Signals(self.signal).name if self.signal else ""
+        return signal.Signals(self.signal).name if self.signal else self.reason or ""
 
 
 @contextmanager
@@ -324,10 +329,31 @@ class Report:
         self.by_line.update({row.line: RowResult.not_run(row) for row in rows})
         self.complete = False
         self.interrupted: str | None = None
+        self.write_error: OSError | None = None  # the first write that failed
+        self.failed_after: int | None = None  # the line whose write failed
+        self.on_disk: dict[int, str] = {}  # line -> status, as the last report written has it
 
-    def record(self, result: RowResult) -> None:
+    def record(self, result: RowResult) -> bool:
+        """Keep ``result`` and rewrite the report; False when the report could not be written
+        (the error is kept in ``write_error``, the last report written stays)."""
         self.by_line[result.line] = result
-        self.write()
+        if self.try_write():
+            return True
+        self.failed_after = self.failed_after or result.line
+        return False
+
+    def try_write(self) -> bool:
+        """``write``, an OSError kept instead of raised (False)."""
+        try:
+            self.write()
+        except OSError as exc:
+            self.write_error = self.write_error or exc
+            return False
+        return True
+
+    def missing_on_disk(self) -> list[RowResult]:
+        """The rows done in this run that the report on disk still lists as not run."""
+        return [r for r in self.results if r.status != "not-run" and self.on_disk.get(r.line, "not-run") == "not-run"]
 
     @property
     def results(self) -> list[RowResult]:
@@ -368,6 +394,28 @@ class Report:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        self.on_disk = {r.line: r.status for r in self.results}
+
+
+REPORT_NOT_WRITTEN = "report-not-written"  # what stopped a run whose report write failed
+
+
+def _report_failure(record: Report) -> str:
+    error = record.write_error
+    where = f" after line {record.failed_after}" if record.failed_after else ""
+    return f"Error: cannot write the report {record.path}{where} ({error.strerror or error})"
+
+
+def _tell_what_the_report_lacks(record: Report) -> None:
+    """After a failed write: say so, and list what was done that the report on disk does not show."""
+    click.echo(f"{_report_failure(record)}; stopped before the next change.", err=True)
+    missing = record.missing_on_disk()
+    if not missing:
+        click.echo("The report was written again at the end: it lists every line done.", err=True)
+        return
+    click.echo("Done in this run but not in the report (the table above has them too):", err=True)
+    for r in missing:
+        click.echo(f"  line {r.line}: {r.employee} {r.right} {r.action} -> {r.status} {r.result}", err=True)
 
 
 def resumed_rows(path: Path, rows: list[Row]) -> dict[int, RowResult]:
@@ -526,9 +574,11 @@ def bulk_command(
     Exit codes:
       0    every line done (or unchanged); with --dry-run: every line would work
       1    one or more lines failed or were not run
-      2    usage error (file missing, or not a file this command can read)
+      2    usage error (file missing, or not a file this command can read; --report cannot be written)
       5    portal unreachable or failing after the retries (remaining lines not run)
       6    log-in failed or credentials missing
+      8    the report could not be written mid-run (disk full, folder gone): stopped before the
+           next change; what was done is printed, the last report written stays
       130  stopped by SIGINT (Ctrl-C); 143: stopped by SIGTERM
     """
     try:
@@ -541,9 +591,12 @@ def bulk_command(
     for result in done_before.values():
         record.by_line[result.line] = result
     stop = Stop()
+    try:
+        record.write()  # at once: an older report at this path must not pass for this run's
+    except OSError as exc:
+        raise click.UsageError(f"cannot write the report {report}: {exc.strerror or exc}") from None
 
     def work() -> int:
-        record.write()  # at once: an older report at this path must not pass for this run's
         for item in bad_results(bad):
             click.echo(f"line {item.line}: cannot be done: {item.message}", err=True)
         if done_before:
@@ -555,7 +608,9 @@ def bulk_command(
             tick, close = progress(len(to_do), dry_run)
 
             def on_row(result: RowResult) -> None:
-                record.record(result)
+                if not record.record(result) and not stop.reason:
+                    stop.halt(REPORT_NOT_WRITTEN)
+                    click.echo(f"\n{_report_failure(record)}; stopping after the row(s) in progress.", err=True)
                 tick(result)
 
             with stop_on_signals(stop, lambda text: click.echo(f"\n{text}", err=True)):
@@ -578,7 +633,7 @@ def bulk_command(
         stopped_by = next((r.result for r in record.results if r.result in FATAL_KINDS), fatal_kind)
         record.complete = not stop and fatal is None and not not_run
         record.interrupted = stop.name() or (stopped_by if not_run else None)
-        record.write()
+        record.try_write()  # after a failed write: once more, else the last report written stays
         data = record.data()
         results = record.results
         if results:
@@ -589,8 +644,11 @@ def bulk_command(
             for r in failures:
                 click.echo(f"  line {r.line}: {r.message}")
         click.echo(("\nDry run: " if dry_run else "\n") + totals_line(data))
-        if report:
+        if report and record.write_error is None:
             click.echo(f"Report: {report}", err=True)
+        if record.write_error is not None:
+            _tell_what_the_report_lacks(record)
+            return commands.EXIT_REPORT
         if stop:
             return stop.exit_code
         return fatal or exit_code(results)

@@ -30,6 +30,7 @@ EXIT_REFUSED = 4
 EXIT_PORTAL = 5
 EXIT_LOGIN = 6
 EXIT_UNVERIFIED = 7
+EXIT_REPORT = 8  # bulk: the report could not be written mid-run; stopped before the next change
 EXIT_SIGINT = 130  # 128 + the signal's number, as a shell reports it
 EXIT_SIGTERM = 143
 

@@ -331,3 +331,50 @@ def test_a_dry_run_carries_each_rows_outcome_to_the_next_rows_and_sums_them(monk
     assert portal.saves == 0 and not any(portal.held.values())
     assert data["totals"]["would_change"] == 3 and data["totals"]["unchanged"] == 1
     assert "Dry run: 5 row(s): 3 would change, 1 unchanged, 1 failed, 0 not run" in result.stdout
+
+
+def _recording_grant(done: list):
+    def record_and_grant(session_, employee, right, **_):
+        done.append(employee)
+        return grant.Outcome(employee, right, "grant", "granted", changed=True, message="granted")
+
+    return record_and_grant
+
+
+THREE_ROWS = "a@x.dk,sagsbehandler\nb@x.dk,sagsbehandler\nc@x.dk,sagsbehandler\n"
+
+
+@pytest.mark.parametrize("where", ["missing/report.json", "a-file/report.json"])
+def test_a_report_path_that_cannot_be_written_is_one_line_and_exit_2_before_any_work(monkeypatch, tmp_path, where):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    done = []
+    result = run_bulk(monkeypatch, tmp_path, THREE_ROWS, _recording_grant(done), "--report", str(tmp_path / where))
+    assert result.exit_code == commands.EXIT_USAGE and done == []
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    [line] = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert "cannot write the report" in line and where in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "rights.csv"]
+
+
+def test_a_report_write_failing_mid_run_stops_before_the_next_change_and_says_what_was_done(monkeypatch, tmp_path):
+    writes, real_write = [], Report.write
+
+    def fill_the_disk_at_the_third_write(self):
+        writes.append(1)
+        if len(writes) >= 3:  # the first is before any row, the second after line 1
+            raise OSError(28, "No space left on device")
+        real_write(self)
+
+    monkeypatch.setattr(Report, "write", fill_the_disk_at_the_third_write)
+    report, done = tmp_path / "report.json", []
+    result = run_bulk(monkeypatch, tmp_path, THREE_ROWS, _recording_grant(done), "--report", str(report))
+    assert result.exit_code == commands.EXIT_REPORT == 8
+    assert done == ["a@x.dk", "b@x.dk"]  # line 2 was done when its write failed; line 3 never started
+    data = json.loads(report.read_text(encoding="utf-8"))  # the last report that could be written
+    assert [row["status"] for row in data["rows"]] == ["ok", "not-run", "not-run"] and data["complete"] is False
+    assert "No space left on device" in result.stderr and "stopped before the next change" in result.stderr
+    assert "line 2" in result.stderr.split("not in the report")[1]  # done, but the report could not say so
+    assert "Traceback" not in result.output
+    table = {line.split()[0]: line.split()[-2:] for line in result.stdout.splitlines() if re.match(r"^\d+ +\S+@", line)}
+    assert table == {"1": ["ok", "granted"], "2": ["ok", "granted"], "3": ["not-run", "not-run"]}
+    assert "  8    " in CliRunner().invoke(bulk.bulk_command, ["--help"]).output
