@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,14 @@ HEADERS = {
 COLUMNS = tuple(HEADERS)
 # Action word (any case) -> grant | revoke.
 VERBS = {"grant": "grant", "tildel": "grant", "revoke": "revoke", "fjern": "revoke"}
+# Bounded work for bounded input: a bulk file of more is refused, with one message saying which
+# limit and how to split it. 10,000 rows take hours against a portal; the columns read are three.
+MAX_FILE_BYTES = 10_000_000
+MAX_XLSX_UNPACKED = 20_000_000  # all members of an .xlsx, as its zip headers declare them (10,000 rows: ~2 MB)
+MAX_ROWS = 10_000  # rows with something in them, the header line included
+MAX_ROWS_READ = 10 * MAX_ROWS  # rows read at all, empty ones included (100,000 empty xlsx rows: ~2.5 s)
+MAX_COLUMNS = 20
+SPLIT = f"split it into files of at most {MAX_ROWS:,} rows (each with the header line) and run them one after another"
 DELIMITERS = (";", "\t", ",")  # Danish Excel first: a name may hold a comma, rarely a semicolon
 EXPECTED = (
     "expected the columns employee,right[,action] or medarbejder;rettighed;handling "
@@ -90,6 +99,36 @@ def sniff_delimiter(text: str) -> str | None:
     return best if counts[best] else None
 
 
+def _bounded(numbered: Iterable[tuple[int, list[str]]], unit: str) -> list[tuple[int, list[str]]]:
+    """The (number, cells) of ``numbered``, read no further than the row and column limits:
+    SheetError at the first row beyond MAX_ROWS (counting rows with something in them) or
+    MAX_ROWS_READ (counting every row), or the first value beyond MAX_COLUMNS. Empty cells past the limit (Excel's padding, a run of
+    separators) are dropped."""
+    out: list[tuple[int, list[str]]] = []
+    filled = 0
+    for number, cells in numbered:
+        if number > MAX_ROWS_READ:
+            raise SheetError(
+                f"the file goes on past {unit} {MAX_ROWS_READ:,} (empty {unit}s counted, or only formatted ones); "
+                f"it is read to {unit} {MAX_ROWS_READ:,} at most: delete the empty {unit}s below the data, or {SPLIT}"
+            )
+        if len(cells) > MAX_COLUMNS:
+            beyond = [index for index, cell in enumerate(cells) if index >= MAX_COLUMNS and cell.strip()]
+            if beyond:
+                raise SheetError(
+                    f"{unit} {number} has a value in column {beyond[-1] + 1}; a bulk file has at most "
+                    f"{MAX_COLUMNS} columns (it reads three: {', '.join(COLUMNS)}): delete the columns after "
+                    "those, or copy the three into a new file"
+                )
+            cells = cells[:MAX_COLUMNS]
+        if any(cell.strip() for cell in cells):
+            filled += 1
+            if filled > MAX_ROWS:
+                raise SheetError(f"the file has more than {MAX_ROWS:,} rows (the limit); {SPLIT}")
+        out.append((number, cells))
+    return out
+
+
 def csv_cells(text: str) -> list[tuple[int, list[str]]]:
     """(line number, cells) of every line of a CSV text, the separator sniffed."""
     text = text.lstrip("\ufeff")
@@ -97,18 +136,21 @@ def csv_cells(text: str) -> list[tuple[int, list[str]]]:
     if delimiter is None:
         first = (_content_lines(text) or [""])[0]
         raise SheetError(f"found one column on every line (first line: {first[:60]!r}); {EXPECTED}")
-    out: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return out
-        except csv.Error as exc:
-            out.append((start, [f"\0malformed line: {exc}"]))
-            continue
-        out.append((start, cells))
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield start, [f"\0malformed line: {exc}"]
+                continue
+            yield start, cells
+
+    return _bounded(numbered(), "line")
 
 
 def xlsx_cells(path: Path) -> list[tuple[int, list[str]]]:
@@ -117,16 +159,33 @@ def xlsx_cells(path: Path) -> list[tuple[int, list[str]]]:
 
     from openpyxl import load_workbook
 
+    def unreadable(exc: Exception) -> SheetError:
+        return SheetError(f"{path.name} is not a readable .xlsx workbook ({exc}); {EXPECTED}")
+
+    try:
+        # zipfile inflates a member to no more than the size its header declares, so the
+        # headers bound the work openpyxl can be made to do.
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise unreadable(exc) from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise SheetError(
+            f"{path.name} unpacks to {unpacked / 1e6:.1f} MB; at most {MAX_XLSX_UNPACKED // 1_000_000} MB "
+            f"of workbook is read: {SPLIT}, or save only the sheet with the rows as a new workbook"
+        )
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SheetError(f"{path.name} is not a readable .xlsx workbook ({exc}); {EXPECTED}") from None
+        raise unreadable(exc) from None
     try:
         sheet = workbook.worksheets[0]
-        return [
+        sheet.reset_dimensions()  # the rows as they are, not as <dimension ref> claims (it may say A1:XFD1048576)
+        rows = (
             (number, ["" if value is None else str(value).strip() for value in values])
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        )
+        return _bounded(rows, "row")
     finally:
         workbook.close()
 
@@ -207,6 +266,12 @@ def load(path: Path) -> tuple[list[Row], list[BadRow]]:
     if suffix in (".xls", ".ods", ".numbers"):
         raise SheetError(f"{path.name} is a {suffix} file; save it as .xlsx or CSV from the spreadsheet. {EXPECTED}")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SheetError(
+                f"{path.name} is {size / 1e6:.1f} MB; a bulk file may be at most {MAX_FILE_BYTES // 1_000_000} MB "
+                f"(and {MAX_ROWS:,} rows): {SPLIT}"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise SheetError(f"cannot read {path}: {exc.strerror}") from None

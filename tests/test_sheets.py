@@ -2,7 +2,8 @@
 
 import pytest
 
-from flows.sheets import BadRow, Row, SheetError, load, parse_text, sniff_delimiter
+from flows import sheets
+from flows.sheets import BadRow, Row, SheetError, load, parse_text, sniff_delimiter, xlsx_cells
 
 EXPECTED_ROWS = [
     Row(2, "lra@nets.dk", "sagsbehandler", "grant"),
@@ -160,3 +161,97 @@ def test_malformed_quotes_are_a_bad_row_not_a_crash():
     rows, bad = parse_text('lra@nets.dk,sagsbehandler\n"unterminated,sagsbehandler\n')
     assert [r.line for r in rows] == [1]
     assert [b.line for b in bad] == [2] and isinstance(bad[0], BadRow)
+
+
+def _workbook(path, rows, dimension=None, extra_member=None):
+    """An .xlsx of ``rows`` at ``path``; ``dimension`` written into the sheet's <dimension ref>
+    as a careless (or hostile) program might; ``extra_member``: (name, bytes) added to the zip."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for values in rows:
+        workbook.active.append(values)
+    workbook.save(path)
+    if dimension is None and extra_member is None:
+        return path
+    with zipfile.ZipFile(path) as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    if dimension:
+        sheet = members["xl/worksheets/sheet1.xml"].decode("utf-8")
+        members["xl/worksheets/sheet1.xml"] = re.sub(
+            r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"', sheet
+        ).encode()
+    if extra_member:
+        members[extra_member[0]] = extra_member[1]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    return path
+
+
+GOOD = [("Medarbejder", "Rettighed", "Handling"), ("lra@nets.dk", "Sagsbehandler", "tildel")]
+
+
+def test_an_xlsx_claiming_16384_columns_is_read_by_its_cells_not_its_dimension(tmp_path):
+    path = _workbook(tmp_path / "wide.xlsx", GOOD, dimension="A1:XFD4")
+    assert max(len(cells) for _, cells in xlsx_cells(path)) <= sheets.MAX_COLUMNS
+
+
+def test_an_xlsx_claiming_the_whole_sheet_reads_its_two_rows(tmp_path):
+    path = _workbook(tmp_path / "huge-dimension.xlsx", GOOD, dimension="A1:XFD1048576")
+    assert path.stat().st_size < 10_000
+    assert load(path) == ([Row(2, "lra@nets.dk", "sagsbehandler", "grant")], [])
+
+
+def test_a_value_beyond_the_column_limit_is_one_message_naming_the_limit(tmp_path):
+    wide = ("lra@nets.dk", "Sagsbehandler", "tildel", *[None] * sheets.MAX_COLUMNS, "x")
+    path = _workbook(tmp_path / "wide.xlsx", [wide])
+    with pytest.raises(
+        SheetError, match=f"row 1 has a value in column {sheets.MAX_COLUMNS + 4}.*at most {sheets.MAX_COLUMNS} columns"
+    ):
+        load(path)
+    csv_path = tmp_path / "wide.csv"
+    csv_path.write_text("lra@nets.dk,sagsbehandler" + "," * sheets.MAX_COLUMNS + "x\n", encoding="utf-8")
+    with pytest.raises(SheetError, match=f"at most {sheets.MAX_COLUMNS} columns"):
+        load(csv_path)
+    csv_path.write_text("lra@nets.dk,sagsbehandler" + "," * 100 + "\n", encoding="utf-8")  # empty columns are no harm
+    assert load(csv_path) == ([Row(1, "lra@nets.dk", "sagsbehandler", "grant")], [])
+
+
+def test_more_rows_than_the_limit_is_one_message_saying_how_to_split(tmp_path):
+    path = tmp_path / "many.csv"
+    path.write_text("employee,right\n" + "lra@nets.dk,sagsbehandler\n" * sheets.MAX_ROWS, encoding="utf-8")
+    with pytest.raises(SheetError, match=f"more than {sheets.MAX_ROWS:,} rows.*split it into files of at most"):
+        load(path)
+    path.write_text("employee,right\n" + "lra@nets.dk,sagsbehandler\n" * (sheets.MAX_ROWS - 1), encoding="utf-8")
+    assert len(load(path)[0]) == sheets.MAX_ROWS - 1
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "big.csv"
+    with path.open("wb") as out:
+        out.truncate(sheets.MAX_FILE_BYTES + 1)
+    with pytest.raises(SheetError, match=r"big\.csv is 10\.0 MB; a bulk file may be at most 10 MB.*split"):
+        load(path)
+
+
+def test_an_xlsx_that_unpacks_beyond_the_limit_is_refused_from_its_zip_headers(tmp_path, monkeypatch):
+    padding = ("xl/padding.bin", b"\0" * (sheets.MAX_XLSX_UNPACKED + 1))
+    limit_mb = sheets.MAX_XLSX_UNPACKED // 1_000_000
+    path = _workbook(tmp_path / "bomb.xlsx", GOOD, extra_member=padding)
+    assert path.stat().st_size < 200_000
+    opened = []
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: opened.append(a))
+    with pytest.raises(SheetError, match=rf"bomb\.xlsx unpacks to {limit_mb}\.\d MB; at most {limit_mb} MB.*split"):
+        load(path)
+    assert opened == []
+
+
+def test_rows_read_stop_at_the_limit_even_when_empty(tmp_path):
+    path = tmp_path / "blank-lines.csv"
+    path.write_text("lra@nets.dk,sagsbehandler\n" + "\n" * sheets.MAX_ROWS_READ + "x@y.dk,sagsbehandler\n")
+    with pytest.raises(SheetError, match=f"goes on past line {sheets.MAX_ROWS_READ:,}.*delete the empty lines"):
+        load(path)
