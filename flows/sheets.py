@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,26 @@ class BadRow:
     error: str
 
 
+@dataclass(frozen=True)
+class Malformed:
+    """In place of a line's cells: the line could not be split into cells (``reason`` says why)."""
+
+    reason: str
+
+
+def _hidden(character: str) -> bool:
+    """A control character (Unicode Cc: NUL, a tab or line break inside a cell, ...) or an
+    invisible one (Cf: zero-width, bidi): no employee's e-mail, name or right holds one."""
+    return unicodedata.category(character) in ("Cc", "Cf")
+
+
+def _visible(text: str) -> str:
+    """``text`` with its hidden characters written out (``\\x00``, ``\\u200b``), for messages."""
+    return "".join(
+        character.encode("unicode_escape").decode("ascii") if _hidden(character) else character for character in text
+    )
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (a BOM dropped), else Windows-1252: what Excel writes as 'CSV UTF-8' and 'CSV'."""
     try:
@@ -99,12 +120,14 @@ def sniff_delimiter(text: str) -> str | None:
     return best if counts[best] else None
 
 
-def _bounded(numbered: Iterable[tuple[int, list[str]]], unit: str) -> list[tuple[int, list[str]]]:
+def _bounded(
+    numbered: Iterable[tuple[int, list[str] | Malformed]], unit: str
+) -> list[tuple[int, list[str] | Malformed]]:
     """The (number, cells) of ``numbered``, read no further than the row and column limits:
     SheetError at the first row beyond MAX_ROWS (counting rows with something in them) or
     MAX_ROWS_READ (counting every row), or the first value beyond MAX_COLUMNS. Empty cells past the limit (Excel's padding, a run of
     separators) are dropped."""
-    out: list[tuple[int, list[str]]] = []
+    out: list[tuple[int, list[str] | Malformed]] = []
     filled = 0
     for number, cells in numbered:
         if number > MAX_ROWS_READ:
@@ -112,6 +135,9 @@ def _bounded(numbered: Iterable[tuple[int, list[str]]], unit: str) -> list[tuple
                 f"the file goes on past {unit} {MAX_ROWS_READ:,} (empty {unit}s counted, or only formatted ones); "
                 f"it is read to {unit} {MAX_ROWS_READ:,} at most: delete the empty {unit}s below the data, or {SPLIT}"
             )
+        if isinstance(cells, Malformed):
+            out.append((number, cells))
+            continue
         if len(cells) > MAX_COLUMNS:
             beyond = [index for index, cell in enumerate(cells) if index >= MAX_COLUMNS and cell.strip()]
             if beyond:
@@ -129,7 +155,7 @@ def _bounded(numbered: Iterable[tuple[int, list[str]]], unit: str) -> list[tuple
     return out
 
 
-def csv_cells(text: str) -> list[tuple[int, list[str]]]:
+def csv_cells(text: str) -> list[tuple[int, list[str] | Malformed]]:
     """(line number, cells) of every line of a CSV text, the separator sniffed."""
     text = text.lstrip("\ufeff")
     delimiter = sniff_delimiter(text)
@@ -138,7 +164,7 @@ def csv_cells(text: str) -> list[tuple[int, list[str]]]:
         raise SheetError(f"found one column on every line (first line: {first[:60]!r}); {EXPECTED}")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
 
-    def numbered() -> Iterator[tuple[int, list[str]]]:
+    def numbered() -> Iterator[tuple[int, list[str] | Malformed]]:
         while True:
             start = reader.line_num + 1
             try:
@@ -146,14 +172,14 @@ def csv_cells(text: str) -> list[tuple[int, list[str]]]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield start, [f"\0malformed line: {exc}"]
+                yield start, Malformed(f"malformed line: {exc}")
                 continue
             yield start, cells
 
     return _bounded(numbered(), "line")
 
 
-def xlsx_cells(path: Path) -> list[tuple[int, list[str]]]:
+def xlsx_cells(path: Path) -> list[tuple[int, list[str] | Malformed]]:
     """(row number, cells) of the first sheet of an Excel workbook."""
     import zipfile
 
@@ -205,19 +231,38 @@ def _header(line: int, cells: list[str]) -> list[str] | None:
     return order
 
 
-def parse_cells(lines: list[tuple[int, list[str]]]) -> tuple[list[Row], list[BadRow]]:
-    """Split (line, cells) into good rows and bad rows."""
+def _hidden_in(cells: list[str], order: list[str] | None) -> str | None:
+    """Why a row with a control or invisible character in a cell cannot be done; None without."""
+    names = order or list(COLUMNS)
+    for index, cell in enumerate(cells):
+        found = next((character for character in cell if _hidden(character)), None)
+        if found is not None:
+            column = names[index] if index < len(names) else f"column {index + 1}"
+            return (
+                f"the {column} cell holds a control or invisible character (U+{ord(found):04X}); "
+                "retype the cell without it"
+            )
+    return None
+
+
+def parse_cells(lines: list[tuple[int, list[str] | Malformed]]) -> tuple[list[Row], list[BadRow]]:
+    """Split (line, cells) into good rows and bad rows (a cell with a control or invisible
+    character makes its row a bad row: it is never sent to the portal)."""
     rows: list[Row] = []
     bad: list[BadRow] = []
     order: list[str] | None = None
     for line, cells in lines:
-        cells = [cell.strip() for cell in cells]
-        if cells and cells[0].startswith("\0"):
-            bad.append(BadRow(line, "", cells[0][1:]))
+        if isinstance(cells, Malformed):
+            bad.append(BadRow(line, "", cells.reason))
             continue
+        cells = [cell.strip() for cell in cells]
         if not any(cells) or cells[0].startswith("#"):
             continue
-        text = " | ".join(cell for cell in cells)
+        text = _visible(" | ".join(cell for cell in cells))
+        hidden = _hidden_in(cells, order)
+        if hidden:
+            bad.append(BadRow(line, text, hidden))
+            continue
         if order is None:
             order = _header(line, cells)
             if order is not None:
@@ -277,6 +322,7 @@ def load(path: Path) -> tuple[list[Row], list[BadRow]]:
         raise SheetError(f"cannot read {path}: {exc.strerror}") from None
     if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
         return parse_cells(xlsx_cells(path))
-    if b"\0" in data[:4096]:
+    sample = data[:4096]
+    if sample.count(b"\0") > max(2, len(sample) // 100):  # a stray NUL in a cell is that row's problem
         raise SheetError(f"{path.name} is not a text file (it holds binary data); {EXPECTED}")
     return parse_cells(csv_cells(decode(data)))

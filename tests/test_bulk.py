@@ -378,3 +378,13 @@ def test_a_report_write_failing_mid_run_stops_before_the_next_change_and_says_wh
     table = {line.split()[0]: line.split()[-2:] for line in result.stdout.splitlines() if re.match(r"^\d+ +\S+@", line)}
     assert table == {"1": ["ok", "granted"], "2": ["ok", "granted"], "3": ["not-run", "not-run"]}
     assert "  8    " in CliRunner().invoke(bulk.bulk_command, ["--help"]).output
+
+
+def test_a_nul_in_one_cell_fails_that_row_and_the_other_rows_are_done(monkeypatch, tmp_path):
+    done, report = [], tmp_path / "report.json"
+    text = "a@x.dk,sagsbehandler\nb\0@x.dk,sagsbehandler\nc@x.dk,sagsbehandler\n"
+    result = run_bulk(monkeypatch, tmp_path, text, _recording_grant(done), "--report", str(report))
+    assert result.exit_code == commands.EXIT_FAILED and done == ["a@x.dk", "c@x.dk"]
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert [row["status"] for row in data["rows"]] == ["ok", "failed", "ok"] and data["complete"] is True
+    assert "line 2: " in result.stdout and "U+0000" in data["rows"][1]["message"]

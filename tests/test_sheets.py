@@ -255,3 +255,26 @@ def test_rows_read_stop_at_the_limit_even_when_empty(tmp_path):
     path.write_text("lra@nets.dk,sagsbehandler\n" + "\n" * sheets.MAX_ROWS_READ + "x@y.dk,sagsbehandler\n")
     with pytest.raises(SheetError, match=f"goes on past line {sheets.MAX_ROWS_READ:,}.*delete the empty lines"):
         load(path)
+
+
+@pytest.mark.parametrize("character", ["\0", "\x07", "\x7f", "\u200b", "\u202e"])
+def test_a_control_or_invisible_character_in_a_cell_fails_that_row_only(character):
+    text = f"employee,right\nlra@nets.dk,sagsbehandler\nab{character}c@nets.dk,sagsbehandler\nx@y.dk,sagsbehandler\n"
+    rows, bad = parse_text(text)
+    assert [row.line for row in rows] == [2, 4]
+    [problem] = bad
+    assert problem.line == 3 and f"U+{ord(character):04X}" in problem.error and "employee" in problem.error
+    assert character not in problem.text and problem.text.startswith("ab\\")  # shown escaped
+
+
+def test_a_nul_in_one_cell_of_a_file_is_that_row_not_a_binary_file(tmp_path):
+    path = tmp_path / "rights.csv"
+    path.write_bytes(b"lra@nets.dk;sagsbehandler\nbruger@nets.dk;sagsbehandler\x00\nx@y.dk;sagsbehandler\n")
+    rows, bad = load(path)
+    assert [row.line for row in rows] == [1, 3] and [b.line for b in bad] == [2] and "right" in bad[0].error
+
+
+def test_a_control_character_in_an_xlsx_cell_fails_that_row_only(tmp_path):
+    path = _workbook(tmp_path / "rights.xlsx", [*GOOD, ("bruger@nets.dk", "Sagsbe\x85handler", "tildel")])
+    rows, bad = load(path)
+    assert [row.line for row in rows] == [2] and [b.line for b in bad] == [3] and "U+0085" in bad[0].error
