@@ -1,8 +1,8 @@
 """The rows of a bulk file, read as administrators have them.
 
 ``.csv`` (and any text file) with ``,`` ``;`` or a tab between the columns, as Excel saves it
-in English or Danish: UTF-8 with or without a BOM, else Windows-1252. ``.xlsx``: the first
-sheet. Columns ``employee,right[,action]`` or ``medarbejder;rettighed;handling``, in that order
+in English or Danish: UTF-8 with or without a BOM, or Windows-1252 (a file of both is
+refused, its first non-UTF-8 line named). ``.xlsx``: the first sheet. Columns ``employee,right[,action]`` or ``medarbejder;rettighed;handling``, in that order
 or named by a header line in any case; actions ``grant``/``revoke`` or ``tildel``/``fjern``;
 rights by key or by label. Blank lines and lines starting with ``#`` are skipped.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -89,12 +90,41 @@ def _visible(text: str) -> str:
     )
 
 
+# One valid multi-byte UTF-8 sequence (RFC 3629). Windows-1252 text (Danish names) practically
+# never holds one, while every UTF-8 file with a letter beyond ASCII does.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+SAVE_AS_UTF8 = 'save the whole file again as "CSV UTF-8" from Excel'
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 (a BOM dropped), else Windows-1252: what Excel writes as 'CSV UTF-8' and 'CSV'."""
+    """The text of a CSV file: UTF-8 (a BOM dropped) when all of it is UTF-8, as Excel's
+    "CSV UTF-8" is; Windows-1252 (Excel's "CSV") when none of it is, i.e. no byte sequence in it
+    is a UTF-8 letter. A file of both is never guessed (one guess garbles the other's names):
+    SheetError names the first line that is not UTF-8."""
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    bad_line = data.count(b"\n", 0, first_bad) + 1
+    utf8 = _UTF8_SEQUENCE.search(data)
+    if utf8:
+        utf8_line = data.count(b"\n", 0, utf8.start()) + 1
+        where = "other parts of it are" if utf8_line == bad_line else f"line {utf8_line} is"
+        raise SheetError(
+            f"line {bad_line} is not UTF-8 (byte 0x{data[first_bad]:02X}), though {where}: the file mixes two "
+            f"encodings; {SAVE_AS_UTF8}, or retype line {bad_line}"
+        )
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SheetError(
+            f"line {line} holds the byte 0x{data[exc.start]:02X}, which is neither UTF-8 nor Windows-1252; "
+            f"{SAVE_AS_UTF8}"
+        ) from None
 
 
 def _content_lines(text: str) -> list[str]:

@@ -278,3 +278,31 @@ def test_a_control_character_in_an_xlsx_cell_fails_that_row_only(tmp_path):
     path = _workbook(tmp_path / "rights.xlsx", [*GOOD, ("bruger@nets.dk", "Sagsbe\x85handler", "tildel")])
     rows, bad = load(path)
     assert [row.line for row in rows] == [2] and [b.line for b in bad] == [3] and "U+0085" in bad[0].error
+
+
+def test_one_windows_1252_line_in_a_utf8_file_is_named_and_nothing_is_garbled(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        "medarbejder;rettighed\nSøren Ærø;sagsbehandler\n".encode()
+        + "Åse Bøgh;sagsbehandler\n".encode("cp1252")
+        + "Ida Ørsted;sagsbehandler\n".encode()
+    )
+    with pytest.raises(SheetError) as info:
+        load(path)
+    message = str(info.value)
+    assert "line 3 is not UTF-8" in message and "line 2" in message and "CSV UTF-8" in message
+    assert "Ã" not in message
+
+
+def test_utf8_with_and_without_bom_is_never_read_as_windows_1252(tmp_path):
+    path = tmp_path / "names.csv"
+    for bom in (b"", b"\xef\xbb\xbf"):
+        path.write_bytes(bom + "Søren Ærø;sagsbehandler\n".encode())
+        assert load(path)[0] == [Row(1, "Søren Ærø", "sagsbehandler", "grant")]
+
+
+def test_bytes_neither_utf8_nor_windows_1252_name_their_line(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"lra@nets.dk;sagsbehandler\nb\x81@x.dk;sagsbehandler\n")
+    with pytest.raises(SheetError, match=r"line 2 .*0x81.*neither UTF-8 nor Windows-1252"):
+        load(path)
