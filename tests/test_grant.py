@@ -423,3 +423,18 @@ def test_grant_takes_a_right_as_bulk_does_by_label_in_any_case_or_by_slug(text, 
     assert result.exit_code == 0, result.output
     [bulk_row], _ = parse_text(f"lra@nets.dk;{text}\n")
     assert asked == [bulk_row.right]
+
+
+def test_no_portal_at_the_address_says_which_address_and_what_to_do():
+    page = mock.MagicMock()
+    page.goto.side_effect = pages.PlaywrightError(
+        "Page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:5999/log-paa\nCall log:\n  - navigating"
+    )
+    session = Session(page, "http://127.0.0.1:5999", Credentials.demo(), retries=1, sleep=lambda s: None)
+    with pytest.raises(errors.PortalDown) as info:
+        session.log_in()
+    message = str(info.value)
+    assert "http://127.0.0.1:5999" in message and "net::ERR_CONNECTION_REFUSED" in message
+    assert "sesag portal" in message and "--base-url" in message and "SESAG_BASE_URL" in message
+    assert "Page.goto" not in message and "\n" not in message and page.goto.call_count == 2
+    assert commands.exit_code_for(info.value) == commands.EXIT_PORTAL
