@@ -402,13 +402,14 @@ REPORT_NOT_WRITTEN = "report-not-written"  # what stopped a run whose report wri
 
 def _report_failure(record: Report) -> str:
     error = record.write_error
-    where = f" after line {record.failed_after}" if record.failed_after else ""
+    where = f" after line {record.failed_after}" if record.failed_after else " at the end"
     return f"Error: cannot write the report {record.path}{where} ({error.strerror or error})"
 
 
 def _tell_what_the_report_lacks(record: Report) -> None:
     """After a failed write: say so, and list what was done that the report on disk does not show."""
-    click.echo(f"{_report_failure(record)}; stopped before the next change.", err=True)
+    stopped = "; stopped before the next change" if record.failed_after else ""
+    click.echo(f"{_report_failure(record)}{stopped}.", err=True)
     missing = record.missing_on_disk()
     if not missing:
         click.echo("The report was written again at the end: it lists every line done.", err=True)
@@ -416,6 +417,23 @@ def _tell_what_the_report_lacks(record: Report) -> None:
     click.echo("Done in this run but not in the report (the table above has them too):", err=True)
     for r in missing:
         click.echo(f"  line {r.line}: {r.employee} {r.right} {r.action} -> {r.status} {r.result}", err=True)
+
+
+def _refuse_to_overwrite(report: Path, source: Path) -> None:
+    """UsageError unless ``report`` is new or a report of an earlier bulk run (never the file
+    being read, nor a file this command did not write)."""
+    if not report.exists():
+        return
+    if report.resolve() == source.resolve():
+        raise click.UsageError(f"--report {report} is the file being read; give the report a path of its own")
+    try:
+        earlier = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        earlier = None
+    if not (isinstance(earlier, dict) and isinstance(earlier.get("rows"), list)):
+        raise click.UsageError(
+            f"--report {report} exists and is not a report of sesag bulk; it is left as it is: give another path"
+        )
 
 
 def resumed_rows(path: Path, rows: list[Row]) -> dict[int, RowResult]:
@@ -591,6 +609,8 @@ def bulk_command(
     for result in done_before.values():
         record.by_line[result.line] = result
     stop = Stop()
+    if report is not None:
+        _refuse_to_overwrite(report, file)
     try:
         record.write()  # at once: an older report at this path must not pass for this run's
     except OSError as exc:

@@ -388,3 +388,16 @@ def test_a_nul_in_one_cell_fails_that_row_and_the_other_rows_are_done(monkeypatc
     data = json.loads(report.read_text(encoding="utf-8"))
     assert [row["status"] for row in data["rows"]] == ["ok", "failed", "ok"] and data["complete"] is True
     assert "line 2: " in result.stdout and "U+0000" in data["rows"][1]["message"]
+
+
+@pytest.mark.parametrize("other", ["the file read", "notes.txt", "data.json"])
+def test_report_never_overwrites_a_file_it_did_not_write(monkeypatch, tmp_path, other):
+    sheet = tmp_path / "rights.csv"
+    target = sheet if other == "the file read" else tmp_path / other
+    if target != sheet:
+        target.write_text('["someone else\'s data"]' if other.endswith(".json") else "my notes", encoding="utf-8")
+    done = []
+    result = run_bulk(monkeypatch, tmp_path, THREE_ROWS, _recording_grant(done), "--report", str(target))
+    assert result.exit_code == commands.EXIT_USAGE and done == []
+    assert "--report" in result.output and "Traceback" not in result.output
+    assert target.read_text(encoding="utf-8") in (THREE_ROWS, "my notes", '["someone else\'s data"]')
