@@ -229,7 +229,7 @@ def _granted_or_unchanged(session_, employee, right, revoke=False, dry_run=False
     return grant.Outcome(employee, right, "grant", "granted", changed=True, message="granted")
 
 
-def test_one_name_for_a_row_already_as_the_file_asks_in_summary_report_help_and_readme(monkeypatch, tmp_path):
+def test_one_name_for_a_row_already_as_the_file_asks_in_summary_report_help_and_docs(monkeypatch, tmp_path):
     report = tmp_path / "report.json"
     text = "lra@nets.dk,sagsbehandler\nb@x.dk,sagsbehandler\n"
     result = run_bulk(monkeypatch, tmp_path, text, _granted_or_unchanged, "--report", str(report))
@@ -240,7 +240,7 @@ def test_one_name_for_a_row_already_as_the_file_asks_in_summary_report_help_and_
     table_results = [line.split()[-1] for line in result.stdout.splitlines() if re.match(r"^\d+ +\S+@", line)]
     assert table_results == [row["result"] for row in data["rows"]] == ["unchanged", "granted"]
     help_text = CliRunner().invoke(bulk.bulk_command, ["--help"]).output
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = "".join((ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "docs/grant-and-bulk.md"))
     assert '"unchanged"' in help_text and "`unchanged`" in readme
     for other_name in ("already-held", "not-held", "already as asked"):
         assert other_name not in result.output + help_text + readme
