@@ -164,7 +164,7 @@ def grant_command(
 
     \b
     Exit codes:
-      0  done and verified, or nothing to do (already held / not held); dry run passed
+      0  done and verified, or unchanged (the right already held / not held); dry run passed
       1  unexpected error (browser missing, page not as expected)
       2  usage error
       3  employee not found, or more than one employee matches
