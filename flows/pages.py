@@ -601,6 +601,10 @@ def offered(page: Page, role: str) -> list[str]:
 
     What the page offers instead of a missing element, in the page's own words (a failing step
     says "no button 'Gem rettigheder'; buttons on the page: Fortryd, Gem ændringer").
+
+    Best effort, for error messages only (``flows.failure``): it reads the YAML of
+    ``aria_snapshot()`` with a regex, and that text's form is Playwright's to change. No flow
+    decides anything on it; on any doubt it returns fewer names, or none.
     """
     try:
         tree = page.locator("body").aria_snapshot(timeout=2_000)

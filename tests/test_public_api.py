@@ -41,3 +41,15 @@ def test_no_file_uses_playwrights_private_api():
 def test_the_test_suite_patches_no_pytest_or_werkzeug_internals():
     found = uses(SUITE_PRIVATE, sources(("tests", "flows", "mock_portal")))
     assert not found, "private pytest / Werkzeug internals in use:\n" + "\n".join(found)
+
+
+# The best-effort parsers of text meant for people (Playwright's call log, aria_snapshot's YAML):
+# their callers, outside flows/failure.py, may only use them to word an error.
+BEST_EFFORT = re.compile(r"\b(?:offered|looked_for|what_is_missing|failure\.explain)\(")
+
+
+def test_best_effort_parsers_only_word_error_messages():
+    calls = [line for line in uses(BEST_EFFORT, sources(("flows",))) if "def " not in line]
+    outside = [line for line in calls if not line.startswith("flows/failure.py:")]
+    assert outside, "failure.explain words the guide's error"
+    assert all("raise GuideError(failure.explain(" in line for line in outside), outside
