@@ -102,10 +102,6 @@ class Session:
         )
         return WorkerThread(self.page.context.storage_state(), settings)
 
-    def close(self) -> None:
-        """Close this session's tab."""
-        self.page.close()
-
     def with_retries(self, what: str, work: Callable[[int], object]) -> object:
         """Run ``work(attempt)``; on portal errors and time-outs wait, log in again if needed, retry."""
         from flows import pages
