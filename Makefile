@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: guide test test-fast lint docs check portal demo bench setup browser clean
+.PHONY: guide test test-fast test-floor lint docs check portal demo bench setup browser clean
 
 guide: setup            ## regenerate the illustrated vejledning into screenshots/
 	$(BIN)/sesag guide
@@ -15,9 +15,25 @@ guide: setup            ## regenerate the illustrated vejledning into screenshot
 test: setup             ## run every test: unit, portal and end-to-end
 	$(BIN)/pytest -n auto --dist loadscope
 
-# -n auto: the unit suite is CPU-bound enough for two workers to pay (bench/README.md, The test suite).
+# -n auto: the unit suite is CPU-bound enough for two workers to pay. --ignore: every test in
+# tests/e2e is e2e (its conftest marks them), so they are not even imported.
 test-fast: $(STAMP)     ## the unit and Flask test-client tests only (no portal in a browser)
-	$(BIN)/pytest -m "not e2e" -n auto
+	$(BIN)/pytest --ignore=tests/e2e -n auto
+
+# The lowest versions pyproject.toml admits, in a venv of their own: the grant and bulk
+# end-to-end tests against them (docs/decisions/0002-dependency-bounds.md).
+FLOOR_VENV := .venv-floor
+FLOOR      := playwright==1.49.0 pytest-playwright==0.5.0 flask==3.0.0 werkzeug==3.0.0
+FLOOR_TESTS := tests/e2e/test_grant_flow.py tests/e2e/test_bulk_workers.py tests/e2e/test_bulk_interrupt.py
+test-floor: $(FLOOR_VENV)/.installed-stamp browser
+	$(FLOOR_VENV)/bin/python -c "import importlib.metadata as m; print('floor:', *(f'{d}=={m.version(d)}' for d in ('playwright', 'pytest-playwright', 'flask', 'werkzeug')))"
+	$(FLOOR_VENV)/bin/pytest -p no:cacheprovider $(FLOOR_TESTS)
+
+$(FLOOR_VENV)/.installed-stamp: pyproject.toml Makefile
+	$(PYTHON) -m venv $(FLOOR_VENV)
+	$(FLOOR_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FLOOR_VENV)/bin/python -m pip install --quiet $(FLOOR) -e '.[test]'
+	touch $@
 
 lint: $(STAMP)          ## ruff (pyproject.toml), and docs/commands.md against every command's --help
 	$(BIN)/ruff check .
@@ -53,4 +69,4 @@ browser: $(STAMP)
 	$(BIN)/sesag browser
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(FLOOR_VENV) build *.egg-info .pytest_cache

@@ -1,25 +1,21 @@
-"""Find, install and launch the Chromium the flows drive.
+"""Find, install and open the Chromium the flows drive.
 
 Order of preference: Playwright's bundled Chromium, then a system Chromium (``SESAG_CHROMIUM``
-or ``chromium``/``chromium-browser``/``google-chrome`` on PATH), then an install (``apt-get
-install chromium`` when root on Debian, else ``playwright install chromium``), else a clear
-error that says what to run. Flows that keep no pictures (``sesag grant``, ``sesag bulk``)
-launch the system's ``chromium-headless-shell`` instead when there is one (see
-``launch_options``). Or none of that: given a Playwright browser server (``--connect WS_URL``,
-or ``SESAG_CONNECT`` for every command and the test suite) the flows drive its browser.
+or ``chromium``/``chromium-browser``/``google-chrome`` on PATH). Only ``sesag browser``
+installs one (``install_chromium``); every other command that finds none says to run it
+(``BrowserNotFound``). Flows that keep no pictures (``sesag grant``, ``sesag bulk``) launch the
+system's ``chromium-headless-shell`` instead when there is one (see ``launch_options``). Or none
+of that: given a Playwright browser server (``--connect WS_URL``, or ``SESAG_CONNECT``) the
+flows drive its browser. Every command opens its browser with ``open_browser``.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
-import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,17 +42,17 @@ BASE_ARGS = (
 # Frames composited in the browser process: for browsers that keep no pictures (launch_options).
 IN_PROCESS_GPU = "--in-process-gpu"
 
-# No frames drawn unless asked for over DevTools (HeadlessExperimental.beginFrame, which nothing
-# here asks): for headless shells that keep no pictures (launch_options). Chromium otherwise
-# paints, rasters and composites frames of every new document for nobody. Full Chromium ignores
-# the switch. In such a browser requestAnimationFrame never fires, so nothing may wait for a
-# frame: see ``draws_frames``.
+# The fast profile only (docs/decisions/0001-fast-profile.md): no frames drawn unless asked for
+# over DevTools, which nothing here asks. In such a browser requestAnimationFrame never fires, so
+# Playwright's wait for a steady element never ends: the fast profile's clicks skip Playwright's
+# actionability checks (``Profile.force_clicks``). Full Chromium ignores the switch.
 NO_FRAMES = "--enable-begin-frame-control"
 
-# Blink holds a page's tasks after a click or key press until the next frame is drawn, at most
-# 50 ms: without frames every form submitted (GEM RETTIGHEDER) waited out those 50 ms, with all
-# processes idle. Switched off where no frames are drawn.
-NO_INPUT_DEFERRAL = "DeferRendererTasksAfterInput"
+# The ways a command may drive its browser (``--profile``, ``SESAG_PROFILE``).
+DEFAULT_PROFILE = "default"
+FAST_PROFILE = "fast"
+PROFILES = (DEFAULT_PROFILE, FAST_PROFILE)
+PROFILE_ENV = "SESAG_PROFILE"
 
 # A Playwright browser server for every command that opens a browser (a grid, CI's launch-server).
 CONNECT_ENV = "SESAG_CONNECT"
@@ -65,14 +61,49 @@ VIEWPORT = {"width": 1280, "height": 900}
 LOCALE = "da-DK"
 TIMEZONE = catalogue.TIMEZONE
 
-INSTALL_HELP = (
-    "No Chromium found. Install one with `sudo apt-get install chromium` (Debian/Ubuntu) or "
-    "`.venv/bin/playwright install chromium`, or point SESAG_CHROMIUM at a Chromium binary."
+NO_BROWSER = (
+    "No Chromium found. Run `sesag browser` to install one (or `make setup`), or point SESAG_CHROMIUM at a "
+    "Chromium binary."
 )
+INSTALL_HELP = (
+    "Install one with `sudo apt-get install chromium` (Debian/Ubuntu) or `.venv/bin/playwright install chromium`, "
+    "or point SESAG_CHROMIUM at a Chromium binary."
+)
+# Debian builds chromium and chromium-headless-shell from one source package, at one version:
+# installing either may upgrade the other, and the libraries they share.
+APT_UPGRADE_NOTE = "apt may upgrade the system Chromium (and the libraries it shares) along with it"
 
 
 class BrowserNotFound(RuntimeError):
-    """No usable Chromium and none could be installed."""
+    """No usable Chromium (or no browser server answering)."""
+
+
+@dataclass(frozen=True)
+class BrowserSpec:
+    """How a command opens its browser, so that a bulk worker can open one alike in its own thread.
+
+    ``profile``: ``default`` (Playwright's documented behaviour) or ``fast`` (frameless headless
+    shell and clicks without actionability checks: docs/decisions/0001-fast-profile.md).
+    ``connect``: a Playwright browser server's ws endpoint, else a local launch. ``pictures=False``:
+    the flow takes no screenshots (grant, bulk), so the headless shell will do. ``own_signals``: the
+    caller handles SIGINT and SIGTERM, so Playwright must not close the browser on them.
+    """
+
+    profile: str = DEFAULT_PROFILE
+    connect: str | None = None
+    pictures: bool = True
+    headed: bool = False
+    slowmo: float = 0
+    own_signals: bool = False
+
+    def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ValueError(f"unknown profile {self.profile!r}; choose one of {', '.join(PROFILES)}")
+
+    @property
+    def force_clicks(self) -> bool:
+        """True in the fast profile: clicks go without Playwright's actionability checks."""
+        return self.profile == FAST_PROFILE
 
 
 def _is_root() -> bool:
@@ -125,44 +156,10 @@ def bundled_chromium_present(playwright) -> bool:
         return False
 
 
-def _apt_env() -> dict[str, str]:
-    return dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-
-
-def _can_apt_get() -> bool:
-    return _is_root() and bool(shutil.which("apt-get"))
-
-
-def _apt_install_headless_shell(log) -> None:
-    """``apt-get install chromium-headless-shell``; without it grant and bulk still work (in
-    full Chromium), so a failure is one line, not an error."""
-    done = subprocess.run(["apt-get", "install", "-y", "-qq", HEADLESS_SHELL], check=False, env=_apt_env())
-    if done.returncode != 0:
-        log(f"Could not install {HEADLESS_SHELL} (apt-get exit {done.returncode}); grant and bulk use full Chromium.")
-
-
-def install_chromium(log=print) -> None:
-    """Install a Chromium: apt-get when root on Debian (with the headless shell), else
-    Playwright's installer (whose Chromium comes with a headless shell of its own)."""
-    if _can_apt_get():
-        log("Installing Chromium with apt-get (Debian package 'chromium') ...")
-        subprocess.run(["apt-get", "update", "-qq"], check=False, env=_apt_env())
-        done = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=_apt_env())
-        if done.returncode == 0:
-            _apt_install_headless_shell(log)
-        if done.returncode == 0 and system_chromium():
-            return
-    log("Installing Chromium with `playwright install chromium` ...")
-    try:
-        subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], timeout=600, check=True)
-    except (subprocess.SubprocessError, OSError) as exc:
-        raise BrowserNotFound(f"{INSTALL_HELP} (automatic install failed: {exc})") from exc
-
-
-def executable_path(playwright, install: bool = True, log=print) -> str | None:
+def executable_path(playwright) -> str | None:
     """The Chromium to launch: None means Playwright's bundled one, else a path.
 
-    Installs one when none is found and ``install`` is true; raises BrowserNotFound otherwise.
+    Installs nothing: with none found, BrowserNotFound says to run ``sesag browser``.
     """
     if os.environ.get("SESAG_CHROMIUM"):
         return system_chromium()
@@ -171,32 +168,64 @@ def executable_path(playwright, install: bool = True, log=print) -> str | None:
     found = system_chromium()
     if found:
         return found
-    if not install:
-        raise BrowserNotFound(INSTALL_HELP)
-    install_chromium(log=log)
-    if bundled_chromium_present(playwright):
-        return None
-    found = system_chromium()
-    if found:
-        return found
-    raise BrowserNotFound(INSTALL_HELP)
+    raise BrowserNotFound(NO_BROWSER)
 
 
-def ensure_headless_shell(playwright, log=print, install: bool = True) -> str | None:
-    """The headless shell grant and bulk will launch (see ``headless_shell_path``), or None.
+# --- installing: `sesag browser` only -----------------------------------------------------------
 
-    Beside a system Chromium, with none found, installs Debian's (root with apt-get only, and
-    only when ``install``); a failed install leaves grant and bulk on full Chromium.
-    """
-    shell = headless_shell_path(playwright)
-    if shell or not install or not _can_apt_get():
-        return shell
-    if os.environ.get("SESAG_CHROMIUM") or bundled_chromium_present(playwright):
-        return None  # the shell would not be used
-    log(f"Installing the headless shell with apt-get (Debian package '{HEADLESS_SHELL}') ...")
+
+def _apt_env() -> dict[str, str]:
+    return dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+
+
+def can_apt_get() -> bool:
+    """True when Debian packages can be installed here (root, apt-get on PATH)."""
+    return _is_root() and bool(shutil.which("apt-get"))
+
+
+def chromium_install_plan() -> str:
+    """What ``install_chromium`` will run here, in words (said before it runs)."""
+    if can_apt_get():
+        return (
+            f"`apt-get update` and `apt-get install chromium {HEADLESS_SHELL}` (Debian packages; {APT_UPGRADE_NOTE}), "
+            "else `playwright install chromium`"
+        )
+    return "`playwright install chromium` (Playwright's own Chromium build, downloaded into your home folder)"
+
+
+def _apt_install_headless_shell(log) -> bool:
+    """``apt-get install chromium-headless-shell``; without it grant and bulk still work (in
+    full Chromium), so a failure is one line, not an error."""
+    done = subprocess.run(["apt-get", "install", "-y", "-qq", HEADLESS_SHELL], check=False, env=_apt_env())
+    if done.returncode != 0:
+        log(f"Could not install {HEADLESS_SHELL} (apt-get exit {done.returncode}); grant and bulk use full Chromium.")
+    return done.returncode == 0
+
+
+def install_chromium(log=print) -> None:
+    """Install a Chromium: apt-get when root on Debian (with the headless shell), else
+    Playwright's installer (whose Chromium comes with a headless shell of its own)."""
+    if can_apt_get():
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=_apt_env())
+        done = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=_apt_env())
+        if done.returncode == 0:
+            _apt_install_headless_shell(log)
+        if done.returncode == 0 and system_chromium():
+            return
+        log("apt-get could not install chromium; trying `playwright install chromium` ...")
+    try:
+        subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], timeout=600, check=True)
+    except (subprocess.SubprocessError, OSError) as exc:
+        raise BrowserNotFound(f"Automatic install failed ({exc}). {INSTALL_HELP}") from exc
+
+
+def install_headless_shell(log=print) -> bool:
+    """``apt-get update`` and ``apt-get install chromium-headless-shell`` (root on Debian only)."""
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=_apt_env())
-    _apt_install_headless_shell(log)
-    return headless_shell_path(playwright)
+    return _apt_install_headless_shell(log)
+
+
+# --- opening ------------------------------------------------------------------------------------
 
 
 def display_available() -> bool:
@@ -208,9 +237,9 @@ def display_available() -> bool:
 
 
 def launch_options(
-    playwright, headed: bool = False, slowmo: float = 0, install: bool = True, pictures: bool = True
+    playwright, headed: bool = False, slowmo: float = 0, pictures: bool = True, profile: str = DEFAULT_PROFILE
 ) -> dict[str, Any]:
-    """Keyword arguments for ``playwright.chromium.launch`` on this machine.
+    """Keyword arguments for ``playwright.chromium.launch`` on this machine (installs nothing).
 
     ``pictures=False`` (grant and bulk: they read text and click) launches headless in the
     system's headless shell when there is one (``headless_shell_path``): measured by
@@ -219,9 +248,8 @@ def launch_options(
     so whatever keeps pictures (guide, demo, PDF, the e2e tests) keeps full Chromium. This is
     also what Playwright does with its bundled builds since 1.49. Such a browser also composites
     in its own process (``--in-process-gpu``): a GPU process only adds a process and its messages
-    for frames nobody looks at (bench/bulk.py --compare-gpu-process). A headless shell draws no
-    frames at all (``NO_FRAMES``): 10-20 % less CPU per verified change, and faster
-    (bench/bulk.py --compare-frames).
+    for frames nobody looks at (bench/bulk.py --compare-gpu-process). The fast profile's headless
+    shell draws no frames at all (``NO_FRAMES``, docs/decisions/0001-fast-profile.md).
     """
     args = list(BASE_ARGS)
     if _is_root():
@@ -233,39 +261,12 @@ def launch_options(
     if slowmo:
         options["slow_mo"] = slowmo
     shell = headless_shell_path(playwright) if headless and not pictures else None
-    path = shell or executable_path(playwright, install=install)
+    path = shell or executable_path(playwright)
     if path:
         options["executable_path"] = path
-    if headless and not pictures and (shell or not path):  # a headless shell: ours, or Playwright's own
+    if profile == FAST_PROFILE and headless and not pictures and (shell or not path):  # a headless shell
         args.append(NO_FRAMES)
-        playwrights = playwright_disabled_features()
-        if playwrights is not None:  # else it stays on: slower, not wrong
-            args.append("--disable-features=" + ",".join([*playwrights, NO_INPUT_DEFERRAL]))
     return options
-
-
-@lru_cache(maxsize=1)
-def playwright_disabled_features() -> tuple[str, ...] | None:
-    """The Chromium features Playwright's driver switches off at every launch, read from the
-    driver's code; None when they cannot be found there.
-
-    Chromium takes only the last ``--disable-features``, so one of ours must repeat Playwright's
-    (which keep, for one, HTTP on HTTP and Chromium from calling home).
-    """
-    import playwright
-
-    lib = Path(playwright.__file__).parent / "driver" / "package" / "lib"
-    for source in (lib / "coreBundle.js", lib / "server" / "chromium" / "chromiumSwitches.js"):
-        try:
-            code = source.read_text(encoding="utf-8")
-        except OSError:
-            continue
-        found = re.search(r"\bdisabledFeatures\s*=\s*\[(.*?)\]", code, flags=re.DOTALL)
-        if found:
-            listed = re.sub(r"//[^\n]*", "", found.group(1))  # comments may quote names too
-            features = tuple(re.findall(r"[\"']([A-Za-z0-9_]+)[\"']", listed))
-            return features or None
-    return None
 
 
 def context_options(device_scale_factor: float = 1) -> dict[str, Any]:
@@ -280,91 +281,43 @@ def context_options(device_scale_factor: float = 1) -> dict[str, Any]:
     }
 
 
-def server_config(playwright, install: bool = True) -> dict[str, Any]:
+def server_config(playwright) -> dict[str, Any]:
     """``playwright launch-server --config`` for this machine: the Chromium and flags the flows
     launch locally, served to clients that connect (CI runs the e2e tests against it)."""
-    options = launch_options(playwright, install=install)
+    options = launch_options(playwright)
     config: dict[str, Any] = {"headless": True, "args": options["args"]}
     if "executable_path" in options:
         config["executablePath"] = options["executable_path"]
     return config
 
 
-_remote: str | None = None
-
-
-def remote_endpoint() -> str | None:
-    """The browser server to connect to: the one ``remote()`` set, else SESAG_CONNECT, else None."""
-    return _remote or os.environ.get(CONNECT_ENV) or None
-
-
-@contextmanager
-def remote(ws_url: str | None) -> Iterator[None]:
-    """Within the block ``open_browser`` connects to ``ws_url`` (a command's ``--connect``)."""
-    global _remote
-    before, _remote = _remote, ws_url or _remote
-    try:
-        yield
-    finally:
-        _remote = before
-
-
 def connect_options(ws_url: str) -> dict[str, Any]:
-    """Keyword arguments for ``chromium.connect``. The remote browser reaches this machine's
-    loopback through the connection, so the embedded mock on 127.0.0.1 works from a grid too."""
-    return {"endpoint": ws_url, "expose_network": "<loopback>"}
+    """Keyword arguments for ``chromium.connect`` (pytest-playwright's ``connect_options``). The
+    remote browser reaches this machine's loopback through the connection, so the embedded mock on
+    127.0.0.1 works from a grid too. The endpoint's keyword is ``ws_endpoint`` up to some
+    Playwright release and ``endpoint`` after it (1.49 and 1.65 differ): named as this one names it."""
+    from inspect import signature
+
+    from playwright.sync_api import BrowserType
+
+    keyword = "endpoint" if "endpoint" in signature(BrowserType.connect).parameters else "ws_endpoint"
+    return {keyword: ws_url, "expose_network": "<loopback>"}
 
 
-# The options each browser launched here was launched with, so that another_browser launches
-# the same kind (headless shell or full Chromium). Weak: a closed, forgotten browser drops out.
-_launched_with: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
-
-
-def launch_local(playwright, options: dict[str, Any], **more: Any):
-    """``playwright.chromium.launch(**options, **more)``, remembered for ``another_browser``."""
-    options = {**options, **more}
-    browser = playwright.chromium.launch(**options)
-    _launched_with[browser] = options
-    return browser
-
-
-def draws_frames(browser) -> bool:
-    """False for a browser launched here with ``NO_FRAMES``: there nothing may wait for an
-    animation frame (Playwright's wait for a steady element before a click, a screenshot).
-    True for any other, also one launched elsewhere (the test plugin's, a browser server's)."""
-    try:
-        options = _launched_with.get(browser)
-    except TypeError:  # no weak reference to it: not one of ours
-        return True
-    return options is None or NO_FRAMES not in options.get("args", ())
-
-
-def open_browser(
-    playwright, headed: bool = False, slowmo: float = 0, connect: str | None = None, pictures: bool = True
-):
-    """Launch a local Chromium (``pictures=False``: maybe the headless shell, see
-    ``launch_options``), or connect to a Playwright browser server (``connect``, else
-    ``remote_endpoint()``), whose browser is used as it is; a server that does not answer is
-    BrowserNotFound."""
-    connect = connect or remote_endpoint()
-    if not connect:
-        return launch_local(playwright, launch_options(playwright, headed=headed, slowmo=slowmo, pictures=pictures))
+def open_browser(playwright, spec: BrowserSpec = BrowserSpec()):
+    """The one way every command opens its browser: connect to ``spec.connect`` (a Playwright
+    browser server, whose browser is used as it is) or launch a local Chromium as
+    ``launch_options`` says. No browser found, or a server that does not answer: BrowserNotFound."""
     from playwright.sync_api import Error as PlaywrightError
 
-    try:
-        return playwright.chromium.connect(**connect_options(connect), slow_mo=slowmo or None)
-    except PlaywrightError as exc:
-        raise BrowserNotFound(f"cannot connect to the browser server {connect}: {first_line(exc)}") from None
-
-
-def another_browser(browser):
-    """One more browser of ``browser``'s kind: launched with the options ``browser`` was
-    launched with here (``launch_local``); for a browser launched elsewhere (the test plugin's),
-    with this machine's options, or from the browser server in use (``remote_endpoint()``)."""
-    from types import SimpleNamespace
-
-    playwright = SimpleNamespace(chromium=browser.browser_type)
-    options = _launched_with.get(browser)
-    if options is not None:
-        return launch_local(playwright, options)
-    return open_browser(playwright)
+    if spec.connect:
+        try:
+            return playwright.chromium.connect(**connect_options(spec.connect), slow_mo=spec.slowmo or None)
+        except PlaywrightError as exc:
+            raise BrowserNotFound(f"cannot connect to the browser server {spec.connect}: {first_line(exc)}") from None
+    options = launch_options(
+        playwright, headed=spec.headed, slowmo=spec.slowmo, pictures=spec.pictures, profile=spec.profile
+    )
+    if spec.own_signals:
+        options.update(handle_sigint=False, handle_sigterm=False)
+    return playwright.chromium.launch(**options)

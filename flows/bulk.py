@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -28,7 +29,7 @@ import click
 from flows import commands, errors
 from flows import grant as grants
 from flows.credentials import Credentials
-from flows.session import Session, open_session
+from flows.session import Session, WorkerThread, open_session
 from flows.sheets import BadRow, Row, SheetError, load
 
 # Rows per browser tab before ``Session.renew_page``: a tab slows down with every page it has
@@ -198,6 +199,8 @@ class Run:
     results: list[RowResult] = field(default_factory=list)
     simulated: dict = field(default_factory=dict)  # a dry run's rights per e-mail, row after row
     queue: deque = field(init=False)
+    # The workers are threads: one records a row (the report, the progress line) at a time.
+    _recording: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         groups: dict[str, list[Row]] = {}
@@ -206,14 +209,21 @@ class Run:
         self.queue = deque(groups.values())
 
     def _record(self, result: RowResult) -> None:
-        self.results.append(result)
-        if self.on_row:
-            self.on_row(result)
+        with self._recording:
+            self.results.append(result)
+            if self.on_row:
+                self.on_row(result)
+
+    def _next_employee(self) -> list[Row] | None:
+        try:
+            return self.queue.popleft()  # one call, safe between threads
+        except IndexError:
+            return None
 
     def work(self, session: Session) -> None:
         """Take employees from the queue and do their rows on ``session`` until none is left."""
-        while self.queue:
-            for row in self.queue.popleft():
+        while (rows := self._next_employee()) is not None:
+            for row in rows:
                 if self.aborted:
                     self._record(RowResult.not_run(row, self.aborted))
                     continue
@@ -244,7 +254,9 @@ def run_rows(
 ) -> list[RowResult]:
     """Do every row; a failing row is recorded and the next one goes on. Results in line order.
 
-    ``workers`` sessions work at once: ``session`` and a browser of their own for each other worker, logged in by its cookies (``Session.add_worker``; see ``run_together``). When the
+    ``workers`` sessions work at once: ``session`` in this thread, and each other worker in a
+    thread with its own Playwright and browser, logged in by this session's storage state
+    (``Session.start_worker``; see ``run_together``). When the
     portal stays unreachable or the log-in is refused, the rows not yet started are recorded
     as not-run instead of being tried one by one; so are they once ``stop`` is set. Every
     ``rows_per_page`` rows a tab is replaced by a fresh one (see ``Session.renew_page``).
@@ -254,52 +266,31 @@ def run_rows(
     if workers == 1:
         run.work(session)
         return run.in_line_order()
-    tabs = [session]
+    others: list[WorkerThread] = []
     try:
-        tabs += [_worker_tab(session) for _ in range(workers - 1)]
-        run_together([lambda tab=tab: run.work(tab) for tab in tabs], session.page)
+        others += [session.start_worker() for _ in range(workers - 1)]
+        run_together(session, run.work, others)
     finally:
-        for tab in tabs[1:]:
-            tab.close()
+        for worker in others:
+            worker.close()
     return run.in_line_order()
 
 
-def _worker_tab(session: Session) -> Session:
-    tab = session.add_worker()
-    # A retry's pause must let the other workers go on: wait in Playwright's event loop, not in time.sleep.
-    tab.sleep = lambda seconds: tab.page.wait_for_timeout(seconds * 1000)
-    return tab
+def run_together(session: Session, work: Callable[[Session], None], others: list[WorkerThread]) -> None:
+    """Run ``work`` on ``session`` here and on each of ``others``' sessions in its thread, at once.
 
-
-def run_together(jobs: list[Callable[[], None]], page) -> None:
-    """Run ``jobs`` (code using Playwright's sync API) at once, each in a greenlet of its own.
-
-    Playwright's sync API runs its event loop in a dispatcher greenlet and parks the caller
-    while a call waits; its own event handlers run the same way in greenlets of their own
-    (``run_in_greenlet``). Started from the event loop, several jobs' calls wait at the same
-    time, on one thread: N workers' browsers driven at once by one Playwright, one log-in.
+    Each worker thread drives its own browser through its own ``sync_playwright()``, so their
+    waits overlap: while one waits for the portal, another's Python runs. Returns when all are
+    done; then raises the first failure, if any.
     """
-    import asyncio
-
-    from playwright._impl._greenlets import EventGreenlet, run_in_greenlet, wait_for_future
-
-    loop, dispatcher = page._loop, page._dispatcher_fiber  # the sync API's loop and dispatcher
-    all_done = loop.create_future()
-    failures: list[BaseException] = []
-
-    def start() -> None:
-        futures = [run_in_greenlet(EventGreenlet, job) for job in jobs]
-
-        def finished(gathered) -> None:
-            failures.extend(r for r in gathered.result() if isinstance(r, BaseException))
-            all_done.set_result(None)
-
-        asyncio.gather(*futures, return_exceptions=True).add_done_callback(finished)
-
-    loop.call_soon(start)
-    wait_for_future(loop, dispatcher, all_done)
-    if failures:
-        raise failures[0]
+    running = [worker.submit(work) for worker in others]
+    try:
+        work(session)
+    finally:
+        failures = [job.exception() for job in running]  # waits for every worker
+    failure = next((exc for exc in failures if exc is not None), None)
+    if failure is not None:
+        raise failure
 
 
 class Report:
@@ -565,7 +556,20 @@ def progress(total: int, dry_run: bool) -> tuple[Callable[[RowResult], None], Ca
 )
 @commands.browser_options
 def bulk_command(
-    file, report, resume, workers, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout, block_assets
+    file,
+    report,
+    resume,
+    workers,
+    replace,
+    dry_run,
+    base_url,
+    headed,
+    slowmo,
+    connect,
+    profile,
+    retries,
+    timeout,
+    block_assets,
 ):
     """Grant or revoke Se Sag rights for every line of FILE (.csv or .xlsx).
 
@@ -635,9 +639,8 @@ def bulk_command(
 
             with stop_on_signals(stop, lambda text: click.echo(f"\n{text}", err=True)):
                 try:
-                    with open_session(
-                        base_url, credentials, headed, slowmo, connect, timeout, retries, block_assets, own_signals=True
-                    ) as session:
+                    spec = commands.browser_spec(profile, connect, headed, slowmo, own_signals=True)
+                    with open_session(base_url, credentials, spec, timeout, retries, block_assets) as session:
                         run_rows(
                             session, to_do, dry_run=dry_run, replace=replace, on_row=on_row, workers=workers, stop=stop
                         )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import click
 
+from flows import browser as browsers
 from flows.credentials import Credentials, CredentialsError
 from flows.errors import (
     AmbiguousEmployee,
@@ -85,8 +86,18 @@ def run_cli(work: Callable[[], int]) -> None:
     sys.exit(code)
 
 
+def browser_spec(
+    profile: str, connect: str | None, headed: bool, slowmo: float, own_signals: bool = False
+) -> browsers.BrowserSpec:
+    """How grant and bulk open their browser: no pictures kept (the headless shell will do)."""
+    return browsers.BrowserSpec(
+        profile=profile, connect=connect or None, pictures=False, headed=headed, slowmo=slowmo, own_signals=own_signals
+    )
+
+
 def browser_options(function):
-    """--base-url, --headed, --slowmo, --connect, --retries, --timeout, --block-assets (shared with bulk)."""
+    """--base-url, --headed, --slowmo, --connect, --profile, --retries, --timeout, --block-assets
+    (shared with bulk)."""
     for option in reversed(
         [
             click.option(
@@ -107,7 +118,20 @@ def browser_options(function):
             click.option(
                 "--connect",
                 metavar="WS_URL",
-                help="Use a remote Playwright browser server instead of a local Chromium.",
+                envvar=browsers.CONNECT_ENV,
+                help=f"Use a remote Playwright browser server instead of a local Chromium (env {browsers.CONNECT_ENV}).",
+            ),
+            click.option(
+                "--profile",
+                type=click.Choice(browsers.PROFILES),
+                envvar=browsers.PROFILE_ENV,
+                default=browsers.DEFAULT_PROFILE,
+                show_default=True,
+                help=(
+                    f"default: Playwright's checks before every click. fast: a headless shell that draws no "
+                    f"frames and clicks without those checks; tuned on the mock, faster, for portals you trust "
+                    f"(env {browsers.PROFILE_ENV}; docs/decisions/0001-fast-profile.md)."
+                ),
             ),
             click.option(
                 "--retries",
@@ -147,7 +171,19 @@ def browser_options(function):
 @click.option("--dry-run", is_flag=True, help="Find the employee and check the rule; save nothing.")
 @browser_options
 def grant_command(
-    employee, right, revoke, replace, dry_run, base_url, headed, slowmo, connect, retries, timeout, block_assets
+    employee,
+    right,
+    revoke,
+    replace,
+    dry_run,
+    base_url,
+    headed,
+    slowmo,
+    connect,
+    profile,
+    retries,
+    timeout,
+    block_assets,
 ):
     """Grant (or --revoke) a Se Sag right for one employee, and verify it.
 
@@ -165,7 +201,7 @@ def grant_command(
     \b
     Exit codes:
       0  done and verified, or unchanged (the right already held / not held); dry run passed
-      1  unexpected error (browser missing, page not as expected)
+      1  unexpected error (no browser: run `sesag browser`; page not as expected)
       2  usage error
       3  employee not found, or more than one employee matches
       4  refused: the one-right rule (use --replace), or the portal refused the save
@@ -180,7 +216,8 @@ def grant_command(
 
     def work() -> int:
         credentials = Credentials.from_env()
-        with open_session(base_url, credentials, headed, slowmo, connect, timeout, retries, block_assets) as session:
+        spec = browser_spec(profile, connect, headed, slowmo)
+        with open_session(base_url, credentials, spec, timeout, retries, block_assets) as session:
             outcome = grant_right(session, employee, right, revoke=revoke, replace=replace, dry_run=dry_run)
         click.echo(outcome.message)
         return EXIT_OK

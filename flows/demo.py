@@ -165,11 +165,17 @@ def headless_notice(headed: bool, display: bool) -> str | None:
 )
 @click.option("--headed", is_flag=True, help="Show the browser window (when a display exists).")
 @click.option(
+    "--connect",
+    metavar="WS_URL",
+    envvar="SESAG_CONNECT",
+    help="Use a remote Playwright browser server (env SESAG_CONNECT).",
+)
+@click.option(
     "--out",
     type=click.Path(path_type=Path),
     help="Write an animated walkthrough (WebP, GIF, MP4) here instead of a live run.",
 )
-def demo_command(base_url, right, employee, lang, speed, headed, out):
+def demo_command(base_url, right, employee, lang, speed, headed, connect, out):
     """Show Trin 1-5 to new NemID administrators.
 
     Without --out: runs the procedure in a browser with a caption box (Trin N and its text)
@@ -203,7 +209,7 @@ def demo_command(base_url, right, employee, lang, speed, headed, out):
         with ExitStack() as stack:
             url, embedded = stack.enter_context(portal_or_embedded(base_url))
             playwright = stack.enter_context(sync_playwright())
-            browser = browsers.open_browser(playwright, headed=headed)
+            browser = browsers.open_browser(playwright, browsers.BrowserSpec(connect=connect, headed=headed))
             stack.callback(browser.close)
             credentials = credentials_for(embedded)
             if out:

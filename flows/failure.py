@@ -4,6 +4,11 @@ looked for and what the page offered instead.
 Playwright says "Locator.scroll_into_view_if_needed: Timeout 15000ms exceeded" and, in its call
 log, which locator it waited for; this module turns that into "no button 'Gem rettigheder';
 buttons on the page: Fortryd, Gem ændringer" with ``pages.offered``.
+
+Best effort, for error messages only: Playwright's call log is text for people, not an API, and
+may change with any release. A flow never decides anything on what is parsed here (a test checks
+that only a failing step's message uses this module); when the parse finds nothing, the message
+is Playwright's own first line.
 """
 
 from __future__ import annotations
@@ -34,7 +39,10 @@ def _readable(pattern: str) -> str:
 
 
 def looked_for(error: BaseException) -> tuple[str, str] | None:
-    """(role, name) of the element a Playwright error waited for; role 'field' for a label."""
+    """(role, name) of the element a Playwright error waited for; role 'field' for a label.
+
+    Best effort, for the error message only: parsed from Playwright's human call log; None when
+    it reads otherwise."""
     found = None
     for found in _WAITING.finditer(str(error)):  # noqa: B007 - the last match is the one wanted
         pass

@@ -249,6 +249,7 @@ def generate(
     headed: bool = False,
     trace: Path | None = None,
     progress: Callable[[str], None] = _echo,
+    connect: str | None = None,
 ) -> GuideRun:
     """Make the guide in ``folder`` (which exists and is empty) and return it.
 
@@ -268,7 +269,7 @@ def generate(
         credentials = credentials_for(embedded)
         progress(f"Portal: {url}{' (embedded mock)' if embedded else ''}")
         playwright = stack.enter_context(sync_playwright())
-        browser = browsers.open_browser(playwright, headed=headed)
+        browser = browsers.open_browser(playwright, browsers.BrowserSpec(connect=connect, headed=headed))
         stack.callback(browser.close)
         build = browser_build(browser)
         context = browser.new_context(**browsers.context_options(device_scale_factor=DEVICE_SCALE))
@@ -485,7 +486,11 @@ def check(run: GuideRun, committed: Path, report_dir: Path) -> list[diffreport.S
 
 
 def approve_shots(
-    out: Path, report_dir: Path, scenes: tuple[str, ...] = (), progress: Callable[[str], None] = _echo
+    out: Path,
+    report_dir: Path,
+    scenes: tuple[str, ...] = (),
+    progress: Callable[[str], None] = _echo,
+    connect: str | None = None,
 ) -> list[str]:
     """Take the shots of the last --check (all, or ``scenes``) into ``out`` and re-render its documents.
 
@@ -535,7 +540,7 @@ def approve_shots(
         if formats:
             progress(f"Rendering {', '.join(formats)} ...")
             with sync_playwright() as playwright:
-                browser = browsers.open_browser(playwright)
+                browser = browsers.open_browser(playwright, browsers.BrowserSpec(connect=connect))
                 try:
                     render_documents(staging, shots, formats, browser, previous=out, **run)
                 finally:
@@ -591,7 +596,12 @@ def approve_shots(
     help="Where a failing run saves its Playwright trace (and a screenshot of the page beside it).",
 )
 @click.option("--headed", is_flag=True, help="Show the browser (needs a display).")
-@click.option("--connect", metavar="WS_URL", help="Use a remote Playwright browser server (default: SESAG_CONNECT).")
+@click.option(
+    "--connect",
+    metavar="WS_URL",
+    envvar="SESAG_CONNECT",
+    help="Use a remote Playwright browser server (env SESAG_CONNECT).",
+)
 def guide_command(
     scenes, out, base_url, right, employee, lang, formats, check_only, approve, diff_dir, trace, headed, connect
 ):
@@ -632,23 +642,22 @@ def guide_command(
         raise click.UsageError(f"scene names ({' '.join(scenes)}) only go with --approve")
     if approve:
         try:
-            approved = approve_shots(out, diff_dir, scenes)
+            approved = approve_shots(out, diff_dir, scenes, connect=connect)
         except GuideError as exc:
             _echo(f"Error: {exc}")
             sys.exit(2)
         _echo(f"Approved {len(approved)} shot(s) into {out}/: {', '.join(approved)}; documents re-rendered.")
         return
-    from flows.browser import remote
-
     try:
         if not check_only:
             check_out(out)  # before any work: a folder of other files is refused at once
     except UnusableOut as exc:
         _echo(f"Error: {exc}")
         sys.exit(2)
-    click.get_current_context().with_resource(remote(connect))  # open_browser connects while the command runs
     _echo(f"Generating the vejledning ({lang}, {steps.right_label(right)} for {employee}) ...")
-    options = dict(base_url=base_url, right=right, employee=employee, lang=lang, headed=headed, trace=trace)
+    options = dict(
+        base_url=base_url, right=right, employee=employee, lang=lang, headed=headed, trace=trace, connect=connect
+    )
     try:
         if check_only:
             with tempfile.TemporaryDirectory(prefix="sesag-check-") as folder:

@@ -23,7 +23,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: F401 
 
 import catalogue
 from flows import first_line
-from flows.browser import draws_frames
 
 if TYPE_CHECKING:
     from flows.credentials import Credentials
@@ -79,25 +78,20 @@ def labelled(page: Page, label: str) -> Locator:
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*:?\s*\*?\s*:?\s*$", re.IGNORECASE))
 
 
-def click(target: Locator) -> None:
+def click(target: Locator, force: bool = False) -> None:
     """Click ``target`` as a person would: Playwright waits until it is there, visible, steady,
     enabled and not covered, then clicks its middle.
 
-    In a browser that draws no frames (``flows.browser.NO_FRAMES``: grant and bulk) "steady"
-    would never come, for it is measured over two animation frames; there the click goes as
-    soon as the element is there. What the flows do next checks what the click did (the next
-    page came, the box is ticked), so nothing rests on the skipped checks.
+    ``force`` (the fast profile only, docs/decisions/0001-fast-profile.md) skips those checks:
+    its browser draws no frames, and "steady" is measured over two animation frames. What the
+    flows do next checks what the click did (the next page came, the box is ticked).
     """
-    target.click(force=not _draws_frames(target))
+    target.click(force=force)
 
 
-def set_checked(box: Locator, checked: bool) -> None:
+def set_checked(box: Locator, checked: bool, force: bool = False) -> None:
     """Tick or untick ``box`` by clicking it (see ``click``); Playwright then checks its state."""
-    box.set_checked(checked, force=not _draws_frames(box))
-
-
-def _draws_frames(target: Locator) -> bool:
-    return draws_frames(target.page.context.browser)
+    box.set_checked(checked, force=force)
 
 
 class _ActionFailed(Exception):
@@ -155,8 +149,9 @@ def _ensure_logged_in(page: Page) -> None:
 class FrontPage:
     """``/``: NEMID MEDARBEJDERSIGNATUR with the link list."""
 
-    def __init__(self, page: Page, base_url: str):
+    def __init__(self, page: Page, base_url: str, force: bool = False):
         self.page = page
+        self.force = force  # clicks without actionability checks (see ``click``)
         self.base_url = base_url.rstrip("/")
         self.heading = page.get_by_role("heading", name=exactly("NemID medarbejdersignatur"))
         self.login_link = page.get_by_role("link", name="Log på NemID selvbetjening", exact=True)
@@ -165,7 +160,7 @@ class FrontPage:
         goto(self.page, self.base_url + "/")
 
     def go_to_login(self) -> None:
-        navigate(self.page, lambda: click(self.login_link))
+        navigate(self.page, lambda: click(self.login_link, self.force))
 
 
 class PortalSheet:
@@ -181,8 +176,9 @@ class PortalSheet:
 class LoginPage:
     """``/log-paa`` (bruger-id, adgangskode) and ``/log-paa/noeglekort`` (the key card)."""
 
-    def __init__(self, page: Page):
+    def __init__(self, page: Page, force: bool = False):
         self.page = page
+        self.force = force  # clicks without actionability checks (see ``click``)
         self.user_field = labelled(page, "Bruger-id")
         self.password_field = labelled(page, "Adgangskode")
         self.next_button = page.get_by_role("button", name=exactly("Næste"))
@@ -210,7 +206,7 @@ class LoginPage:
 
     def press_next(self) -> None:
         """Click 'Næste' and wait for the key-card page; LoginFailed when the portal refuses."""
-        navigate(self.page, lambda: click(self.next_button))
+        navigate(self.page, lambda: click(self.next_button, self.force))
         if not self.page.url.rstrip("/").endswith("/noeglekort") or self.key_field.count() == 0:
             raise self._refused("Log-in refused")
 
@@ -224,7 +220,7 @@ class LoginPage:
 
     def press_log_in(self) -> None:
         """Click 'Log på' on the key-card page; LoginFailed when the portal refuses the key."""
-        navigate(self.page, lambda: click(self.login_button))
+        navigate(self.page, lambda: click(self.login_button, self.force))
         if _on_login_page(self.page):
             raise self._refused("Key card refused")
 
@@ -267,8 +263,9 @@ class LoginPage:
 class _LoggedInPage:
     """What every logged-in page has: the left menu, the status/alert messages, LOG AF."""
 
-    def __init__(self, page: Page):
+    def __init__(self, page: Page, force: bool = False):
         self.page = page
+        self.force = force  # clicks without actionability checks (see ``click``)
         self.menu = page.get_by_role("navigation", name="NemID medarbejdersignatur")
         self.status = page.get_by_role("status")
         self.error = page.get_by_role("alert")
@@ -285,7 +282,7 @@ class _LoggedInPage:
 
     def _click_through(self, target: Locator) -> None:
         """Click ``target``, wait for the next document, and check we are still logged in."""
-        navigate(self.page, lambda: click(target))
+        navigate(self.page, lambda: click(target, self.force))
         _ensure_logged_in(self.page)
 
     def _load(self, url: str) -> None:
@@ -305,8 +302,8 @@ class _LoggedInPage:
 class SelfServicePage(_LoggedInPage):
     """``/selvbetjening``: NEMID SELVBETJENING TIL ERHVERV."""
 
-    def __init__(self, page: Page):
-        super().__init__(page)
+    def __init__(self, page: Page, force: bool = False):
+        super().__init__(page, force)
         self.heading = page.get_by_role("heading", name=exactly("NemID selvbetjening til erhverv"))
         self.employees_link = self.menu.get_by_role("link", name="Administrér medarbejdere", exact=True)
 
@@ -332,8 +329,8 @@ class EmployeesPage(_LoggedInPage):
     PATH = "/selvbetjening/medarbejdere"
     PENCIL_PREFIX = "Administrér "
 
-    def __init__(self, page: Page):
-        super().__init__(page)
+    def __init__(self, page: Page, force: bool = False):
+        super().__init__(page, force)
         self.heading = page.get_by_role("heading", name=exactly("Administrér medarbejdere"))
         # <summary> has no ARIA role in Playwright's engine; its visible text is its name.
         self.advanced_search = page.get_by_text(exactly("Avanceret søgning"))
@@ -363,7 +360,7 @@ class EmployeesPage(_LoggedInPage):
     def open_advanced_search(self) -> None:
         """Unfold AVANCERET SØGNING unless it is open already."""
         if not self.name_field.is_visible():
-            click(self.advanced_search)
+            click(self.advanced_search, self.force)
             self.name_field.wait_for(state="visible")
 
     def search(
@@ -399,7 +396,7 @@ class EmployeesPage(_LoggedInPage):
         return self.next_page_link.count() > 0
 
     def next_page(self) -> None:
-        navigate(self.page, lambda: click(self.next_page_link))
+        navigate(self.page, lambda: click(self.next_page_link, self.force))
 
     def all_results(self, limit_pages: int = 20) -> list[EmployeeRow]:
         """Rows of this page and the following ones (the search may span pages)."""
@@ -427,8 +424,8 @@ class EmployeesPage(_LoggedInPage):
 class EmployeePage(_LoggedInPage):
     """``/selvbetjening/medarbejdere/<id>``: ADMINISTRÉR MEDARBEJDER: <navn>."""
 
-    def __init__(self, page: Page):
-        super().__init__(page)
+    def __init__(self, page: Page, force: bool = False):
+        super().__init__(page, force)
         self.heading = page.get_by_role("heading", name=re.compile(r"^\s*Administrér medarbejder:", re.I))
         self.name_field = labelled(page, "Navn")
         self.email_field = labelled(page, "E-mail-adresse")
@@ -466,8 +463,8 @@ class SaveResult:
 class RightsPage(_LoggedInPage):
     """``.../rettigheder``: the rights tree, FORTRYD, GEM RETTIGHEDER."""
 
-    def __init__(self, page: Page):
-        super().__init__(page)
+    def __init__(self, page: Page, force: bool = False):
+        super().__init__(page, force)
         self.heading = page.get_by_role("heading", name=re.compile(r"^\s*Administrér rettigheder for", re.I))
         self.aes_group = page.get_by_role("group", name=AES, exact=True)
         self.aes_node = page.get_by_text(exactly(AES))
@@ -502,13 +499,13 @@ class RightsPage(_LoggedInPage):
         """Unfold Arbejdsmarkedets Erhvervssikring when it is folded (it opens by default)."""
         first = self.checkbox(next(iter(RIGHTS)))
         if not first.is_visible():
-            click(self.aes_node.first)
+            click(self.aes_node.first, self.force)
             first.wait_for(state="visible")
 
     def set_right(self, right_key: str, held: bool) -> None:
         """Tick or untick the right (not saved yet)."""
         self.expand()
-        set_checked(self.checkbox(right_key), held)
+        set_checked(self.checkbox(right_key), held, self.force)
 
     def save(self) -> SaveResult:
         """Click 'GEM RETTIGHEDER' and return the portal's confirmation or refusal."""
@@ -581,8 +578,8 @@ def event_mentions(text: str, right_label: str, granted: bool) -> bool:
 class EventsPage(_LoggedInPage):
     """``.../haendelser``: HÆNDELSER FOR <navn>, newest first."""
 
-    def __init__(self, page: Page):
-        super().__init__(page)
+    def __init__(self, page: Page, force: bool = False):
+        super().__init__(page, force)
         self.heading = page.get_by_role("heading", name=re.compile(r"^\s*Hændelser for", re.I))
         self.table = page.get_by_role("table")
         self.rows = self.table.get_by_role("row").filter(has=page.get_by_role("cell"))
@@ -600,16 +597,17 @@ class EventsPage(_LoggedInPage):
 
 class Screens:
     """The page objects of every screen over one tab: the one set both the procedure's walk
-    (``flows.steps.Walk``) and the grant session (``flows.session.Session``) use."""
+    (``flows.steps.Walk``) and the grant session (``flows.session.Session``) use. ``force``:
+    their clicks skip Playwright's actionability checks (the fast profile only, see ``click``)."""
 
-    def __init__(self, page: Page, base_url: str):
-        self.front = FrontPage(page, base_url)
-        self.login = LoginPage(page)
-        self.self_service = SelfServicePage(page)
-        self.employees = EmployeesPage(page)
-        self.employee_page = EmployeePage(page)
-        self.rights = RightsPage(page)
-        self.events = EventsPage(page)
+    def __init__(self, page: Page, base_url: str, force: bool = False):
+        self.front = FrontPage(page, base_url, force)
+        self.login = LoginPage(page, force)
+        self.self_service = SelfServicePage(page, force)
+        self.employees = EmployeesPage(page, force)
+        self.employee_page = EmployeePage(page, force)
+        self.rights = RightsPage(page, force)
+        self.events = EventsPage(page, force)
 
 
 def offered(page: Page, role: str) -> list[str]:
@@ -617,6 +615,10 @@ def offered(page: Page, role: str) -> list[str]:
 
     What the page offers instead of a missing element, in the page's own words (a failing step
     says "no button 'Gem rettigheder'; buttons on the page: Fortryd, Gem ændringer").
+
+    Best effort, for error messages only (``flows.failure``): it reads the YAML of
+    ``aria_snapshot()`` with a regex, and that text's form is Playwright's to change. No flow
+    decides anything on it; on any doubt it returns fewer names, or none.
     """
     try:
         tree = page.locator("body").aria_snapshot(timeout=2_000)

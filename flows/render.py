@@ -441,10 +441,10 @@ def _print_with_own_browser(
     def work() -> None:
         from playwright.sync_api import sync_playwright
 
-        from flows.browser import launch_options
+        from flows.browser import open_browser
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(**launch_options(playwright))
+            browser = open_browser(playwright)
             try:
                 print_pdf(capture, shots, target, browser, image_quality)
             finally:

@@ -1,20 +1,25 @@
 """A logged-in portal tab, its page objects, and the retries around work done in it.
 
 ``open_session`` gives ``sesag grant`` and ``sesag bulk`` one browser, one context and one
-logged-in tab; ``Session.add_worker`` gives a bulk worker a browser of its own, logged in by
-this session's cookies (the same log-in). ``Session.with_retries`` runs a piece of work again after portal errors and
-time-outs, logging in again when the portal has forgotten the session.
+logged-in tab; ``Session.start_worker`` gives a bulk worker a thread, a Playwright and a browser
+of its own, logged in by this session's storage state (the same log-in). ``Session.with_retries``
+runs a piece of work again after portal errors and time-outs, logging in again when the portal
+has forgotten the session.
 """
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from flows.browser import BrowserSpec
 from flows.credentials import Credentials, CredentialsError
 from flows.errors import LoginError, PortalDown, PortalUnreachable, StaleSave
 
@@ -42,11 +47,11 @@ class Session:
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     # When this run began: events by this administrator from then on are this run's changes.
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
-    # What a bulk worker's browser needs to be like this one (see add_worker).
+    # What a bulk worker's browser needs to be like this one (see start_worker); the profile
+    # also decides how the page objects click.
     timeout: float = DEFAULT_TIMEOUT
     block: bool = False
-    launch_another: Callable[[], object] | None = field(default=None, repr=False)
-    own_browser: object | None = field(default=None, init=False, repr=False)  # a worker's: closed with it
+    browser_spec: BrowserSpec = field(default_factory=lambda: BrowserSpec(pictures=False))
     rows_on_page: int = field(default=0, init=False)  # rows done since the tab was opened
     # The employee this tab looked up last: (what the row asked for, casefolded; the row the
     # search found; their rights page), so that the next row of the same employee goes
@@ -60,7 +65,7 @@ class Session:
     def _bind_screens(self) -> None:
         from flows.pages import Screens
 
-        self.screens = Screens(self.page, self.base_url)
+        self.screens = Screens(self.page, self.base_url, force=self.browser_spec.force_clicks)
 
     def renew_page(self) -> None:
         """Go on in a fresh tab of the same context (still logged in) and close the old one.
@@ -75,47 +80,27 @@ class Session:
         self.rows_on_page = 0
         old.close()
 
-    def add_worker(self) -> Session:
-        """A logged-in tab for another bulk worker, in a browser of its own.
+    def start_worker(self) -> WorkerThread:
+        """Another bulk worker: a thread with its own Playwright and browser (opened as this
+        session's was, ``browser_spec``), its context logged in by this context's storage state.
 
         A browser's main process serves all of its tabs; with two tabs doing bulk rows it was
         the bottleneck (bench/bulk.py: 1.07x the rows per second of one tab, 1.63x with two
-        browsers). The worker's context starts with this context's cookies: the same log-in,
-        no second one. ``launch_another`` opens the browser (as this one was opened), else
-        ``flows.browser.another_browser``.
+        browsers). Playwright's sync API is not thread-safe, so each thread has its own
+        ``sync_playwright()`` (Playwright's documented way to use threads).
         """
-        from flows import browser as browsers
-
-        context = self.page.context
-        browser = (self.launch_another or (lambda: browsers.another_browser(context.browser)))()
-        try:
-            worker_context = browser.new_context(**browsers.context_options(), storage_state=context.storage_state())
-            if self.block:
-                block_unneeded(worker_context)
-            worker_context.set_default_timeout(self.timeout * 1000)
-            worker = Session(
-                worker_context.new_page(),
-                self.base_url,
-                self.credentials,
-                retries=self.retries,
-                backoff=self.backoff,
-                sleep=self.sleep,
-                started=self.started,
-                timeout=self.timeout,
-                block=self.block,
-            )
-        except BaseException:
-            browser.close()
-            raise
-        worker.own_browser = browser
-        return worker
-
-    def close(self) -> None:
-        """Close this session's tab, and its browser when it is a worker's own."""
-        if self.own_browser is not None:
-            self.own_browser.close()
-        else:
-            self.page.close()
+        settings = dict(
+            base_url=self.base_url,
+            credentials=self.credentials,
+            retries=self.retries,
+            backoff=self.backoff,
+            sleep=self.sleep,
+            started=self.started,
+            timeout=self.timeout,
+            block=self.block,
+            browser_spec=self.browser_spec,
+        )
+        return WorkerThread(self.page.context.storage_state(), settings)
 
     def with_retries(self, what: str, work: Callable[[int], object]) -> object:
         """Run ``work(attempt)``; on portal errors and time-outs wait, log in again if needed, retry."""
@@ -173,10 +158,10 @@ def new_session(
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
     block: bool = False,
-    launch_another: Callable[[], object] | None = None,
+    browser_spec: BrowserSpec | None = None,
 ) -> Session:
-    """A fresh context and page in ``browser``, logged in to the portal (``launch_another``:
-    how to open one more browser like ``browser``, for bulk's workers)."""
+    """A fresh context and page in ``browser``, logged in to the portal (``browser_spec``: how
+    ``browser`` was opened, for bulk's workers to open theirs alike)."""
     from flows import browser as browsers
 
     context = browser.new_context(**browsers.context_options())
@@ -190,7 +175,7 @@ def new_session(
         retries=retries,
         timeout=timeout,
         block=block,
-        launch_another=launch_another,
+        browser_spec=browser_spec or BrowserSpec(pictures=False),
     )
     session.log_in()
     return session
@@ -200,38 +185,88 @@ def new_session(
 def open_session(
     base_url: str,
     credentials: Credentials,
-    headed: bool = False,
-    slowmo: float = 0,
-    connect: str | None = None,
+    browser_spec: BrowserSpec,
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
     block: bool = False,
-    own_signals: bool = False,
 ) -> Iterator[Session]:
-    """One browser, one context, one page, logged in; closed afterwards. Keeping no pictures,
-    it launches the system's headless shell when there is one (``flows.browser.launch_options``).
-
-    ``own_signals``: the caller handles SIGINT and SIGTERM (to finish the row in progress), so
-    Playwright must not close the browser on them.
-    """
+    """One browser (opened as ``browser_spec`` says), one context, one page, logged in; closed
+    afterwards."""
     from playwright.sync_api import sync_playwright
 
     from flows import browser as browsers
 
     with ExitStack() as stack:
         playwright = stack.enter_context(sync_playwright())
-
-        # pictures=False: these flows read text and click, so the lighter headless shell will do.
-        def launch():
-            if own_signals and not connect:
-                return browsers.launch_local(
-                    playwright,
-                    browsers.launch_options(playwright, headed=headed, slowmo=slowmo, pictures=False),
-                    handle_sigint=False,
-                    handle_sigterm=False,
-                )
-            return browsers.open_browser(playwright, headed=headed, slowmo=slowmo, connect=connect, pictures=False)
-
-        browser = launch()
+        browser = browsers.open_browser(playwright, browser_spec)
         stack.callback(browser.close)
-        yield new_session(browser, base_url, credentials, timeout, retries, block, launch_another=launch)
+        yield new_session(browser, base_url, credentials, timeout, retries, block, browser_spec=browser_spec)
+
+
+class WorkerThread:
+    """A bulk worker: a thread of its own with its own ``sync_playwright()``, browser, context
+    and logged-in tab, which runs the jobs given to ``submit`` one after the other.
+
+    Every Playwright object it makes stays in its thread; what goes in (a storage state, the
+    session's settings) and what comes out (a job's result) are plain data.
+    """
+
+    def __init__(self, storage_state: dict, settings: dict):
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._closed: Future = Future()
+        started: Future = Future()
+        self._thread = threading.Thread(
+            target=self._serve, args=(storage_state, settings, started), name="sesag-worker", daemon=True
+        )
+        self._thread.start()
+        try:
+            started.result()  # the worker's browser failed to start: raised here
+        except BaseException:
+            self._thread.join()
+            raise
+
+    def _serve(self, storage_state: dict, settings: dict, started: Future) -> None:
+        from playwright.sync_api import sync_playwright
+
+        from flows import browser as browsers
+
+        try:
+            with sync_playwright() as playwright:
+                browser = browsers.open_browser(playwright, settings["browser_spec"])
+                try:
+                    context = browser.new_context(**browsers.context_options(), storage_state=storage_state)
+                    if settings["block"]:
+                        block_unneeded(context)
+                    context.set_default_timeout(settings["timeout"] * 1000)
+                    session = Session(context.new_page(), **settings)
+                    started.set_result(None)
+                    self._work(session)
+                finally:
+                    browser.close()
+        except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits for it
+            if not started.done():
+                started.set_exception(exc)
+            else:
+                self._closed.set_exception(exc)
+            return
+        self._closed.set_result(None)
+
+    def _work(self, session: Session) -> None:
+        while (job := self._jobs.get()) is not None:
+            work, done = job
+            try:
+                done.set_result(work(session))
+            except BaseException as exc:  # noqa: BLE001 - the job's caller gets it from the Future
+                done.set_exception(exc)
+
+    def submit(self, work: Callable[[Session], object]) -> Future:
+        """Run ``work(session)`` in this worker's thread; its result or exception comes in the Future."""
+        done: Future = Future()
+        self._jobs.put((work, done))
+        return done
+
+    def close(self) -> None:
+        """Let the jobs given finish, close the browser and end the thread."""
+        self._jobs.put(None)
+        self._thread.join()
+        self._closed.result()

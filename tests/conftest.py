@@ -3,7 +3,7 @@
 ``app`` is a portal on its own SQLite file in ``tmp_path``, seeded with the demo data by
 ``mock_portal.db.reset_demo_database`` (seeded once per session and copied per test: the seed
 hashes two passwords with pbkdf2, which would cost ~50 ms in every test; the copy's hashes use
-fewer pbkdf2 rounds, and the apps share compiled templates and URL builders, to keep the suite
+fewer pbkdf2 rounds, and the apps share compiled templates, to keep the suite
 fast); ``app_factory(**config)`` makes such an app with more config (training mode); each app it
 makes has a database of its own. A test marked ``@pytest.mark.employees(N)`` gets its apps on a copy of
 the demo database with company 1 grown to N employees (``mock_portal.generate``), grown once per
@@ -14,10 +14,9 @@ rows in the test's database. ``require`` is how a test asks for what lies outsid
 file beside the checkout, an optional package): missing, it skips locally. Under CI=true every skip
 is a failure that gives the skip's reason.
 
-For speed (``make test-fast``: the goal is under 30 s on two cores): ``tmp_path`` lives under
-/dev/shm where there is one (no disk syncs for the SQLite files); ``-m "not e2e"`` does not even
-import tests/e2e; the ``chromium`` tests run first, on one worker; Hypothesis is imported without
-assertion rewriting. Each hook below says why.
+For speed, with public APIs only: the seed is made once per session, the apps share compiled
+templates (Jinja's ``BytecodeCache``), and the ``chromium`` tests run first, on one worker.
+``make test-fast`` leaves tests/e2e out with ``--ignore`` (every test there is ``e2e``).
 """
 
 from __future__ import annotations
@@ -25,9 +24,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import os
-import re
 import shutil
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -56,114 +53,12 @@ DEMO_PASSWORDS = {"admin": "nemid-demo", "admin2": "nemid-demo2"}
 TEST_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
-def memory_temp_root() -> str | None:
-    """/dev/shm when it is a tmpfs this user may write and run programs in (Linux), else None."""
-    try:
-        with open("/proc/mounts", encoding="utf-8") as mounts:
-            for line in mounts:
-                _, mount_point, fs_type, options, *_ = line.split()
-                if mount_point == "/dev/shm" and fs_type == "tmpfs" and "noexec" not in options.split(","):
-                    return mount_point if os.access(mount_point, os.W_OK | os.X_OK) else None
-    except (OSError, ValueError):
-        pass
-    return None
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_configure(config):
-    """``tmp_path`` in memory: the portal tests' SQLite files sync every save to disk, and on a
-    disk those syncs were a third of the portal tests' time. pytest's own temporary folders
-    (numbered, cleaned up), only under /dev/shm; ``--basetemp`` or PYTEST_DEBUG_TEMPROOT win."""
-    if config.option.basetemp is None and "PYTEST_DEBUG_TEMPROOT" not in os.environ:
-        root = memory_temp_root()
-        if root:
-            os.environ["PYTEST_DEBUG_TEMPROOT"] = root
-
-
-E2E = Path(__file__).parent / "e2e"
-
-
-def leaves_out_e2e(markexpr: str) -> bool:
-    """Whether ``-m markexpr`` leaves out every e2e test, whatever other marks it has."""
-    if not markexpr.strip():
-        return False
-    try:
-        from _pytest.mark.expression import Expression
-
-        expression = Expression.compile(markexpr)
-    except Exception:  # noqa: BLE001 - another pytest, or a bad -m: collect as usual, pytest says why
-        return False
-    others = sorted(set(re.findall(r"[\w:+\-.\[\]\\/]+", markexpr)) - {"e2e", "and", "or", "not"})
-    if len(others) > 8:
-        return False
-    for chosen in itertools.product((False, True), repeat=len(others)):
-        marks = {"e2e", *(name for name, on in zip(others, chosen, strict=True) if on)}
-        if expression.evaluate(marked_with(marks)):
-            return False
-    return True
-
-
-def marked_with(marks: set[str]):
-    """A matcher for Expression.evaluate: an item with exactly these marks."""
-    return lambda name, **kwargs: name in marks
-
-
-def pytest_ignore_collect(collection_path, config):
-    """``make test-fast`` (-m "not e2e") does not import tests/e2e at all: every test there is
-    e2e (its conftest marks them), and importing them for nothing cost each worker ~0.7 s."""
-    if collection_path == E2E and leaves_out_e2e(config.option.markexpr):
-        return True
-    return None
-
-
 def pytest_collection_modifyitems(config, items):
     """The tests marked ``chromium`` (seconds each) first and together: pytest-xdist's first
     batch of tests for a worker is a run of consecutive ones, so one worker launches one browser
     and prints the shared PDF once for all of them, while the other starts on the rest; last,
     they were the tail of the run, with the other worker idle."""
     items.sort(key=lambda item: item.get_closest_marker("chromium") is None)  # stable: else as collected
-
-
-def import_without_assertion_rewriting(name: str) -> None:
-    """Import ``name`` past pytest's assertion rewriting (a finder on sys.meta_path)."""
-    rewriters = [finder for finder in sys.meta_path if type(finder).__name__ == "AssertionRewritingHook"]
-    for finder in rewriters:
-        sys.meta_path.remove(finder)
-    try:
-        importlib.import_module(name)
-    finally:
-        sys.meta_path[:0] = rewriters
-
-
-def pytest_collect_file(file_path, parent):
-    """Hypothesis imported before the first test module that uses it, without assertion rewriting:
-    pytest rewrites every module of a package that ships a pytest plugin, and rewriting
-    Hypothesis's ~75 modules (no cached bytecode where PYTHONDONTWRITEBYTECODE is set) cost each
-    worker ~1.4 s. Our tests' asserts are rewritten as before; only Hypothesis's own are not."""
-    if (
-        "hypothesis" not in sys.modules
-        and file_path.name.startswith("test_")
-        and file_path.suffix == ".py"
-        and "hypothesis" in file_path.read_text(encoding="utf-8")
-    ):
-        import_without_assertion_rewriting("hypothesis")
-    return None
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_node_collection_finished(node, ids):
-    """xdist's controller collects nothing, but Hypothesis's terminal summary imports hypothesis
-    there at the very end: rewritten, that cost ~1.5 s after the last test. Imported here
-    instead, unrewritten, while the workers run the tests."""
-    if "hypothesis" not in sys.modules:
-        import_without_assertion_rewriting("hypothesis")
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_terminal_summary(terminalreporter):
-    """The same for a run that did not import hypothesis before its summary (no test uses it)."""
-    if "hypothesis" not in sys.modules:
-        import_without_assertion_rewriting("hypothesis")
 
 
 class _MemoryBytecodeCache(BytecodeCache):
@@ -182,39 +77,6 @@ class _MemoryBytecodeCache(BytecodeCache):
 
 
 _TEMPLATES = _MemoryBytecodeCache()
-
-
-def _share_url_builders() -> None:
-    """The apps share Werkzeug's URL builders too: each rule of each new app compiled two Python
-    functions (~7 of the ~8 ms create_app takes, and most tests make an app). A builder is a
-    function of the rule's text, parts and defaults only (it reaches its rule's converters at
-    call time, through the rule it is bound to), so one compiled for the same rule elsewhere is
-    the same code. Left alone if Werkzeug's internals are not the ones this was written for."""
-    from werkzeug.routing.rules import Rule
-
-    original = getattr(Rule, "_compile_builder", None)
-    if original is None or getattr(original, "shared", False):
-        return
-    builders = {}
-
-    def compile_builder(self, append_unknown=True):
-        defaults = self.defaults or {}
-        key = (
-            self.rule,
-            tuple(self._trace),
-            tuple(sorted((name, repr(value)) for name, value in defaults.items())),
-            tuple(sorted((name, type(self._converters[name])) for name in defaults if name in self._converters)),
-            append_unknown,
-        )
-        if key not in builders:
-            builders[key] = original(self, append_unknown)
-        return builders[key]
-
-    compile_builder.shared = True
-    Rule._compile_builder = compile_builder
-
-
-_share_url_builders()
 
 
 @pytest.fixture(scope="session")

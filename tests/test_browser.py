@@ -50,20 +50,17 @@ def test_bad_sesag_chromium_is_a_clear_error(tmp_path, monkeypatch):
         browser.executable_path(FakePlaywright(str(tmp_path / "missing")))
 
 
-def test_nothing_found_without_install_says_what_to_run(tmp_path, no_system_chromium):
-    with pytest.raises(browser.BrowserNotFound, match="apt-get install chromium"):
-        browser.executable_path(FakePlaywright(str(tmp_path / "missing")), install=False)
-
-
-def test_install_is_tried_when_nothing_is_found(tmp_path, no_system_chromium, monkeypatch):
-    installed = tmp_path / "chrome"
-    monkeypatch.setattr(browser, "install_chromium", lambda log: installed.write_text(""))
-    assert browser.executable_path(FakePlaywright(str(installed)), log=lambda m: None) is None
+def test_nothing_found_says_to_run_sesag_browser_and_installs_nothing(tmp_path, no_system_chromium, monkeypatch):
+    monkeypatch.setattr(browser.subprocess, "run", lambda *a, **k: pytest.fail(f"ran {a}"))
+    with pytest.raises(browser.BrowserNotFound, match=r"No Chromium found\. Run `sesag browser`"):
+        browser.executable_path(FakePlaywright(str(tmp_path / "missing")))
+    with pytest.raises(browser.BrowserNotFound, match="sesag browser"):
+        browser.launch_options(FakePlaywright(str(tmp_path / "missing")), pictures=False)
 
 
 def test_launch_options_as_root(tmp_path, monkeypatch):
     monkeypatch.setattr(browser, "_is_root", lambda: True)
-    monkeypatch.setattr(browser, "executable_path", lambda pw, install: "/usr/bin/chromium")
+    monkeypatch.setattr(browser, "executable_path", lambda pw: "/usr/bin/chromium")
     options = browser.launch_options(object())
     assert options["executable_path"] == "/usr/bin/chromium"
     assert options["headless"] is True
@@ -72,7 +69,7 @@ def test_launch_options_as_root(tmp_path, monkeypatch):
 
 
 def test_headed_needs_a_display(monkeypatch):
-    monkeypatch.setattr(browser, "executable_path", lambda pw, install: None)
+    monkeypatch.setattr(browser, "executable_path", lambda pw: None)
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     assert browser.launch_options(object(), headed=True)["headless"] is True
@@ -123,43 +120,37 @@ def test_flows_without_pictures_composite_in_the_browser_process(on_path, no_bun
     assert "--in-process-gpu" not in browser.launch_options(no_bundled, headed=True, pictures=False)["args"]
 
 
-def test_flows_without_pictures_draw_no_frames(on_path, no_bundled, monkeypatch):
-    """A browser that keeps no pictures draws no frames either (bench/bulk.py --compare-frames)."""
+def test_by_default_grant_and_bulks_headless_shell_draws_frames(on_path, no_bundled):
+    """Playwright's documented behaviour by default: frames drawn, so its checks before a click work."""
     on_path["chromium-headless-shell"] = SHELL
-    assert browser.NO_FRAMES in browser.launch_options(no_bundled, pictures=False)["args"]
-    assert browser.NO_FRAMES not in browser.launch_options(no_bundled)["args"]  # the guide shoots frames
+    assert browser.NO_FRAMES not in browser.launch_options(no_bundled, pictures=False)["args"]
+    assert not browser.BrowserSpec(pictures=False).force_clicks
+
+
+def test_only_the_fast_profile_draws_no_frames_and_forces_clicks(on_path, no_bundled, monkeypatch):
+    """docs/decisions/0001-fast-profile.md (bench/bulk.py --compare-frames)."""
+    on_path["chromium-headless-shell"] = SHELL
+    assert browser.NO_FRAMES in browser.launch_options(no_bundled, pictures=False, profile="fast")["args"]
+    assert browser.NO_FRAMES not in browser.launch_options(no_bundled, profile="fast")["args"]  # pictures: frames
+    assert browser.BrowserSpec(profile="fast", pictures=False).force_clicks
     monkeypatch.setenv("DISPLAY", ":99")
-    assert browser.NO_FRAMES not in browser.launch_options(no_bundled, headed=True, pictures=False)["args"]
+    assert (
+        browser.NO_FRAMES not in browser.launch_options(no_bundled, headed=True, pictures=False, profile="fast")["args"]
+    )
 
 
-def test_without_frames_no_task_waits_for_one_after_a_click(on_path, no_bundled):
-    """Blink holds a page's tasks after a click or key press until the next frame, at most 50 ms:
-    without frames every form submitted waited that long. The feature is switched off on top of
-    the features Playwright switches off itself (a second --disable-features replaces the first)."""
+def test_an_unknown_profile_is_refused():
+    with pytest.raises(ValueError, match="unknown profile 'quick'; choose one of default, fast"):
+        browser.BrowserSpec(profile="quick")
+
+
+@pytest.mark.parametrize("profile", browser.PROFILES)
+@pytest.mark.parametrize("pictures", [True, False])
+def test_no_switch_replaces_playwrights_own_disabled_features(on_path, no_bundled, profile, pictures):
+    """Chromium takes only the last --disable-features: one of ours would drop Playwright's own."""
     on_path["chromium-headless-shell"] = SHELL
-    args = browser.launch_options(no_bundled, pictures=False)["args"]
-    disabled = [arg for arg in args if arg.startswith("--disable-features=")]
-    assert len(disabled) == 1
-    features = disabled[0].removeprefix("--disable-features=").split(",")
-    assert browser.NO_INPUT_DEFERRAL in features
-    assert set(browser.playwright_disabled_features()) <= set(features)
-    assert not any(arg.startswith("--disable-features=") for arg in browser.launch_options(no_bundled)["args"])
-
-
-def test_playwrights_own_disabled_features_are_read_from_its_driver():
-    """If a Playwright upgrade moves them, this fails (launches then only lose the speed-up)."""
-    features = browser.playwright_disabled_features()
-    assert features is not None and "PaintHolding" in features
-    assert all(feature and "," not in feature and " " not in feature for feature in features)
-
-
-def test_draws_frames_knows_how_each_browser_was_launched(recording):
-    frameless = browser.launch_local(recording, {"args": [browser.NO_FRAMES]})
-    drawing = browser.launch_local(recording, {"args": []})
-    assert browser.draws_frames(frameless) is False
-    assert browser.draws_frames(drawing) is True
-    assert browser.draws_frames(object()) is True  # launched elsewhere (the test plugin, a browser server)
-    assert browser.draws_frames(None) is True  # a persistent context has no browser
+    args = browser.launch_options(no_bundled, pictures=pictures, profile=profile)["args"]
+    assert not any(arg.startswith("--disable-features") for arg in args)
 
 
 def test_without_a_headless_shell_every_flow_uses_full_chromium(on_path, no_bundled):
@@ -203,8 +194,10 @@ def test_playwrights_bundled_chromium_picks_its_own_headless_shell(on_path, tmp_
     bundled.write_text("")
     options = browser.launch_options(FakePlaywright(str(bundled)), pictures=False)
     assert "executable_path" not in options
-    assert browser.NO_FRAMES in options["args"]  # Playwright launches its headless shell headless
-    assert browser.NO_FRAMES not in browser.launch_options(FakePlaywright(str(bundled)))["args"]
+    assert browser.NO_FRAMES not in options["args"]  # the default profile draws frames
+    fast = browser.launch_options(FakePlaywright(str(bundled)), pictures=False, profile="fast")
+    assert browser.NO_FRAMES in fast["args"]  # Playwright launches its headless shell headless
+    assert browser.NO_FRAMES not in browser.launch_options(FakePlaywright(str(bundled)), profile="fast")["args"]
 
 
 def test_context_is_deterministic():
@@ -218,7 +211,7 @@ def test_context_is_deterministic():
 
 def test_server_config_serves_this_machines_chromium_and_flags(monkeypatch):
     monkeypatch.setattr(browser, "_is_root", lambda: True)
-    monkeypatch.setattr(browser, "executable_path", lambda pw, install: "/usr/bin/chromium")
+    monkeypatch.setattr(browser, "executable_path", lambda pw: "/usr/bin/chromium")
     config = browser.server_config(object())
     assert config["executablePath"] == "/usr/bin/chromium" and config["headless"] is True
     for flag in ("--no-sandbox", "--disable-background-networking", "--disable-component-update"):
@@ -226,7 +219,7 @@ def test_server_config_serves_this_machines_chromium_and_flags(monkeypatch):
 
 
 def test_server_config_without_a_path_uses_playwrights_bundled_chromium(monkeypatch):
-    monkeypatch.setattr(browser, "executable_path", lambda pw, install: None)
+    monkeypatch.setattr(browser, "executable_path", lambda pw: None)
     assert "executablePath" not in browser.server_config(object())
 
 
@@ -264,68 +257,46 @@ class RecordingChromium:
 @pytest.fixture
 def recording(monkeypatch):
     monkeypatch.delenv(browser.CONNECT_ENV, raising=False)
-    monkeypatch.setattr(browser, "executable_path", lambda pw, install: None)
+    monkeypatch.setattr(browser, "executable_path", lambda pw: None)
     playwright = FakePlaywright("unused")
     playwright.chromium = RecordingChromium()
     return playwright
 
 
-def test_open_browser_launches_locally_by_default(recording):
+def test_open_browser_launches_locally_by_default(recording, monkeypatch):
+    monkeypatch.setenv(browser.CONNECT_ENV, "ws://from-env/")  # read by the commands' --connect, not here
     assert browser.open_browser(recording).kind == "local browser"
     assert [kind for kind, _ in recording.chromium.calls] == ["launch"]
 
 
-def test_sesag_connect_sends_every_browser_to_the_server(recording, monkeypatch):
-    monkeypatch.setenv(browser.CONNECT_ENV, "ws://grid:3000/x")
-    assert browser.open_browser(recording, slowmo=100).kind == "remote browser"
+def test_open_browser_with_own_signals_leaves_sigint_and_sigterm_to_the_caller(recording):
+    browser.open_browser(recording, browser.BrowserSpec(own_signals=True))
+    [(_, options)] = recording.chromium.calls
+    assert options["handle_sigint"] is False and options["handle_sigterm"] is False
+
+
+def test_connect_sends_the_browser_to_the_server(recording):
+    spec = browser.BrowserSpec(connect="ws://grid:3000/x", slowmo=100)
+    assert browser.open_browser(recording, spec).kind == "remote browser"
     kind, options = recording.chromium.calls[0]
     assert kind == "connect" and options["endpoint"] == "ws://grid:3000/x" and options["slow_mo"] == 100
     assert options["expose_network"] == "<loopback>"  # the grid's browser reaches our embedded mock
 
 
-def test_connect_argument_and_remote_block_win_over_the_environment(recording, monkeypatch):
-    monkeypatch.setenv(browser.CONNECT_ENV, "ws://from-env/")
-    browser.open_browser(recording, connect="ws://given/")
-    with browser.remote("ws://command-option/"):
-        browser.open_browser(recording)
-    browser.open_browser(recording)
-    assert [options["endpoint"] for _, options in recording.chromium.calls] == [
-        "ws://given/",
-        "ws://command-option/",
-        "ws://from-env/",
-    ]
+def test_browser_module_keeps_no_connection_or_launch_registry():
+    """--connect travels as a parameter; how a browser was launched is not looked up later."""
+    for gone in ("remote", "remote_endpoint", "_remote", "another_browser", "launch_local", "_launched_with"):
+        assert not hasattr(browser, gone), gone
+    assert not hasattr(browser, "draws_frames") and not hasattr(browser, "playwright_disabled_features")
 
 
 def test_a_server_that_does_not_answer_is_one_clear_line(recording):
     recording.chromium.refuse = True
     with pytest.raises(browser.BrowserNotFound) as refused:
-        browser.open_browser(recording, connect="ws://127.0.0.1:9/")
+        browser.open_browser(recording, browser.BrowserSpec(connect="ws://127.0.0.1:9/"))
     assert str(refused.value) == (
         "cannot connect to the browser server ws://127.0.0.1:9/: WebSocket error: connect ECONNREFUSED 127.0.0.1:9"
     )
-
-
-def test_another_browser_is_launched_like_the_one_it_was_given(recording, on_path):
-    on_path["chromium-headless-shell"] = SHELL
-    first = browser.open_browser(recording, slowmo=50, pictures=False)
-    browser.another_browser(first)
-    (_, launched), (_, again) = recording.chromium.calls
-    assert launched["executable_path"] == SHELL and again == launched
-
-
-def test_another_browser_keeps_what_the_first_launch_was_given(recording):
-    first = browser.launch_local(recording, {"headless": True, "args": ["--x"]}, handle_sigint=False)
-    browser.another_browser(first)
-    assert recording.chromium.calls[1] == ("launch", {"headless": True, "args": ["--x"], "handle_sigint": False})
-
-
-def test_another_browser_of_a_browser_launched_elsewhere_gets_this_machines_options(recording, on_path):
-    on_path["chromium-headless-shell"] = SHELL
-    launched_by_the_test_plugin = FakeBrowser("local browser", recording.chromium)
-    browser.another_browser(launched_by_the_test_plugin)
-    [(kind, options)] = recording.chromium.calls
-    assert kind == "launch" and options == browser.launch_options(recording)
-    assert "executable_path" not in options  # not the shell: the recording fixture's bundled Chromium
 
 
 def test_guide_connect_option_reaches_open_browser(monkeypatch, tmp_path):
@@ -337,13 +308,16 @@ def test_guide_connect_option_reaches_open_browser(monkeypatch, tmp_path):
     seen = []
 
     def generate(*args, **kwargs):
-        seen.append(browser.remote_endpoint())
+        seen.append(kwargs["connect"])
         raise guide.GuideError("stopped before any browser")
 
     monkeypatch.setattr(guide, "generate", generate)
     result = CliRunner().invoke(guide.guide_command, ["--out", str(tmp_path / "g"), "--connect", "ws://grid:3000/"])
     assert result.exit_code == 2 and seen == ["ws://grid:3000/"]
-    assert browser.remote_endpoint() is None  # only while the command runs
+    result = CliRunner().invoke(
+        guide.guide_command, ["--out", str(tmp_path / "g")], env={browser.CONNECT_ENV: "ws://from-env/"}
+    )
+    assert seen == ["ws://grid:3000/", "ws://from-env/"]
 
 
 class AptGet:
@@ -392,31 +366,6 @@ def test_a_headless_shell_that_will_not_install_is_one_line_not_an_error(root_wi
     assert len([line for line in logged if "chromium-headless-shell" in line]) == 1
 
 
-def test_ensure_headless_shell_installs_it_beside_a_system_chromium(root_with_apt, no_bundled, monkeypatch):
-    root_with_apt["chromium"] = CHROMIUM
-    apt = AptGet(root_with_apt)
-    monkeypatch.setattr(browser.subprocess, "run", apt)
-    assert browser.ensure_headless_shell(no_bundled, install=False) is None
-    assert apt.commands == []  # only looks
-    assert browser.ensure_headless_shell(no_bundled, log=lambda line: None) == SHELL
-    assert apt.installs() == ["chromium-headless-shell"]
-
-
-def test_ensure_headless_shell_tolerates_a_failed_install(root_with_apt, no_bundled, monkeypatch):
-    root_with_apt["chromium"] = CHROMIUM
-    monkeypatch.setattr(browser.subprocess, "run", AptGet(root_with_apt, fails={"chromium-headless-shell"}))
-    assert browser.ensure_headless_shell(no_bundled, log=lambda line: None) is None
-
-
-def test_ensure_headless_shell_installs_nothing_for_playwrights_bundled_chromium(root_with_apt, tmp_path, monkeypatch):
-    bundled = tmp_path / "chrome"
-    bundled.write_text("")
-    apt = AptGet(root_with_apt)
-    monkeypatch.setattr(browser.subprocess, "run", apt)
-    browser.ensure_headless_shell(FakePlaywright(str(bundled)), log=lambda line: None)
-    assert apt.commands == []
-
-
 class FakeSyncPlaywright:
     def __init__(self, playwright):
         self.playwright = playwright
@@ -453,9 +402,50 @@ def test_sesag_browser_says_when_there_is_no_headless_shell(on_path, no_bundled,
     result = sesag_browser(monkeypatch, no_bundled, "--no-install")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1] == (
-        "Headless shell (grant, bulk): none, full Chromium is used "
-        "(apt-get install chromium-headless-shell for about 25 % less CPU)"
+        "Headless shell (grant, bulk): none, full Chromium is used (`sesag browser --headless-shell` installs "
+        "chromium-headless-shell for about 25 % less CPU; apt may upgrade the system Chromium with it)"
     )
+
+
+def test_sesag_browser_beside_a_system_chromium_runs_no_apt_at_all(root_with_apt, no_bundled, monkeypatch):
+    """`make setup` (and so `make guide`) runs `sesag browser`: with a Chromium there, apt must not
+    run, for installing the headless shell may upgrade the system Chromium (issue 20, finding 19)."""
+    root_with_apt["chromium"] = CHROMIUM
+    monkeypatch.setattr(browser.subprocess, "run", lambda *a, **k: pytest.fail(f"ran {a}"))
+    result = sesag_browser(monkeypatch, no_bundled)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"Chromium: {CHROMIUM}"
+
+
+def test_sesag_browser_headless_shell_says_apt_may_upgrade_chromium_before_it_installs(
+    root_with_apt, no_bundled, monkeypatch
+):
+    root_with_apt["chromium"] = CHROMIUM
+    apt = AptGet(root_with_apt)
+    monkeypatch.setattr(browser.subprocess, "run", apt)
+    result = sesag_browser(monkeypatch, no_bundled, "--headless-shell")
+    assert result.exit_code == 0, result.output
+    assert apt.installs() == ["chromium-headless-shell"]
+    announce = result.output.index("apt may upgrade the system Chromium")
+    assert announce < result.output.index(f"Headless shell (grant, bulk): {SHELL}")
+
+
+def test_sesag_browser_says_what_it_will_install_then_installs_it(root_with_apt, no_bundled, monkeypatch):
+    apt = AptGet(root_with_apt)
+    monkeypatch.setattr(browser.subprocess, "run", apt)
+    result = sesag_browser(monkeypatch, no_bundled)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("No Chromium found. Installing one with `apt-get update` and `apt-get install chromium")
+    assert "apt may upgrade the system Chromium" in lines[0]
+    assert apt.installs() == ["chromium", "chromium-headless-shell"]
+    assert f"Chromium: {CHROMIUM}" in lines
+
+
+def test_sesag_browser_no_install_with_nothing_found_is_one_line(no_system_chromium, no_bundled, monkeypatch):
+    monkeypatch.setattr(browser.subprocess, "run", lambda *a, **k: pytest.fail(f"ran {a}"))
+    result = sesag_browser(monkeypatch, no_bundled, "--no-install")
+    assert result.exit_code == 1 and "No Chromium found. Run `sesag browser`" in result.output
 
 
 def test_sesag_browser_with_playwrights_bundled_chromium(on_path, tmp_path, monkeypatch):
@@ -467,10 +457,9 @@ def test_sesag_browser_with_playwrights_bundled_chromium(on_path, tmp_path, monk
     )
 
 
-@pytest.mark.parametrize("own_signals", [False, True])
-def test_grant_and_bulk_sessions_launch_the_headless_shell(recording, on_path, monkeypatch, own_signals):
-    """``open_session`` (sesag grant, sesag bulk): no pictures kept, so the shell, for its
-    browser and for bulk's extra workers'."""
+def test_grant_and_bulk_sessions_launch_the_headless_shell(recording, on_path, monkeypatch):
+    """``open_session`` (sesag grant, sesag bulk): no pictures kept, so the shell; bulk's workers
+    get the same spec (``Session.browser_spec``) and open theirs with it."""
     from playwright import sync_api
 
     from flows import session
@@ -478,9 +467,41 @@ def test_grant_and_bulk_sessions_launch_the_headless_shell(recording, on_path, m
 
     on_path["chromium-headless-shell"] = SHELL
     monkeypatch.setattr(sync_api, "sync_playwright", lambda: FakeSyncPlaywright(recording))
-    monkeypatch.setattr(session, "new_session", lambda browser, *args, launch_another: launch_another)
-    with session.open_session("http://portal", Credentials.demo(), own_signals=own_signals) as launch_another:
-        browser.another_browser(launch_another())
-    launched = [options for _, options in recording.chromium.calls]
-    assert len(launched) == 3 and all(options["executable_path"] == SHELL for options in launched)
-    assert all(options.get("handle_sigint", True) is not own_signals for options in launched)
+    monkeypatch.setattr(session, "new_session", lambda browser, *args, browser_spec: browser_spec)
+    spec = browser.BrowserSpec(pictures=False, own_signals=True)
+    with session.open_session("http://portal", Credentials.demo(), spec) as given:
+        assert given == spec
+    [(_, options)] = recording.chromium.calls
+    assert options["executable_path"] == SHELL and options["handle_sigint"] is False
+
+
+def test_grant_without_a_browser_says_to_run_sesag_browser_and_installs_nothing(
+    no_system_chromium, no_bundled, monkeypatch
+):
+    from click.testing import CliRunner
+    from playwright import sync_api
+
+    from flows.commands import grant_command
+
+    monkeypatch.setattr(browser.subprocess, "run", lambda *a, **k: pytest.fail(f"ran {a}"))
+    monkeypatch.setattr(sync_api, "sync_playwright", lambda: FakeSyncPlaywright(no_bundled))
+    result = CliRunner().invoke(
+        grant_command,
+        ["--employee", "x@example.dk", "--right", "sagsbehandler"],
+        env={"SESAG_USER": "admin", "SESAG_PASSWORD": "x", "SESAG_KEYCARD": "demo"},
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: No Chromium found. Run `sesag browser` to install one (or `make setup`), or point SESAG_CHROMIUM "
+        "at a Chromium binary.\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["grant", "bulk"])
+def test_the_profile_is_shown_in_help(command):
+    from click.testing import CliRunner
+
+    from flows.cli import main
+
+    shown = " ".join(CliRunner().invoke(main, [command, "--help"]).output.split())
+    assert "--profile [default|fast]" in shown and "SESAG_PROFILE" in shown and "fast:" in shown

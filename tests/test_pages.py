@@ -1,20 +1,13 @@
-"""flows.pages without a browser: how a click is made in a browser that draws frames and in one
-that does not (tests/e2e/test_grant_flow.py drives both for real)."""
-
-from types import SimpleNamespace
+"""flows.pages without a browser: how a click is made by default (Playwright's actionability
+checks) and in the fast profile (none: tests/e2e/test_grant_flow.py drives both for real)."""
 
 import pytest
 
-from flows import browser, pages
-
-
-class FakeBrowser:
-    """Weakly referable, as Playwright's Browser is."""
+from flows import pages
 
 
 class FakeLocator:
-    def __init__(self, in_browser):
-        self.page = SimpleNamespace(context=SimpleNamespace(browser=in_browser))
+    def __init__(self):
         self.calls = []
 
     def click(self, **options):
@@ -24,24 +17,31 @@ class FakeLocator:
         self.calls.append(("set_checked", checked, options))
 
 
-def launched_with(args):
-    """A browser launched through flows.browser.launch_local with ``args``."""
-    playwright = SimpleNamespace(chromium=SimpleNamespace(launch=lambda **options: FakeBrowser()))
-    return browser.launch_local(playwright, {"args": args})
-
-
-@pytest.mark.parametrize(
-    "in_browser, force",
-    [
-        (lambda: launched_with([browser.NO_FRAMES]), True),  # no frames: no wait for a steady element
-        (lambda: launched_with([]), False),  # Playwright's checks before the click, as a person looks
-        (lambda: FakeBrowser(), False),  # launched elsewhere (the test plugin, a browser server)
-        (lambda: None, False),  # a persistent context has no browser
-    ],
-)
-def test_a_click_waits_for_a_steady_element_only_where_frames_are_drawn(in_browser, force):
-    made = in_browser()
-    box = FakeLocator(made)
-    pages.click(box)
-    pages.set_checked(box, True)
+@pytest.mark.parametrize("force", [False, True])
+def test_a_click_keeps_playwrights_checks_unless_forced(force):
+    box = FakeLocator()
+    pages.click(box, force)
+    pages.set_checked(box, True, force)
     assert box.calls == [("click", {"force": force}), ("set_checked", True, {"force": force})]
+
+
+def test_by_default_a_click_keeps_playwrights_checks():
+    box = FakeLocator()
+    pages.click(box)
+    pages.set_checked(box, False)
+    assert box.calls == [("click", {"force": False}), ("set_checked", False, {"force": False})]
+
+
+class FakePage:
+    """Enough of a Page for the page objects' constructors (they only build locators)."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: self
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_every_screen_clicks_as_the_screens_were_told(force):
+    screens = pages.Screens(FakePage(), "http://portal", force=force)
+    kinds = ("front", "login", "self_service", "employees", "employee_page", "rights", "events")
+    assert [getattr(screens, kind).force for kind in kinds] == [force] * len(kinds)
+    assert pages.Screens(FakePage(), "http://portal").rights.force is False

@@ -112,9 +112,9 @@ def all_texts(lang: str) -> list[str]:
 @pytest.fixture(scope="module")
 def pdf_browser(playwright):
     """One Chromium for the module, from pytest-playwright's Playwright (one per session)."""
-    from flows.browser import launch_options
+    from flows.browser import open_browser
 
-    browser = playwright.chromium.launch(**launch_options(playwright))
+    browser = open_browser(playwright)
     yield browser
     browser.close()
 

@@ -15,6 +15,7 @@ module-scoped fixtures (a whole guide, a training portal) are made once.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def base_url(live_portal):
 @pytest.fixture(scope="session")
 def connect_options():
     """pytest-playwright's: the browser server in SESAG_CONNECT, or None (launch locally)."""
-    endpoint = sesag_browser.remote_endpoint()
+    endpoint = os.environ.get(sesag_browser.CONNECT_ENV)
     return sesag_browser.connect_options(endpoint) if endpoint else None
 
 

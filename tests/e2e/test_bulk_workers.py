@@ -36,27 +36,41 @@ def test_three_workers_give_the_same_report_as_one(page, portal):
     assert len(page.context.pages) == 1  # the workers' extra tabs are closed
 
 
-def test_each_worker_drives_a_browser_of_its_own_with_the_one_log_in_and_closes_it(page, portal, browser):
+def test_each_worker_drives_a_browser_of_its_own_in_a_thread_of_its_own_with_the_one_log_in(page, portal):
     """A browser's main process serves all its tabs: at two tabs it was the bottleneck (bench/
-    bulk.py). Each extra worker gets its own browser, logged in by the first one's cookies."""
-    from flows import browser as browsers
+    bulk.py). Each extra worker is a thread with its own sync_playwright() and browser (Playwright's
+    sync API is not thread-safe), logged in by the first one's storage state; gone after the run."""
+    import threading
 
     portal.reset()
-    opened = []
-
-    def launch():
-        opened.append(browsers.another_browser(browser))
-        return opened[-1]
-
+    threads = []
     logins_before = _log_ins(portal)
-    session = Session(page, portal.url, Credentials.demo(), retries=1, launch_another=launch)
+    session = Session(page, portal.url, Credentials.demo(), retries=1)
     session.log_in()
-    results = bulk.run_rows(session, rows_for(plain_employees(4)), workers=3)
+    results = bulk.run_rows(
+        session, rows_for(plain_employees(4)), workers=3, on_row=lambda r: threads.append(threading.current_thread())
+    )
     assert all(r.ok for r in results) and len(results) == 6
-    assert len(opened) == 2 and all(b is not browser for b in opened)
+    assert len(set(threads)) == 3 and threading.main_thread() in threads  # this thread, and two of their own
     assert _log_ins(portal) == logins_before + 1  # the workers' browsers did not log in again
-    assert not any(b.is_connected() for b in opened)  # closed after the run
-    assert browser.is_connected() and len(page.context.pages) == 1
+    assert not any(thread.is_alive() for thread in threads if thread is not threading.main_thread())
+    assert page.context.browser.is_connected() and len(page.context.pages) == 1
+
+
+def test_a_worker_that_cannot_open_its_browser_fails_the_run_with_that_error(page, portal):
+    from flows.browser import BrowserNotFound, BrowserSpec
+
+    portal.reset()
+    session = Session(
+        page, portal.url, Credentials.demo(), retries=1, browser_spec=BrowserSpec(connect="ws://127.0.0.1:9/")
+    )
+    session.log_in()
+    try:
+        bulk.run_rows(session, rows_for(plain_employees(2)), workers=2)
+    except BrowserNotFound as exc:
+        assert "cannot connect to the browser server ws://127.0.0.1:9/" in str(exc)
+    else:
+        raise AssertionError("no BrowserNotFound")
 
 
 def _log_ins(portal) -> int:

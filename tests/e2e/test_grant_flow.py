@@ -1,5 +1,6 @@
 """grant_right against the live mock in Chromium: grant, revoke, replace, the rule, lookups."""
 
+import os
 import re
 
 import pytest
@@ -293,25 +294,28 @@ def test_an_employee_renamed_between_rows_is_looked_up_again(session, portal):
 
 @pytest.fixture
 def frameless_session(playwright, portal):
-    """A session in the browser grant and bulk launch: a headless shell that draws no frames
+    """A session in the fast profile's browser: a headless shell that draws no frames
     (flows.browser.NO_FRAMES), with a short timeout, so a click waiting for a frame fails fast."""
     from flows import browser as browsers
 
-    options = browsers.launch_options(playwright, pictures=False)
+    spec = browsers.BrowserSpec(profile=browsers.FAST_PROFILE, pictures=False)
+    options = browsers.launch_options(playwright, pictures=False, profile=spec.profile)
     if browsers.NO_FRAMES not in options["args"]:
-        pytest.skip("no headless shell to draw no frames in (`sesag browser` installs chromium-headless-shell)")
-    frameless = browsers.launch_local(playwright, options)
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true: no headless shell for the fast profile (`sesag browser --headless-shell`)")
+        pytest.skip("no headless shell to draw no frames in (`sesag browser --headless-shell` installs one)")
+    frameless = browsers.open_browser(playwright, spec)
     try:
         context = frameless.new_context(**browsers.context_options())
         context.set_default_timeout(5_000)
-        session = Session(context.new_page(), portal.url, Credentials.demo(), retries=0)
+        session = Session(context.new_page(), portal.url, Credentials.demo(), retries=0, browser_spec=spec)
         session.log_in()
         yield session
     finally:
         frameless.close()
 
 
-def test_grant_and_bulks_browser_draws_no_frames_and_no_click_waits_for_one(frameless_session):
+def test_the_fast_profiles_browser_draws_no_frames_and_no_click_waits_for_one(frameless_session):
     session = frameless_session
     waited = session.page.evaluate(
         "new Promise(done => { requestAnimationFrame(() => done('a frame')); setTimeout(() => done('none'), 500); })"
@@ -325,9 +329,10 @@ def test_grant_and_bulks_browser_draws_no_frames_and_no_click_waits_for_one(fram
     assert grant.grant_right(session, LRA, "kommunal-sagsbehandler", replace=True).result == "replaced"
     session.renew_page()  # bulk's fresh tab, and a worker's own browser, launched alike
     assert grant.grant_right(session, LRA, "kommunal-sagsbehandler", revoke=True).result == "revoked"
-    worker = session.add_worker()
+    worker = session.start_worker()  # a thread with its own Playwright and frameless browser
     try:
-        assert grant.grant_right(worker, BRUGER, "sagsbehandler").result == "granted"
+        outcome = worker.submit(lambda tab: grant.grant_right(tab, BRUGER, "sagsbehandler")).result()
+        assert outcome.result == "granted"
     finally:
         worker.close()
     expect_held(open_rights(session, LRA))
