@@ -92,22 +92,50 @@ def _grow(box: Box, area: Box) -> Box:
     return Box(round(x), round(y), round(width), round(height))
 
 
+def _clean_edge(crop: Box, texts: list[Box], side: str, start: float) -> float:
+    """Where ``side`` of ``crop`` can go, from ``start`` inwards, without crossing a text box."""
+    position = start
+    for _ in range(len(texts) + 1):
+        if side in ("top", "bottom"):
+            across = [t for t in texts if t.x < crop.right and crop.x < t.right and t.y < position < t.bottom]
+        else:
+            across = [t for t in texts if t.y < crop.bottom and crop.y < t.bottom and t.x < position < t.right]
+        if not across:
+            break
+        if side == "top":
+            position = math.ceil(max(t.bottom for t in across))
+        elif side == "bottom":
+            position = math.floor(min(t.y for t in across))
+        elif side == "left":
+            position = math.ceil(max(t.right for t in across))
+        else:
+            position = math.floor(min(t.x for t in across))
+    return position
+
+
 def _snap(crop: Box, keep: Box, area: Box, texts: list[Box]) -> Box:
-    """``crop`` with no edge cutting a text box: each cut one is taken in (PADDING around it)
-    while the crop stays within its size limits, else left out; ``keep`` stays inside."""
+    """``crop`` with no edge cutting a text box: each cut one that is mostly inside is taken in
+    (PADDING around it) while the crop stays within its size limits; one mostly outside, or too
+    big, is left out by moving one edge in to a line clear of text; ``keep`` stays inside. A text
+    that cannot be left out without cutting ``keep`` is taken in."""
     limit_width = max(MAX_WIDTH, keep.width + 2 * MARGIN_X)
     limit_height = max(MAX_HEIGHT, keep.height + 2 * MARGIN_Y)
     for _ in range(SNAP_STEPS):
         cut = next((text for text in texts if crop.cuts(text)), None)
         if cut is None:
             break
-        grown = (crop.union(cut.padded(PADDING)).clipped(area) or crop).outward()
-        if grown.width <= limit_width and grown.height <= limit_height and not grown.cuts(cut):
+        grown = (crop.union(cut).clipped(area) or crop).outward()
+        fits = grown.width <= limit_width and grown.height <= limit_height and not grown.cuts(cut)
+        inside = cut.clipped(crop)
+        mostly_in = inside is not None and inside.width * inside.height * 2 >= cut.width * cut.height
+        if fits and mostly_in:
             crop = grown
             continue
-        # Too big to take in: move the one edge that leaves it out and loses the least.
-        left, top = math.ceil(cut.right + PADDING), math.ceil(cut.bottom + PADDING)
-        right, bottom = math.floor(cut.x - PADDING), math.floor(cut.y - PADDING)
+        # Mostly outside, or too big to take in: move the one edge that leaves it out and loses the least.
+        left = _clean_edge(crop, texts, "left", math.ceil(cut.right))
+        top = _clean_edge(crop, texts, "top", math.ceil(cut.bottom))
+        right = _clean_edge(crop, texts, "right", math.floor(cut.x))
+        bottom = _clean_edge(crop, texts, "bottom", math.floor(cut.y))
         candidates = [
             Box(left, crop.y, crop.right - left, crop.height),
             Box(crop.x, top, crop.width, crop.bottom - top),
@@ -115,10 +143,15 @@ def _snap(crop: Box, keep: Box, area: Box, texts: list[Box]) -> Box:
             Box(crop.x, crop.y, crop.width, bottom - crop.y),
         ]
         fitting = [c for c in candidates if c.width > 0 and c.height > 0 and c.contains(keep) and not c.cuts(cut)]
-        if not fitting:
-            crop = grown  # the text reaches into what the detail must show: take it in
+        if fitting:
+            crop = max(fitting, key=lambda c: c.width * c.height)
             continue
-        crop = max(fitting, key=lambda c: c.width * c.height)
+        if fits:
+            crop = grown
+            continue
+        # The text reaches into what the detail must show: take it in, and let the detail be that big.
+        crop = grown
+        limit_width, limit_height = max(limit_width, grown.width), max(limit_height, grown.height)
     return crop
 
 
@@ -146,7 +179,8 @@ def plan(
                 groups[-1] = joined
                 continue
         groups.append(target)
-    lines = [clipped for text in texts if (clipped := text.clipped(area)) is not None]
+    # Each text with PADDING around it: an edge keeps that far from the text on either side.
+    lines = [clipped.padded(PADDING) for text in texts if (clipped := text.clipped(area)) is not None]
     return [_snap(_grow(group, area), group.clipped(area) or group, area, lines) for group in groups]
 
 

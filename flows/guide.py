@@ -82,6 +82,7 @@ class Shot:
     marked: list[str] = field(default_factory=list)  # each target's name (its label, or its text)
     texts: list[detail.Box] = field(default_factory=list)  # lines of text, fields, icons (shot's CSS px)
     badges: list[detail.Box] = field(default_factory=list)  # the numbered badges drawn
+    context: list[list[detail.Box]] = field(default_factory=list)  # per target, what its detail must show
 
 
 def browser_build(browser) -> str:
@@ -152,7 +153,9 @@ _TEXT_IN = """([x, y, w, h]) => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const range = document.createRange();
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!node.textContent.trim() || node.parentElement.closest('[data-sesag-overlay]')) continue;
+    const parent = node.parentElement;
+    if (!node.textContent.trim() || parent.closest('[data-sesag-overlay]')) continue;
+    if (!parent.checkVisibility({ visibilityProperty: true })) continue;  // a closed <details>' content
     range.selectNodeContents(node);
     const inside = Array.from(range.getClientRects()).some(
       (r) => r.width > 0 && r.height > 0 && r.x < x + w && x < r.right && r.y < y + h && y < r.bottom);
@@ -234,6 +237,7 @@ def shoot(walk: steps.Walk, scene: steps.Scene, path: Path) -> Shot:
         marked=marked,
         texts=texts,
         badges=badges,
+        context=context,
     )
 
 

@@ -50,9 +50,11 @@ _DRAW_MARKER = """([at, colour, size, number]) => {
 
 # Every line of text on the page (a text node's line boxes), and every field, button and picture:
 # what a badge must not cover and a detail's edge must not cut. Viewport CSS px [x, y, w, h].
+# checkVisibility: the content of a closed <details> keeps its layout boxes, unpainted.
 _TEXT_BOXES = """() => {
   const boxes = [];
-  const keep = (node) => node.textContent.trim() && !node.parentElement.closest('[data-sesag-overlay]')
+  const shown = (el) => !el.closest('[data-sesag-overlay]') && el.checkVisibility({ visibilityProperty: true });
+  const keep = (node) => node.textContent.trim() && shown(node.parentElement)
     ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, { acceptNode: keep });
   const range = document.createRange();
@@ -61,7 +63,7 @@ _TEXT_BOXES = """() => {
     for (const r of range.getClientRects()) if (r.width > 0 && r.height > 0) boxes.push([r.x, r.y, r.width, r.height]);
   }
   for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea, button, img, svg')) {
-    if (el.closest('[data-sesag-overlay]')) continue;
+    if (!shown(el)) continue;
     const r = el.getBoundingClientRect();
     if (r.width > 0 && r.height > 0) boxes.push([r.x, r.y, r.width, r.height]);
   }

@@ -41,6 +41,13 @@ TIMEZONE = ZoneInfo(browsers.TIMEZONE)
 # Print geometry shared by the page's CSS (@page) and Chromium's PDF call, so the HTML printed
 # from a browser and the PDF lay out alike; the bottom margin leaves room for the page footer.
 MARGIN = {"top": "16mm", "right": "16mm", "bottom": "18mm", "left": "16mm"}
+# In print a scene's full shot takes this share of the column (it shows where), and its details
+# this share of their screen size (they show what: framed labels stay >= 9 pt on A4). A detail
+# that fits beside the full shot goes there.
+PRINT_SHOT_PCT = 36
+PRINT_DETAIL_SCALE = 0.8
+PRINT_DETAIL_MAX_PCT = 85  # and at most this share of the column
+PRINT_GAP_PCT = 2
 # Screenshots go into the PDF as JPEG of this quality with full colour resolution: at print size
 # indistinguishable from the PNG, and Chromium embeds a JPEG as it is (see print_pdf).
 PDF_IMAGE_QUALITY = 92
@@ -295,6 +302,10 @@ def guide_context(
         "updated": (before_date, date, after_date.format(generator=generator())),
         "generated_iso": capture.generated_at.astimezone(TIMEZONE).isoformat(timespec="minutes"),
         "margin": MARGIN,
+        "print_shot_pct": PRINT_SHOT_PCT,
+        "print_detail_scale": PRINT_DETAIL_SCALE,
+        "print_detail_max_pct": PRINT_DETAIL_MAX_PCT,
+        "print_gap_pct": PRINT_GAP_PCT,
     }
 
 
@@ -327,6 +338,7 @@ def _scene_context(
     named = numbered if len(marks) > 1 else marks  # a lone mark has no badge
     shown_in = [named] * len(keys) if len(keys) != len(named) else [[mark] for mark in named]
     details = []
+    room = 100 - PRINT_SHOT_PCT - PRINT_GAP_PCT if scene.full else 0  # beside the full shot, in print
     word = steps.guide_text(lang)["detail"]
     for number, (key, its_marks) in enumerate(zip(keys, shown_in, strict=True), start=1):
         detail_width = (sizes or {}).get(key, (0, 0))[0]
@@ -339,7 +351,13 @@ def _scene_context(
             alt = f"{word} {number}: {names}"
         else:
             alt = f"{word}: {names}"
-        details.append({"file": f"{key}.png", "src": image_src[key], "width_pct": f"{share:.2f}", "alt": alt})
+        printed = min(PRINT_DETAIL_MAX_PCT, share * PRINT_DETAIL_SCALE)
+        beside = printed <= room
+        # In order only: the details read 1, 2, ... as their badges do.
+        room = room - printed - PRINT_GAP_PCT if beside else 0
+        details.append(
+            {"file": f"{key}.png", "src": image_src[key], "width_pct": f"{share:.2f}", "alt": alt, "beside": beside}
+        )
     return {
         "id": scene.id,
         "caption": caption,

@@ -107,7 +107,7 @@ ACTIONS: dict[str, Action] = {
     "trin-3-medarbejdere": Action(
         prepare=lambda w: w.employees.search(name=w.employee),
         targets=lambda w: [w.employees.search_button, w.employees.pencil(w.employee)],
-        context=lambda w: [[], [w.employees.name_cell(w.employee)]],
+        context=lambda w: [[w.employees.name_field], [w.employees.name_cell(w.employee)]],
         act=lambda w: w.employees.open_employee(w.employee),
     ),
     "trin-4-medarbejder": Action(

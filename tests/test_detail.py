@@ -64,7 +64,7 @@ def test_no_edge_of_a_detail_cuts_a_line_of_text():
     target = Box(300, 300, 100, 30)
     lines = [
         Box(150, 240, 200, 18),  # a heading above, starting left of where the crop would start
-        Box(330, 350, 150, 18),  # a line below, longer than the margin
+        Box(330, 340, 150, 18),  # a line below, mostly inside the margin and longer than it
         Box(40, 200, 700, 18),  # a line far wider than any detail: left out, not cut
         Box(250, 306, 40, 18),  # the target's own label, left of it
     ]
@@ -76,7 +76,7 @@ def test_no_edge_of_a_detail_cuts_a_line_of_text():
 
 def test_a_detail_keeps_padding_around_the_text_it_takes_in():
     target = Box(300, 300, 100, 30)
-    line = Box(330, 350, 150, 18)
+    line = Box(330, 340, 150, 18)
     (crop,) = detail.plan([target], AREA, texts=[line])
     assert crop.contains(line)
     assert crop.right - line.right >= detail.PADDING and crop.bottom - line.bottom >= detail.PADDING

@@ -335,7 +335,7 @@ def test_details_follow_their_shot_at_twice_its_scale(shots_with_details, tmp_pa
     # The last scene (Trin 5's confirmation) is shown by its details only, not by a second full shot.
     assert not SCENES[-1].full
     assert len(page.images) == 2 * len(SCENES) + 1 - 1
-    details = [image for image in page.images if image.get("class") == "detail"]
+    details = [image for image in page.images if image.get("class", "").split()[0] == "detail"]
     # 160 px of a 640 px shot, twice as large: half the figure's width; 400 px: 125 %, capped to all of it.
     assert [d["style"] for d in details[:2]] == ["--share: 50.00%"] * 2
     assert details[-1]["style"] == "--share: 125.00%"  # the page caps it at 100 %: min(100%, var(--share))
@@ -530,3 +530,16 @@ def test_the_zoom_closes_with_escape_and_gives_focus_back(html_md, pdf_browser):
         )
     finally:
         page.close()
+
+
+def test_in_print_a_detail_that_fits_goes_beside_its_shot_in_order(shots_with_details, tmp_path):
+    """Shorter on paper: a detail narrow enough sits beside the full shot (the page's CSS and
+    this choice share --print-*), the others below it, in the order of their badges."""
+    html, _ = render_html_of(shots_with_details, tmp_path)
+    found = figures(html)
+    first = found[0]  # 160 of 640 px at 2x and 0.8: 40 % of the column, beside a 36 % shot
+    assert re.search(r'<img class="detail beside"', first)
+    assert f"--print-shot: {render.PRINT_SHOT_PCT}%" in html
+    last = found[-1]  # a scene shown by its details alone has no shot to sit beside
+    assert "beside" not in last
+    assert re.search(r"img\.detail\.beside\s*{[^}]*order:\s*1", html)
