@@ -127,7 +127,7 @@ def _snap(crop: Box, keep: Box, area: Box, texts: list[Box]) -> Box:
         grown = (crop.union(cut).clipped(area) or crop).outward()
         fits = grown.width <= limit_width and grown.height <= limit_height and not grown.cuts(cut)
         inside = cut.clipped(crop)
-        mostly_in = inside is not None and inside.width * inside.height * 2 >= cut.width * cut.height
+        mostly_in = inside is not None and inside.width * inside.height * 3 >= 2 * cut.width * cut.height
         if fits and mostly_in:
             crop = grown
             continue

@@ -46,7 +46,7 @@ MARGIN = {"top": "16mm", "right": "16mm", "bottom": "18mm", "left": "16mm"}
 # that fits beside the full shot goes there.
 PRINT_SHOT_PCT = 36
 PRINT_DETAIL_SCALE = 0.8
-PRINT_DETAIL_MAX_PCT = 85  # and at most this share of the column
+PRINT_DETAIL_MAX_PCT = 85  # and at most this share of the column (all of it when it is the scene's only picture)
 PRINT_GAP_PCT = 2
 # Screenshots go into the PDF as JPEG of this quality with full colour resolution: at print size
 # indistinguishable from the PNG, and Chromium embeds a JPEG as it is (see print_pdf).
@@ -351,7 +351,7 @@ def _scene_context(
             alt = f"{word} {number}: {names}"
         else:
             alt = f"{word}: {names}"
-        printed = min(PRINT_DETAIL_MAX_PCT, share * PRINT_DETAIL_SCALE)
+        printed = min(PRINT_DETAIL_MAX_PCT if scene.full else 100, share * PRINT_DETAIL_SCALE)
         beside = printed <= room
         # In order only: the details read 1, 2, ... as their badges do.
         room = room - printed - PRINT_GAP_PCT if beside else 0

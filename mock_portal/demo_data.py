@@ -198,8 +198,9 @@ def companies() -> tuple[Company, ...]:
         }
     )
     staff[5] = Employee(**{**staff[5].__dict__, "rights": ("fors.skadeanmelder", "finans.betaler")})
-    # The guide's example in the edition for municipalities: a job-centre employee (no Se Sag right yet).
-    staff[6] = Employee(**{**staff[6].__dict__, "name": KOMMUNE_EXAMPLE, "email": "jonas.holm@eksempelkommune.dk"})
+    # The guide's example in the edition for municipalities: a job-centre employee (no Se Sag right
+    # yet). Initials as e-mail, as many organisations have: the pictures show it unbroken.
+    staff[6] = Employee(**{**staff[6].__dict__, "name": KOMMUNE_EXAMPLE, "email": "joh@eksempelkommune.dk"})
     admin_row = Employee(
         "Nanna Administrator",
         "nemid-admin@eksempelkommune.dk",
@@ -222,7 +223,7 @@ def companies() -> tuple[Company, ...]:
     other_staff = _employees(rng, "eksempelforsikring.dk", 12, "8000 Aarhus C", INSURER_GROUPS)
     # The guide's example in the Sagsbehandler edition: an insurer's case officer.
     other_staff[0] = Employee(
-        **{**other_staff[0].__dict__, "name": INSURER_EXAMPLE, "email": "sara.lund@eksempelforsikring.dk"}
+        **{**other_staff[0].__dict__, "name": INSURER_EXAMPLE, "email": "sal@eksempelforsikring.dk"}
     )
     second = Company(
         cvr="87654321",
@@ -232,7 +233,7 @@ def companies() -> tuple[Company, ...]:
         postbox="Postboks 77",
         postcode="8000",
         city="Aarhus C",
-        admin=Admin("admin2", "nemid-demo2", "Ole Bach", "ole.bach@eksempelforsikring.dk", "+45 86 12 34 56"),
+        admin=Admin("admin2", "nemid-demo2", "Ole Bach", "obh@eksempelforsikring.dk", "+45 86 12 34 56"),
         employees=tuple(other_staff),
     )
     return first, second

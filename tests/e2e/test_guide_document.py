@@ -39,11 +39,11 @@ def made(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def kommune(tmp_path_factory):
-    """The edition for municipalities (HTML only), generated once for the module."""
+    """The edition for municipalities (HTML and PDF), generated once for the module."""
     out = tmp_path_factory.mktemp("guide-kommune") / "screenshots"
 
     def work() -> guide.GuideRun:
-        return guide.build(out, right="kommunal-sagsbehandler", formats=("html",), progress=lambda message: None)
+        return guide.build(out, right="kommunal-sagsbehandler", formats=("html", "pdf"), progress=lambda message: None)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return out, pool.submit(work).result()
@@ -102,6 +102,21 @@ def test_no_detail_edge_cuts_text_and_no_badge_covers_any(made, kommune):
         holding = [crop for crop in shot.crops if crop.contains(shot.targets[target].frame)]
         assert holding and holding[0].contains(needed), scene_id
     assert run.options["employee"] in run.scenes["trin-3-medarbejdere"].text
+
+
+def test_at_most_6_pages_and_every_page_starts_with_a_heading(made, kommune, pdf_pages):
+    """Short, and never a page without its heading: a step that runs on to a page starts it
+    with its heading "(fortsat)"."""
+    lang, out, _ = made
+    for folder, language in ((out, lang), (kommune[0], "da")):
+        pages = pdf_pages(folder / "vejledning.pdf")
+        assert len(pages) <= 6, f"{folder}: {len(pages)} pages"
+        words = steps.guide_text(language)
+        headings = [step.heading(language) for step in steps.catalogue()]
+        allowed = {*headings, *(f"{h} ({words['continued']})" for h in headings), words["after_title"]}
+        firsts = [" ".join(page.strip().splitlines()[0].split()) for page in pages[1:]]
+        assert [first for first in firsts if first not in allowed] == [], firsts
+        print(f"\n{folder.parent.name}: {len(pages)} pages")
 
 
 def _multiply(m, n):
