@@ -45,7 +45,7 @@ MARGIN = {"top": "16mm", "right": "16mm", "bottom": "18mm", "left": "16mm"}
 # this share of their screen size (they show what: framed labels stay >= 9 pt on A4). A detail
 # that fits beside the full shot goes there.
 PRINT_SHOT_PCT = 36
-PRINT_DETAIL_SCALE = 0.8
+PRINT_DETAIL_SCALE = 0.82
 PRINT_DETAIL_MAX_PCT = 85  # and at most this share of the column (all of it when it is the scene's only picture)
 PRINT_GAP_PCT = 2
 # Screenshots go into the PDF as JPEG of this quality with full colour resolution: at print size
