@@ -331,15 +331,24 @@ def test_the_manifest_names_the_browser_build(made):
     assert manifest["viewport"] == {"width": 1280, "height": 900} and manifest["device_scale_factor"] == 2
 
 
-def test_committed_guide_matches_the_portal(tmp_path):
-    """The vejledning in screenshots/ is what the current code makes (QA's `make check`).
+EDITIONS = {
+    "sagsbehandler": REPO / "screenshots",
+    "kommunal-sagsbehandler": REPO / "screenshots" / "kommune",  # the edition for municipalities
+}
+
+
+@pytest.mark.parametrize("right", list(EDITIONS))
+def test_committed_guide_matches_the_portal(tmp_path, right, require):
+    """Each committed edition in screenshots/ is what the current code makes (QA's `make check`).
 
     Another Chromium build draws text edges differently: locally that skips (naming both
     builds); under CI=true it fails with the same line, since CI must run the build the guide
     was made with.
     """
+    folder = EDITIONS[right]
+    require.file(folder / guide.MANIFEST, f"the committed {right} edition (make guide)")
     done = run(
-        "guide", "--check", "--out", str(REPO / "screenshots"), "--diff-dir", str(tmp_path / "diff"), timeout=300
+        "guide", "--check", "--right", right, "--out", str(folder), "--diff-dir", str(tmp_path / "diff"), timeout=300
     )
     if done.returncode == 1 and "differ between browser builds" in done.stderr:
         build_line = next(line for line in done.stderr.splitlines() if "differ between browser builds" in line)
