@@ -203,7 +203,7 @@ def companies() -> tuple[Company, ...]:
     staff[6] = Employee(**{**staff[6].__dict__, "name": KOMMUNE_EXAMPLE, "email": "joh@eksempelkommune.dk"})
     admin_row = Employee(
         "Nanna Administrator",
-        "nemid-admin@eksempelkommune.dk",
+        "nad@eksempelkommune.dk",
         "Sekretariat",
         "Nøglekort",
         "Lautrupbjerg 10, 2750 Ballerup",
@@ -217,7 +217,7 @@ def companies() -> tuple[Company, ...]:
         postbox="Postboks 500",
         postcode="2750",
         city="Ballerup",
-        admin=Admin("admin", "nemid-demo", "Nanna Administrator", "nemid-admin@eksempelkommune.dk", "+45 44 68 44 68"),
+        admin=Admin("admin", "nemid-demo", "Nanna Administrator", "nad@eksempelkommune.dk", "+45 44 68 44 68"),
         employees=tuple(guide_rows + [admin_row] + staff),
     )
     other_staff = _employees(rng, "eksempelforsikring.dk", 12, "8000 Aarhus C", INSURER_GROUPS)
