@@ -7,8 +7,13 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: guide test test-fast test-floor lint docs check portal demo bench setup browser clean
 
-guide: setup            ## regenerate the illustrated vejledning into screenshots/
+# One edition per Se Sag right: Sagsbehandler (an insurer's example) and, for municipalities,
+# Kommunal sagsbehandler (a job centre's).
+KOMMUNE := screenshots/kommune
+
+guide: setup            ## regenerate both editions of the vejledning: screenshots/ and screenshots/kommune/
 	$(BIN)/sesag guide
+	$(BIN)/sesag guide --right kommunal-sagsbehandler --out $(KOMMUNE)
 
 # -n auto: one pytest-xdist worker per core; loadscope keeps each module on one worker, so a
 # module's shared fixtures (a whole guide, a training portal) are made once, not once per worker.
@@ -43,8 +48,9 @@ lint: $(STAMP)          ## ruff (pyproject.toml), and docs/commands.md against e
 docs: $(STAMP)          ## regenerate docs/commands.md from the commands' --help
 	$(BIN)/cog -r docs/commands.md
 
-check: setup            ## compare a fresh guide with the committed screenshots
+check: setup            ## compare a fresh guide (both editions) with the committed screenshots
 	$(BIN)/sesag guide --check
+	$(BIN)/sesag guide --check --right kommunal-sagsbehandler --out $(KOMMUNE) --diff-dir guide-diff/kommune
 
 portal: setup           ## serve the mock portal on http://127.0.0.1:5000
 	$(BIN)/sesag portal

@@ -62,6 +62,9 @@ class Scene:
     caption: dict[str, str]
     step: int
     shows: dict[str, str] | None = None  # what its screenshot shows, per language (the guide's alt text)
+    marks: dict[str, list[str]] | None = None  # per language, each marked element in badge order
+    full: bool = True  # False: the guide shows only the scene's detail
+    new_page: bool = False  # in print the scene starts a page, under its step's heading "(fortsat)"
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,16 @@ class Step:
     number: int
     bullets: dict[str, list[str]]
     scenes: tuple[Any, ...]  # Scene here; flows.steps.Scene (with its browser work) in the flows
+    name: dict[str, str] | None = None  # what the step does, per language
+    note: dict[str, str] | None = None  # a case to know about, per language (Trin 5: the other right)
 
     def title(self, lang: str = "da") -> str:
+        """'Trin 3': how the guide, the demo and the messages refer to the step."""
         return f"{guide_text(lang)['step_word']} {self.number}"
+
+    def heading(self, lang: str = "da") -> str:
+        """'Trin 3: Find medarbejderen': the step's heading, which says what it does."""
+        return f"{self.title(lang)}: {self.name[lang]}" if self.name else self.title(lang)
 
 
 def _source(name: str) -> Path:
@@ -110,10 +120,29 @@ def load_steps(data: dict[str, Any]) -> tuple[Step, ...]:
         Step(
             raw["number"],
             raw["bullets"],
-            tuple(Scene(s["id"], s["screen"], s["caption"], raw["number"], s.get("shows")) for s in raw["scenes"]),
+            tuple(
+                Scene(
+                    s["id"],
+                    s["screen"],
+                    s["caption"],
+                    raw["number"],
+                    s.get("shows"),
+                    s.get("marks"),
+                    s.get("full", True),
+                    s.get("new_page", False),
+                )
+                for s in raw["scenes"]
+            ),
+            raw.get("name"),
+            raw.get("note"),
         )
         for raw in data["steps"]
     )
+
+
+def one_right_sentence() -> str:
+    """The portal's own sentence about the two Se Sag rights (its rights page and its refusal)."""
+    return text()["portal"]["one_right"]
 
 
 @cache

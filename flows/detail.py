@@ -4,10 +4,16 @@ A guide page shows the whole portal page (where) and beside it each detail at ab
 the shot's size (what). Targets close together share one detail; targets far apart (the tick
 box and 'Gem rettigheder') get one each. Details are cut from the PNG the guide already took,
 so they are the same pixels, and are saved beside it as ``<scene>.detail-<n>.png``.
+
+A detail's edges never cut a line of text: given the page's text boxes (each line of text, each
+field and icon), an edge that would cut one moves out to take it in whole, with PADDING to
+spare, or, when that would make the detail too big, in to leave it out. A target may bring
+context that its detail must show (the employee's name on the pencil's row, 'Nøgle nr.').
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +25,8 @@ MAX_WIDTH = 490  # ... which fits it on the full shot's width up to this many CS
 MAX_HEIGHT = 230  # taller groups of targets are split into a detail per target
 MARGIN_X, MARGIN_Y = 40, 26  # surroundings kept around the frames, CSS px
 MIN_WIDTH = 260  # a lone small target (the pencil) still shows what is beside it
+PADDING = 6  # CSS px kept between a detail's edge and the text it takes in
+SNAP_STEPS = 40  # enough for every line near a detail's edges; a guard against going round
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,27 @@ class Box:
     def moved(self, dx: float, dy: float) -> Box:
         return Box(self.x + dx, self.y + dy, self.width, self.height)
 
+    def overlaps(self, other: Box) -> bool:
+        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
+
+    def cuts(self, other: Box) -> bool:
+        """Whether an edge of this box cuts ``other``: it is partly inside, partly outside."""
+        return self.overlaps(other) and not self.contains(other)
+
+    def padded(self, pad: float) -> Box:
+        return Box(self.x - pad, self.y - pad, self.width + 2 * pad, self.height + 2 * pad)
+
+    def clipped(self, area: Box) -> Box | None:
+        """The part of this box inside ``area``, or None."""
+        x, y = max(self.x, area.x), max(self.y, area.y)
+        right, bottom = min(self.right, area.right), min(self.bottom, area.bottom)
+        return Box(x, y, right - x, bottom - y) if right > x and bottom > y else None
+
+    def outward(self) -> Box:
+        """Rounded to whole px, outwards."""
+        x, y = math.floor(self.x), math.floor(self.y)
+        return Box(x, y, math.ceil(self.right) - x, math.ceil(self.bottom) - y)
+
 
 def _grow(box: Box, area: Box) -> Box:
     """``box`` with its surroundings (at least MIN_WIDTH wide), kept inside ``area``."""
@@ -63,21 +92,96 @@ def _grow(box: Box, area: Box) -> Box:
     return Box(round(x), round(y), round(width), round(height))
 
 
-def plan(targets: list[Box], area: Box) -> list[Box]:
+def _clean_edge(crop: Box, texts: list[Box], side: str, start: float) -> float:
+    """Where ``side`` of ``crop`` can go, from ``start`` inwards, without crossing a text box."""
+    position = start
+    for _ in range(len(texts) + 1):
+        if side in ("top", "bottom"):
+            across = [t for t in texts if t.x < crop.right and crop.x < t.right and t.y < position < t.bottom]
+        else:
+            across = [t for t in texts if t.y < crop.bottom and crop.y < t.bottom and t.x < position < t.right]
+        if not across:
+            break
+        if side == "top":
+            position = math.ceil(max(t.bottom for t in across))
+        elif side == "bottom":
+            position = math.floor(min(t.y for t in across))
+        elif side == "left":
+            position = math.ceil(max(t.right for t in across))
+        else:
+            position = math.floor(min(t.x for t in across))
+    return position
+
+
+def _snap(crop: Box, keep: Box, area: Box, texts: list[Box]) -> Box:
+    """``crop`` with no edge cutting a text box: each cut one that is mostly inside is taken in
+    (PADDING around it) while the crop stays within its size limits; one mostly outside, or too
+    big, is left out by moving one edge in to a line clear of text; ``keep`` stays inside. A text
+    that cannot be left out without cutting ``keep`` is taken in."""
+    limit_width = max(MAX_WIDTH, keep.width + 2 * MARGIN_X)
+    limit_height = max(MAX_HEIGHT, keep.height + 2 * MARGIN_Y)
+    for _ in range(SNAP_STEPS):
+        cut = next((text for text in texts if crop.cuts(text)), None)
+        if cut is None:
+            break
+        grown = (crop.union(cut).clipped(area) or crop).outward()
+        fits = grown.width <= limit_width and grown.height <= limit_height and not grown.cuts(cut)
+        inside = cut.clipped(crop)
+        mostly_in = inside is not None and inside.width * inside.height * 3 >= 2 * cut.width * cut.height
+        if fits and mostly_in:
+            crop = grown
+            continue
+        # Mostly outside, or too big to take in: move the one edge that leaves it out and loses the least.
+        left = _clean_edge(crop, texts, "left", math.ceil(cut.right))
+        top = _clean_edge(crop, texts, "top", math.ceil(cut.bottom))
+        right = _clean_edge(crop, texts, "right", math.floor(cut.x))
+        bottom = _clean_edge(crop, texts, "bottom", math.floor(cut.y))
+        candidates = [
+            Box(left, crop.y, crop.right - left, crop.height),
+            Box(crop.x, top, crop.width, crop.bottom - top),
+            Box(crop.x, crop.y, right - crop.x, crop.height),
+            Box(crop.x, crop.y, crop.width, bottom - crop.y),
+        ]
+        fitting = [c for c in candidates if c.width > 0 and c.height > 0 and c.contains(keep) and not c.cuts(cut)]
+        if fitting:
+            crop = max(fitting, key=lambda c: c.width * c.height)
+            continue
+        if fits:
+            crop = grown
+            continue
+        # The text reaches into what the detail must show: take it in, and let the detail be that big.
+        crop = grown
+        limit_width, limit_height = max(limit_width, grown.width), max(limit_height, grown.height)
+    return crop
+
+
+def plan(
+    targets: list[Box], area: Box, context: list[list[Box]] | None = None, texts: list[Box] | tuple[Box, ...] = ()
+) -> list[Box]:
     """The detail crops for ``targets`` (frames, in the same coordinates as ``area``).
 
-    Targets in the order given; each next one joins the current detail while the two still
-    fit MAX_WIDTH x MAX_HEIGHT, else starts a detail of its own.
+    ``context``: per target, boxes its detail must show too. ``texts``: the page's text boxes
+    (lines, fields, icons), none of which a crop's edge may cut. Targets in the order given
+    (with their context); each next one joins the current detail while the two still fit
+    MAX_WIDTH x MAX_HEIGHT, else starts a detail of its own.
     """
+    context = context or [[] for _ in targets]
+    wanted = []
+    for target, extra in zip(targets, context, strict=True):
+        for box in extra:
+            target = target.union(box)
+        wanted.append(target)
     groups: list[Box] = []
-    for target in targets:
+    for target in wanted:
         if groups:
             joined = groups[-1].union(target)
             if joined.width + 2 * MARGIN_X <= MAX_WIDTH and joined.height + 2 * MARGIN_Y <= MAX_HEIGHT:
                 groups[-1] = joined
                 continue
         groups.append(target)
-    return [_grow(group, area) for group in groups]
+    # Each text with PADDING around it: an edge keeps that far from the text on either side.
+    lines = [clipped.padded(PADDING) for text in texts if (clipped := text.clipped(area)) is not None]
+    return [_snap(_grow(group, area), group.clipped(area) or group, area, lines) for group in groups]
 
 
 def detail_path(shot: Path, number: int) -> Path:

@@ -7,7 +7,12 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flows.credentials import Credentials
 
 # A fixed moment for everything the portal dates (events, confirmations), so screenshots of
 # the embedded mock are the same pixels on every run.
@@ -81,6 +86,26 @@ def portal_or_embedded(base_url: str | None) -> Iterator[tuple[str, bool]]:
         return
     with embedded_portal() as portal:
         yield portal.url, True
+
+
+@dataclass(frozen=True)
+class Example:
+    """The guide's worked example on the embedded portal: who logs in, whom they give the right."""
+
+    credentials: Credentials
+    employee: str
+
+
+def example_for(right_key: str) -> Example:
+    """The example of the edition for ``right_key``: the administrator of an organisation whose
+    staff get that right (an insurer for Sagsbehandler, a municipality for Kommunal
+    sagsbehandler) and the employee they give it to, from the portal's demo data."""
+    import catalogue
+    from flows.credentials import Credentials
+    from mock_portal import demo_data
+
+    company, person = demo_data.example(catalogue.right(right_key).portal_id)
+    return Example(Credentials(company.admin.user_id, company.admin.password), person.name)
 
 
 def credentials_for(embedded: bool):

@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from flows import detail, diffreport, failure, first_line, overlay, redact, render, steady, steps
-from flows.embedded import credentials_for, portal_or_embedded
+from flows.embedded import credentials_for, example_for, portal_or_embedded
 
 DEVICE_SCALE = 2  # sharp when printed
 MASK_COLOUR = "#d0d4d9"
@@ -78,6 +78,11 @@ class Shot:
     targets: list[Target]
     crops: list[detail.Box]
     details: list[Path]
+    text: str = ""  # the visible text in the shot
+    marked: list[str] = field(default_factory=list)  # each target's name (its label, or its text)
+    texts: list[detail.Box] = field(default_factory=list)  # lines of text, fields, icons (shot's CSS px)
+    badges: list[detail.Box] = field(default_factory=list)  # the numbered badges drawn
+    context: list[list[detail.Box]] = field(default_factory=list)  # per target, what its detail must show
 
 
 def browser_build(browser) -> str:
@@ -136,6 +141,29 @@ def _echo(message: str) -> None:
     click.echo(message, err=True)
 
 
+# A target's name as a reader sees it: its label, else its accessible name or text.
+_NAME = """(el) => {
+  const label = el.labels && el.labels.length ? el.labels[0].innerText : '';
+  return (label || el.getAttribute('aria-label') || el.innerText || el.value || '').trim();
+}"""
+
+# The text of the page inside the shot's area (text nodes with a line box there), in order.
+_TEXT_IN = """([x, y, w, h]) => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!node.textContent.trim() || parent.closest('[data-sesag-overlay]')) continue;
+    if (!parent.checkVisibility({ visibilityProperty: true })) continue;  // a closed <details>' content
+    range.selectNodeContents(node);
+    const inside = Array.from(range.getClientRects()).some(
+      (r) => r.width > 0 && r.height > 0 && r.x < x + w && x < r.right && r.y < y + h && y < r.bottom);
+    if (inside) found.push(node.textContent.trim());
+  }
+  return found.join(' ');
+}"""
+
 # A target's label height: its font size, or its height when it shows no text.
 _LABEL_PX = """(el) => {
   const tick = el.matches('input[type=checkbox], input[type=radio]');
@@ -171,11 +199,19 @@ def shoot(walk: steps.Walk, scene: steps.Scene, path: Path) -> Shot:
     Then cut the magnified details around the frames from the shot.
     """
     page = walk.page
+    walk.login.hide_demo_hint()  # read already (the key is typed); no reader's portal shows it
     steady.settle(page)
     targets = scene.targets(walk)
+    marked = [target.evaluate(_NAME) for target in targets]
     drawn = overlay.mark(page, targets)
     try:
         area = shot_area(page)
+        text = page.evaluate(_TEXT_IN, [area.x, area.y, area.width, area.height])
+        texts = [box.moved(-area.x, -area.y) for box in overlay.text_boxes(page)]
+        context = []
+        for extra in scene.context(walk):
+            boxes = [box for locator in extra if (box := locator.bounding_box()) is not None]
+            context.append([detail.Box(**box).moved(-area.x, -area.y) for box in boxes])
         page.screenshot(
             path=str(path),
             clip={"x": area.x, "y": area.y, "width": area.width, "height": area.height},
@@ -189,13 +225,19 @@ def shoot(walk: steps.Walk, scene: steps.Scene, path: Path) -> Shot:
     finally:
         overlay.clear(page)
     frames = [detail.Box(**d["outer"]).moved(-area.x, -area.y) for d in drawn]
-    crops = detail.plan(frames, detail.Box(0, 0, area.width, area.height))
+    crops = detail.plan(frames, detail.Box(0, 0, area.width, area.height), context=context, texts=texts)
+    badges = [detail.Box(**d["badge"]).moved(-area.x, -area.y) for d in drawn if d["badge"]]
     return Shot(
         path=path,
         area=area,
         targets=[Target(f, px) for f, px in zip(frames, labels, strict=False)],
         crops=crops,
         details=detail.cut(path, crops, area.width),
+        text=text,
+        marked=marked,
+        texts=texts,
+        badges=badges,
+        context=context,
     )
 
 
@@ -243,7 +285,7 @@ def generate(
     previous: Path = DEFAULT_OUT,
     base_url: str | None = None,
     right: str = "sagsbehandler",
-    employee: str = steps.DEFAULT_EMPLOYEE,
+    employee: str | None = None,
     lang: str = "da",
     formats: tuple[str, ...] = ("html", "pdf", "md"),
     headed: bool = False,
@@ -254,7 +296,9 @@ def generate(
     """Make the guide in ``folder`` (which exists and is empty) and return it.
 
     ``previous`` is the guide it would replace (unchanged shots keep its date); nothing is
-    written there. On failure the trace of the browser session, without its secrets
+    written there. On the embedded portal ``right`` picks the edition's worked example (who
+    logs in, and ``employee`` when None: ``flows.embedded.example_for``); elsewhere the
+    credentials come from the environment and ``employee`` defaults to the guide's own row. On failure the trace of the browser session, without its secrets
     (``flows.redact``), is saved to ``trace`` and GuideError raised.
     """
     from playwright.sync_api import sync_playwright
@@ -266,8 +310,12 @@ def generate(
     started = time.perf_counter()
     with ExitStack() as stack:
         url, embedded = stack.enter_context(portal_or_embedded(base_url))
-        credentials = credentials_for(embedded)
-        progress(f"Portal: {url}{' (embedded mock)' if embedded else ''}")
+        if embedded:
+            example = example_for(right)
+            credentials, employee = example.credentials, employee or example.employee
+        else:
+            credentials, employee = credentials_for(embedded), employee or steps.DEFAULT_EMPLOYEE
+        progress(f"Portal: {url}{' (embedded mock)' if embedded else ''}; {steps.right_label(right)} for {employee}")
         playwright = stack.enter_context(sync_playwright())
         browser = browsers.open_browser(playwright, browsers.BrowserSpec(connect=connect, headed=headed))
         stack.callback(browser.close)
@@ -297,7 +345,7 @@ def generate(
             "lang": lang,
             "right": right,
             "employee": employee,
-            "portal_label": steps.guide_text(lang)["embedded_portal"] if embedded else url,
+            "portal_label": "" if embedded else url,  # recorded, not shown: the reader needs no address of ours
         }
         files: dict[str, Path] = {}
         if formats:
@@ -563,10 +611,12 @@ def approve_shots(
     type=click.Choice(steps.RIGHT_KEYS),
     default="sagsbehandler",
     show_default=True,
-    help="The right the guide grants.",
+    help="The right the guide grants: the edition, and on the embedded portal its example (an insurer or a municipality).",
 )
 @click.option(
-    "--employee", default=steps.DEFAULT_EMPLOYEE, show_default=True, help="The employee the guide grants it to."
+    "--employee",
+    help="The employee the guide grants it to (default: the edition's example on the embedded portal, "
+    f"'{steps.DEFAULT_EMPLOYEE}' on another).",
 )
 @click.option("--lang", type=click.Choice(steps.LANGUAGES), default="da", show_default=True)
 @click.option("--formats", default="html,pdf,md", show_default=True, help="Comma-separated: html, pdf, md.")
@@ -654,7 +704,7 @@ def guide_command(
     except UnusableOut as exc:
         _echo(f"Error: {exc}")
         sys.exit(2)
-    _echo(f"Generating the vejledning ({lang}, {steps.right_label(right)} for {employee}) ...")
+    _echo(f"Generating the vejledning ({lang}, {steps.right_label(right)}) ...")
     options = dict(
         base_url=base_url, right=right, employee=employee, lang=lang, headed=headed, trace=trace, connect=connect
     )

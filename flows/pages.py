@@ -183,6 +183,7 @@ class LoginPage:
         self.password_field = labelled(page, "Adgangskode")
         self.next_button = page.get_by_role("button", name=exactly("Næste"))
         self.key_code = page.get_by_test_id("key-code")
+        self.key_number = page.get_by_text(re.compile(r"^\s*Nøgle nr\.")).first  # 'Nøgle nr. 0427'
         self.key_field = labelled(page, "Nøgle")
         self.demo_hint = page.get_by_role("note", name="Kun til demo")
         self.demo_key = self.demo_hint.get_by_test_id("demo-key")
@@ -223,6 +224,11 @@ class LoginPage:
         navigate(self.page, lambda: click(self.login_button, self.force))
         if _on_login_page(self.page):
             raise self._refused("Key card refused")
+
+    def hide_demo_hint(self) -> None:
+        """Hide the demo mock's key hint on this page (the guide shoots the page as a real portal
+        shows it; the hint stays in the portal for trainees). Nothing happens where there is none."""
+        self.demo_hint.evaluate_all("notes => notes.forEach(note => { note.hidden = true; })")
 
     def secrets(self) -> list[Locator]:
         """What a screenshot must mask: the password, the key typed and the demo key."""
@@ -415,6 +421,10 @@ class EmployeesPage(_LoggedInPage):
             row = self.rows.filter(has=self.page.get_by_role("cell", name=email, exact=True))
             return row.get_by_role("link", name=link_name, exact=True)
         return self.page.get_by_role("link", name=link_name, exact=True)
+
+    def name_cell(self, name: str) -> Locator:
+        """The cell showing ``name`` in its row: whose row a pencil is on."""
+        return self.rows.filter(has=self.pencil(name)).get_by_role("cell", name=name, exact=True).first
 
     def open_employee(self, name: str, email: str | None = None) -> None:
         """Click the pencil of ``name`` (of the row with ``email`` when names repeat)."""

@@ -13,6 +13,7 @@ the PDF included (its dates are set to the generation time, see ``generation_tim
 from __future__ import annotations
 
 import base64
+import importlib.metadata
 import os
 import re
 import shutil
@@ -29,6 +30,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from PIL import Image
 
+import catalogue
 from flows import browser as browsers
 from flows import detail, steps
 
@@ -39,6 +41,13 @@ TIMEZONE = ZoneInfo(browsers.TIMEZONE)
 # Print geometry shared by the page's CSS (@page) and Chromium's PDF call, so the HTML printed
 # from a browser and the PDF lay out alike; the bottom margin leaves room for the page footer.
 MARGIN = {"top": "16mm", "right": "16mm", "bottom": "18mm", "left": "16mm"}
+# In print a scene's full shot takes this share of the column (it shows where), and its details
+# this share of their screen size (they show what: framed labels stay >= 9 pt on A4). A detail
+# that fits beside the full shot goes there.
+PRINT_SHOT_PCT = 36
+PRINT_DETAIL_SCALE = 0.82
+PRINT_DETAIL_MAX_PCT = 85  # and at most this share of the column (all of it when it is the scene's only picture)
+PRINT_GAP_PCT = 2
 # Screenshots go into the PDF as JPEG of this quality with full colour resolution: at print size
 # indistinguishable from the PNG, and Chromium embeds a JPEG as it is (see print_pdf).
 PDF_IMAGE_QUALITY = 92
@@ -141,6 +150,26 @@ def format_time(moment: datetime, lang: str = "da") -> str:
     return f"{local.day} {month} {local.year}, {local:%H:%M} ({local.tzname()})"
 
 
+def format_date(moment: datetime, lang: str = "da") -> str:
+    """The day of ``moment`` in Copenhagen, written as ``lang`` writes dates ('28. november 2025')."""
+    local = moment.astimezone(TIMEZONE)
+    month = _MONTHS[lang][local.month - 1]
+    return f"{local.day}. {month} {local.year}" if lang == "da" else f"{local.day} {month} {local.year}"
+
+
+def generator_version() -> str:
+    """The installed version of this tool (``sesag``), as its package metadata says."""
+    try:
+        return importlib.metadata.version("sesag")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout that is not installed
+        return "0+unknown"
+
+
+def generator() -> str:
+    """What made the guide, for the reader: 'sesag 0.1.0'."""
+    return f"sesag {generator_version()}"
+
+
 def _segments(text: str) -> Iterator[tuple[str, str]]:
     """Split ``text`` into ("text" | "url" | "label", value) pieces."""
     position = 0
@@ -154,14 +183,23 @@ def _segments(text: str) -> Iterator[tuple[str, str]]:
         yield "text", text[position:]
 
 
-def rich_html(text: str) -> Markup:
-    """Escaped ``text`` with web addresses linked and 'portal labels' in bold."""
+def rich_html(text: str, lang: str = "da") -> Markup:
+    """Escaped ``text`` with web addresses linked and 'portal labels' in bold.
+
+    The portal's labels are Danish: in another language they are marked ``lang="da"``, so a
+    screen reader says them in Danish (WCAG 3.1.2).
+    """
     parts = []
+    label = (
+        Markup('<strong class="label">&#39;{0}&#39;</strong>')
+        if lang == "da"
+        else Markup('<strong class="label" lang="da">&#39;{0}&#39;</strong>')
+    )
     for kind, value in _segments(text):
         if kind == "url":
             parts.append(Markup('<a href="{0}">{0}</a>').format(value))
         elif kind == "label":
-            parts.append(Markup('<strong class="label">&#39;{0}&#39;</strong>').format(value))
+            parts.append(label.format(value))
         else:
             parts.append(escape(value))
     return Markup("").join(parts)
@@ -197,10 +235,6 @@ def slug(text: str) -> str:
     return kept.replace(" ", "-")
 
 
-def _is_url(text: str) -> bool:
-    return bool(re.match(r"https?://\S+$", text))
-
-
 @cache
 def _environments() -> tuple[Environment, Environment]:
     """(HTML environment with autoescape, Markdown environment without)."""
@@ -230,33 +264,48 @@ def guide_context(
     """
     lang = capture.lang
     text = steps.guide_text(lang)
+    format_time(capture.generated_at, lang)  # a naive time is refused here, before anything is written
     rights = [
         {"key": r["key"], "label": r["label"][lang], "who": r["who"][lang], "chosen": r["key"] == capture.right}
         for r in steps.rights()
     ]
+    (other,) = [r for r in steps.RIGHT_KEYS if r != capture.right]
+    example = {
+        "employee": capture.employee,
+        "right": steps.right_label(capture.right, "da"),  # as the portal labels it
+        "other": steps.right_label(other, "da"),
+        "one_right": catalogue.one_right_sentence(),
+    }
     trin = []
     for step in steps.catalogue():
-        title = step.title(lang)
+        heading = step.heading(lang)
         trin.append(
             {
                 "number": step.number,
-                "title": title,
-                "anchor": slug(title),
+                "title": step.title(lang),
+                "heading": heading,
+                "anchor": slug(heading),
                 "bullets": step.bullets[lang],
-                "summary": step.scenes[0].caption[lang] if step.scenes else "",
-                "scenes": [_scene_context(s, lang, image_src, sizes, capture.device_scale) for s in step.scenes],
+                "note": step.note[lang].format(**example) if step.note else "",
+                "scenes": [
+                    _scene_context(s, lang, image_src, sizes, capture.device_scale, example) for s in step.scenes
+                ],
             }
         )
+    date = format_date(capture.generated_at, lang)
+    before_date, _, after_date = text["updated"].partition("{date}")
     return {
         "lang": lang,
         "t": text,
         "rights": rights,
         "steps": trin,
-        "generated": format_time(capture.generated_at, lang),
+        "updated": (before_date, date, after_date.format(generator=generator())),
         "generated_iso": capture.generated_at.astimezone(TIMEZONE).isoformat(timespec="minutes"),
-        "portal_url": capture.portal_url,
-        "portal_is_url": _is_url(capture.portal_url),
         "margin": MARGIN,
+        "print_shot_pct": PRINT_SHOT_PCT,
+        "print_detail_scale": PRINT_DETAIL_SCALE,
+        "print_detail_max_pct": PRINT_DETAIL_MAX_PCT,
+        "print_gap_pct": PRINT_GAP_PCT,
     }
 
 
@@ -266,23 +315,56 @@ def _scene_context(
     image_src: dict[str, str],
     sizes: dict[str, tuple[int, int]] | None,
     device_scale: float,
+    example: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """One scene for the templates: caption, alt text, the full shot and its details."""
+    """One scene for the templates: caption and badge key, alt texts, the full shot and its details.
+
+    The instruction is said once per picture, in its caption; the full shot's alt text describes
+    the screen and names what is marked; each detail's alt text names the marks it shows.
+    """
+    example = example or {}
     caption = scene.caption[lang]
-    shows = (scene.shows or {}).get(lang)
+    shows = (scene.shows or {}).get(lang, "").format(**example) or caption
+    marks = [mark.format(**example) for mark in (scene.marks or {}).get(lang, [])]
+    numbered = [f"{number} {mark}" for number, mark in enumerate(marks, start=1)]
     width, height = (sizes or {}).get(scene.id, (0, 0))
-    details = []
+    keys = []
     for number in range(1, len(image_src) + 1):
         key = detail.detail_path(Path(f"{scene.id}.png"), number).stem
         if key not in image_src:
             break
+        keys.append(key)
+    # Which marks a detail shows: all in one detail, or one each (flows.detail.plan groups them in order).
+    named = numbered if len(marks) > 1 else marks  # a lone mark has no badge
+    shown_in = [named] * len(keys) if len(keys) != len(named) else [[mark] for mark in named]
+    details = []
+    room = 100 - PRINT_SHOT_PCT - PRINT_GAP_PCT if scene.full else 0  # beside the full shot, in print
+    word = steps.guide_text(lang)["detail"]
+    for number, (key, its_marks) in enumerate(zip(keys, shown_in, strict=True), start=1):
         detail_width = (sizes or {}).get(key, (0, 0))[0]
-        share = min(100.0, 100.0 * detail.MAGNIFICATION * detail_width / width) if width else 100.0
-        details.append({"file": f"{key}.png", "src": image_src[key], "width_pct": f"{share:.2f}"})
+        # Its width at MAGNIFICATION, in % of the full shot's (the page caps it at 100 %).
+        share = 100.0 * detail.MAGNIFICATION * detail_width / width if width else 100.0
+        names = " · ".join(its_marks)
+        if not scene.full and number == 1:  # the scene's only picture: it describes the screen
+            alt = shows
+        elif shown_in.count(its_marks) > 1:  # one alt text per picture
+            alt = f"{word} {number}: {names}"
+        else:
+            alt = f"{word}: {names}"
+        printed = min(PRINT_DETAIL_MAX_PCT if scene.full else 100, share * PRINT_DETAIL_SCALE)
+        beside = printed <= room
+        # In order only: the details read 1, 2, ... as their badges do.
+        room = room - printed - PRINT_GAP_PCT if beside else 0
+        details.append(
+            {"file": f"{key}.png", "src": image_src[key], "width_pct": f"{share:.2f}", "alt": alt, "beside": beside}
+        )
     return {
         "id": scene.id,
         "caption": caption,
-        "alt": f"{shows} {caption}" if shows else caption,
+        "legend": " · ".join(numbered) if len(numbered) > 1 else "",
+        "full": scene.full or not details,  # a scene shown only by its detail needs one
+        "continued": scene.new_page,
+        "alt": shows,
         "file": f"{scene.id}.png",
         "src": image_src[scene.id],
         "width": width,

@@ -78,6 +78,8 @@ class Action:
     targets: Callable[[Walk], list[Locator]]
     prepare: Callable[[Walk], None] = _nothing
     act: Callable[[Walk], None] = _nothing
+    # Per target, what its magnified detail must show too (whose row a pencil is on).
+    context: Callable[[Walk], list[list[Locator]]] | None = None
 
 
 # Scene id -> what happens on it. Every scene in vejledning.toml has exactly one entry.
@@ -95,6 +97,7 @@ ACTIONS: dict[str, Action] = {
     "trin-1-noeglekort": Action(
         prepare=lambda w: w.login.enter_key(w.credentials),
         targets=lambda w: [w.login.key_field, w.login.login_button],
+        context=lambda w: [[w.login.key_number], []],
         act=lambda w: w.login.press_log_in(),
     ),
     "trin-2-selvbetjening": Action(
@@ -104,6 +107,7 @@ ACTIONS: dict[str, Action] = {
     "trin-3-medarbejdere": Action(
         prepare=lambda w: w.employees.search(name=w.employee),
         targets=lambda w: [w.employees.search_button, w.employees.pencil(w.employee)],
+        context=lambda w: [[w.employees.name_field], [w.employees.name_cell(w.employee)]],
         act=lambda w: w.employees.open_employee(w.employee),
     ),
     "trin-4-medarbejder": Action(
@@ -131,6 +135,12 @@ class Scene(words.Scene):
     def targets(self, walk: Walk) -> list[Locator]:
         return self.action.targets(walk)
 
+    def context(self, walk: Walk) -> list[list[Locator]]:
+        """Per target, the elements its detail must show too (none by default)."""
+        if self.action.context is None:
+            return [[] for _ in self.targets(walk)]
+        return self.action.context(walk)
+
     def act(self, walk: Walk) -> None:
         self.action.act(walk)
 
@@ -145,9 +155,19 @@ def catalogue() -> tuple[Step, ...]:
             if scene.id not in ACTIONS:
                 raise words.CatalogueError(f"{words.VEJLEDNING}: scene {scene.id!r} has no action in flows/steps.py")
             scenes.append(
-                Scene(scene.id, scene.screen, scene.caption, scene.step, scene.shows, action=ACTIONS[scene.id])
+                Scene(
+                    scene.id,
+                    scene.screen,
+                    scene.caption,
+                    scene.step,
+                    scene.shows,
+                    scene.marks,
+                    scene.full,
+                    scene.new_page,
+                    action=ACTIONS[scene.id],
+                )
             )
-        steps.append(Step(step.number, step.bullets, tuple(scenes)))
+        steps.append(Step(step.number, step.bullets, tuple(scenes), step.name, step.note))
     return tuple(steps)
 
 

@@ -10,6 +10,12 @@ import random
 from dataclasses import dataclass, field
 
 SEED = 20150601
+# The guide's worked examples (names no random employee has): per Se Sag right, the company
+# (index into companies()) and the employee. Sagsbehandler is for insurers, unions and law
+# firms; Kommunal sagsbehandler for a municipal job centre.
+KOMMUNE_EXAMPLE = "Jonas Holm"
+INSURER_EXAMPLE = "Sara Lund"
+EXAMPLES = {"aes.sagsbehandler": (1, INSURER_EXAMPLE), "aes.kommunal_sagsbehandler": (0, KOMMUNE_EXAMPLE)}
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,8 @@ LAST = [
     "Lærkesen",
 ]
 GROUPS = ["Jobcenter", "Forsikring", "Jura", "Økonomi", "Sekretariat", "Ydelse"]
+# An insurer's groups: no job centre there.
+INSURER_GROUPS = ["Arbejdsskade", "Erhvervsforsikring", "Jura", "Økonomi", "Sekretariat", "Kundeservice"]
 STREETS = [
     "Vestergade",
     "Nørregade",
@@ -142,7 +150,7 @@ def _ascii(text: str) -> str:
     return text.translate(table).lower().replace(" ", ".")
 
 
-def _employees(rng: random.Random, domain: str, count: int, city: str) -> list[Employee]:
+def _employees(rng: random.Random, domain: str, count: int, city: str, groups: list[str] = GROUPS) -> list[Employee]:
     people: list[Employee] = []
     used: set[str] = set()
     while len(people) < count:
@@ -156,7 +164,7 @@ def _employees(rng: random.Random, domain: str, count: int, city: str) -> list[E
             Employee(
                 name=name,
                 email=f"{_ascii(first)}.{_ascii(last)}@{domain}",
-                group=GROUPS[n % len(GROUPS)],
+                group=groups[n % len(groups)],
                 signature="Nøglekort" if n % 3 else "Nøglefil",
                 address=f"{rng.choice(STREETS)} {rng.randint(1, 120)}, {city}",
                 active=n % 9 != 8,  # every ninth has left: inactive, kept for its history
@@ -172,27 +180,30 @@ def companies() -> tuple[Company, ...]:
         Employee("Medlem - Lra", "lra@nets.dk", "Lra", "Nøglefil", "Lautrupbjerg 10, 2750 Ballerup"),
         Employee("Medlem - Bruger", "bruger@nets.dk", "Bruger", "Nøglekort", "Lautrupbjerg 10, 2750 Ballerup"),
     ]
-    staff = _employees(rng, "kommune-demo.dk", 48, "2750 Ballerup")
+    staff = _employees(rng, "eksempelkommune.dk", 48, "2750 Ballerup")
     # A few hold Se Sag rights from the start, as in a real company; two share a name, as
     # happens, so the flows must tell them apart by e-mail.
     staff[0] = Employee(**{**staff[0].__dict__, "group": "Forsikring", "rights": ("aes.sagsbehandler",)})
     staff[1] = Employee(**{**staff[1].__dict__, "group": "Jobcenter", "rights": ("aes.kommunal_sagsbehandler",)})
-    staff[2] = Employee(**{**staff[2].__dict__, "name": "Anne Jensen", "email": "anne.jensen@kommune-demo.dk"})
-    staff[3] = Employee(**{**staff[3].__dict__, "name": "Anne Jensen", "email": "anne.jensen2@kommune-demo.dk"})
+    staff[2] = Employee(**{**staff[2].__dict__, "name": "Anne Jensen", "email": "anne.jensen@eksempelkommune.dk"})
+    staff[3] = Employee(**{**staff[3].__dict__, "name": "Anne Jensen", "email": "anne.jensen2@eksempelkommune.dk"})
     # Names with every Danish letter, for the accent-insensitive search; other services' rights.
     staff[4] = Employee(
         **{
             **staff[4].__dict__,
             "name": "Åse Ærbø",
-            "email": "aase.aerboe@kommune-demo.dk",
+            "email": "aase.aerboe@eksempelkommune.dk",
             "group": "Jura",
             "rights": ("lbf.laeseadgang",),
         }
     )
     staff[5] = Employee(**{**staff[5].__dict__, "rights": ("fors.skadeanmelder", "finans.betaler")})
+    # The guide's example in the edition for municipalities: a job-centre employee (no Se Sag right
+    # yet). Initials as e-mail, as many organisations have: the pictures show it unbroken.
+    staff[6] = Employee(**{**staff[6].__dict__, "name": KOMMUNE_EXAMPLE, "email": "joh@eksempelkommune.dk"})
     admin_row = Employee(
         "Nanna Administrator",
-        "nemid-admin@kommune-demo.dk",
+        "nad@eksempelkommune.dk",
         "Sekretariat",
         "Nøglekort",
         "Lautrupbjerg 10, 2750 Ballerup",
@@ -200,28 +211,40 @@ def companies() -> tuple[Company, ...]:
     )
     first = Company(
         cvr="12345678",
-        name="Demo Kommune",
-        email="nemid@kommune-demo.dk",
+        name="Eksempel Kommune",
+        email="nemid@eksempelkommune.dk",
         address="Lautrupbjerg 10",
         postbox="Postboks 500",
         postcode="2750",
         city="Ballerup",
-        admin=Admin("admin", "nemid-demo", "Nanna Administrator", "nemid-admin@kommune-demo.dk", "+45 44 68 44 68"),
+        admin=Admin("admin", "nemid-demo", "Nanna Administrator", "nad@eksempelkommune.dk", "+45 44 68 44 68"),
         employees=tuple(guide_rows + [admin_row] + staff),
     )
-    other_staff = _employees(rng, "forsikring-demo.dk", 12, "8000 Aarhus C")
+    other_staff = _employees(rng, "eksempelforsikring.dk", 12, "8000 Aarhus C", INSURER_GROUPS)
+    # The guide's example in the Sagsbehandler edition: an insurer's case officer.
+    other_staff[0] = Employee(
+        **{**other_staff[0].__dict__, "name": INSURER_EXAMPLE, "email": "sal@eksempelforsikring.dk"}
+    )
     second = Company(
         cvr="87654321",
-        name="Demo Forsikring A/S",
-        email="it@forsikring-demo.dk",
+        name="Eksempel Forsikring A/S",
+        email="it@eksempelforsikring.dk",
         address="Åboulevarden 1",
         postbox="Postboks 77",
         postcode="8000",
         city="Aarhus C",
-        admin=Admin("admin2", "nemid-demo2", "Ole Forsikring", "ole@forsikring-demo.dk", "+45 86 12 34 56"),
+        admin=Admin("admin2", "nemid-demo2", "Ole Bach", "obh@eksempelforsikring.dk", "+45 86 12 34 56"),
         employees=tuple(other_staff),
     )
     return first, second
+
+
+def example(right_id: str) -> tuple[Company, Employee]:
+    """The guide's worked example for Se Sag right ``right_id``: an organisation whose staff
+    get that right, and the employee its administrator gives it to."""
+    company_index, name = EXAMPLES[right_id]
+    company = companies()[company_index]
+    return company, next(e for e in company.employees if e.name == name)
 
 
 def keycard(user_id: str) -> dict[str, str]:

@@ -114,9 +114,8 @@ class RightsRuleError(ValueError):
     """A set of rights the rules forbid; the message is Danish, for the administrator."""
 
 
-ONE_AES_RIGHT = (
-    f"En medarbejder kan højst have én af rettighederne {' og '.join(r.portal_label for r in catalogue.rights())}."
-)
+# Said on the rights page and when a save with both is refused; the guide quotes it (Trin 5).
+ONE_AES_RIGHT = catalogue.one_right_sentence()
 
 
 def validate(right_ids: set[str]) -> set[str]:

@@ -404,6 +404,7 @@ def rights(employee_id):
                         current="employees",
                         person=person,
                         tree=catalogue.CATALOGUE,
+                        one_right=catalogue.ONE_AES_RIGHT,
                         held=_held(employee_id),
                         version=current,
                     ), 409
@@ -430,6 +431,7 @@ def rights(employee_id):
         current="employees",
         person=person,
         tree=catalogue.CATALOGUE,
+        one_right=catalogue.ONE_AES_RIGHT,
         held=shown,
         version=person["rights_version"],
     ), status

@@ -50,3 +50,56 @@ def test_details_are_cut_at_the_shots_pixel_scale_and_found_beside_it(tmp_path):
         assert first.size == (40, 20)
         assert first.getcolors() == [(800, (255, 0, 0))]
     assert detail.details_of(tmp_path / "other.png") == []
+
+
+def crosses(crop: Box, text: Box) -> bool:
+    """Whether ``text`` is cut by an edge of ``crop``: partly inside, partly outside."""
+    overlaps = text.x < crop.right and crop.x < text.right and text.y < crop.bottom and crop.y < text.bottom
+    return overlaps and not crop.contains(text)
+
+
+def test_no_edge_of_a_detail_cuts_a_line_of_text():
+    """The issue's "Tilfø", "TRYD", "dere": an edge that would cut a line moves to take it in
+    whole (or, when that makes the detail too big, to leave it out)."""
+    target = Box(300, 300, 100, 30)
+    lines = [
+        Box(150, 240, 200, 18),  # a heading above, starting left of where the crop would start
+        Box(330, 340, 150, 18),  # a line below, mostly inside the margin and longer than it
+        Box(40, 200, 700, 18),  # a line far wider than any detail: left out, not cut
+        Box(250, 306, 40, 18),  # the target's own label, left of it
+    ]
+    (crop,) = detail.plan([target], AREA, texts=lines)
+    assert crop.contains(target)
+    assert [line for line in lines if crosses(crop, line)] == []
+    assert crop.contains(lines[3]) and crop.contains(lines[1])
+
+
+def test_a_detail_keeps_padding_around_the_text_it_takes_in():
+    target = Box(300, 300, 100, 30)
+    line = Box(330, 340, 150, 18)
+    (crop,) = detail.plan([target], AREA, texts=[line])
+    assert crop.contains(line)
+    assert crop.right - line.right >= detail.PADDING and crop.bottom - line.bottom >= detail.PADDING
+
+
+def test_a_detail_takes_in_the_context_its_target_needs():
+    """The pencil's detail holds the employee's name on its row; the key field's, 'Nøgle nr.'."""
+    pencil, name = Box(880, 560, 30, 30), Box(285, 565, 120, 20)
+    search = Box(495, 405, 60, 30)
+    crops = detail.plan([search, pencil], AREA, context=[[], [name]])
+    holding = [crop for crop in crops if crop.contains(pencil)]
+    assert holding and holding[0].contains(name)
+    assert any(crop.contains(search) for crop in crops)
+
+
+def test_a_badge_never_covers_text_of_its_target_or_a_neighbour():
+    """The issue's "Bruger-id" with its first letter under badge 1: the badge goes where no text is."""
+    from flows import overlay
+
+    field = Box(520, 490, 470, 50)
+    label = Box(520, 462, 60, 20)  # 'Nøgle' right above the field's top-left corner
+    inside = Box(530, 500, 100, 30)  # the field's own text
+    badge = overlay.place_badge(field, [label, inside], Box(0, 0, 1280, 900))
+    assert badge.width == badge.height == overlay.MARKER_SIZE
+    assert not any(overlay.overlaps(badge, text) for text in (label, inside))
+    assert Box(0, 0, 1280, 900).contains(badge)

@@ -93,3 +93,31 @@ def test_key_cards_are_per_user_with_the_fixed_code():
     for each in (card, other):
         assert "0427" in each and len(each) >= 40
         assert all(re.fullmatch(r"\d{4}", c) and re.fullmatch(r"\d{6}", k) for c, k in each.items())
+
+
+MOCK_WORDS = re.compile(r"demo|test|mock", re.IGNORECASE)
+
+
+def test_each_right_has_an_example_organisation_that_gives_it():
+    """The guide's worked example per edition: a municipality's job-centre employee gets
+    Kommunal sagsbehandler, an insurer's employee Sagsbehandler; each organisation has an admin."""
+    kommune, jobcenter = demo_data.example("aes.kommunal_sagsbehandler")
+    insurer, case_officer = demo_data.example("aes.sagsbehandler")
+    assert kommune.cvr != insurer.cvr
+    assert "Kommune" in kommune.name and jobcenter.group == "Jobcenter"
+    assert "Forsikring" in insurer.name and "Jobcenter" not in {e.group for e in insurer.employees}
+    for company, person in ((kommune, jobcenter), (insurer, case_officer)):
+        assert company.admin.user_id and company.admin.password
+        assert person in company.employees and person.active and not set(person.rights) & AES_RIGHTS
+        assert [e.name for e in company.employees].count(person.name) == 1  # found by a search for the name
+
+
+def test_nothing_a_reader_sees_reads_as_a_mock():
+    """Names, e-mail addresses and addresses are shown in the guide's pictures: they read as an
+    example, never as test, demo or mock data (the passwords are never shown)."""
+    shown = []
+    for company in demo_data.companies():
+        shown += [company.name, company.email, company.address, company.city, company.admin.name]
+        shown += [company.admin.email, company.admin.user_id]
+        shown += [text for e in company.employees for text in (e.name, e.email, e.group, e.address)]
+    assert [text for text in shown if MOCK_WORDS.search(text)] == []

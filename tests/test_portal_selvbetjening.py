@@ -326,7 +326,7 @@ def test_search_on_a_large_list_finds_what_a_scan_finds(client, logged_in, query
 
 
 @large
-@pytest.mark.parametrize("typed", ["e", "@k", "jensen@", "kommune-demo.dk"])
+@pytest.mark.parametrize("typed", ["e", "@k", "jensen@", "eksempelkommune.dk"])
 def test_email_search_on_a_large_list(client, logged_in, query, typed):
     from mock_portal.db import fold
 
@@ -660,7 +660,7 @@ def test_rights_page(client, lra):
 
 
 def test_a_node_holding_a_right_opens(client, logged_in, employee_id):
-    aase = employee_id("aase.aerboe@kommune-demo.dk")  # holds a Landsbyggefonden right
+    aase = employee_id("aase.aerboe@eksempelkommune.dk")  # holds a Landsbyggefonden right
     html = rights_page(client, aase)
     assert re.search(r'<details class="node" open>\s*<summary>Landsbyggefonden</summary>', html)
     assert checked(html) == {"lbf.laeseadgang"}

@@ -158,3 +158,19 @@ def test_no_doubled_words_in_either_language():
     doubled = re.compile(r"\b(\w+) \1\b", re.IGNORECASE)
     slips = [text for text in _all_strings(steps.text()) if doubled.search(text)]
     assert slips == []
+
+
+@pytest.mark.parametrize(
+    ("right", "user", "employee"),
+    [("sagsbehandler", "admin2", "Sara Lund"), ("kommunal-sagsbehandler", "admin", "Jonas Holm")],
+)
+def test_each_edition_logs_in_to_an_organisation_that_gives_its_right(right, user, employee):
+    """--right picks the edition and its worked example on the embedded portal: the insurer's
+    administrator gives Sagsbehandler, the municipality's gives Kommunal sagsbehandler."""
+    from flows import embedded
+
+    example = embedded.example_for(right)
+    assert (example.credentials.user, example.employee) == (user, employee)
+    assert example.credentials.uses_demo_hint
+    with pytest.raises(ValueError, match="unknown right"):
+        embedded.example_for("admin")
