@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 from PIL import Image
 
 from flows import browser as browsers
-from flows import detail, steps
+from flows import detail, pdfdoc, steps
 
 FORMATS = ("html", "pdf", "md")
 BASENAME = "vejledning"
@@ -81,6 +81,7 @@ _TOKENS = re.compile(
     r"(?P<url>https?://[^\s<>'\"]*[^\s<>'\".,;:!?)])"
     r"|(?<!\w)'(?P<label>[^'\n]+?)'(?!\w)"
 )
+PORTAL_LANG = "da"  # the language of the portal's labels, which every edition quotes as they are
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
@@ -154,14 +155,19 @@ def _segments(text: str) -> Iterator[tuple[str, str]]:
         yield "text", text[position:]
 
 
-def rich_html(text: str) -> Markup:
-    """Escaped ``text`` with web addresses linked and 'portal labels' in bold."""
+def rich_html(text: str, lang: str = PORTAL_LANG) -> Markup:
+    """Escaped ``text`` with web addresses linked and 'portal labels' in bold.
+
+    In a guide in another ``lang`` than the portal's, a label is marked as Danish (WCAG 3.1.2:
+    a screen reader then says it in Danish, and the PDF tags it /Lang da).
+    """
+    marked = Markup("") if lang == PORTAL_LANG else Markup(' lang="{0}"').format(PORTAL_LANG)
     parts = []
     for kind, value in _segments(text):
         if kind == "url":
             parts.append(Markup('<a href="{0}">{0}</a>').format(value))
         elif kind == "label":
-            parts.append(Markup('<strong class="label">&#39;{0}&#39;</strong>').format(value))
+            parts.append(Markup('<strong class="label"{1}>&#39;{0}&#39;</strong>').format(value, marked))
         else:
             parts.append(escape(value))
     return Markup("").join(parts)
@@ -209,7 +215,9 @@ def _environments() -> tuple[Environment, Environment]:
         loader=loader, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
     )
     html = Environment(autoescape=True, **common)
-    html.filters.update(rich=rich_html, css_string=css_string)
+    html.filters.update(
+        rich=pass_context(lambda context, text: rich_html(text, context["lang"])), css_string=css_string
+    )
     md = Environment(autoescape=False, **common)
     md.filters.update(rich=rich_md, md=md_escape)
     return html, md
@@ -340,6 +348,22 @@ def pdf_footer(capture: Capture) -> str:
     return html_env.get_template("pdf-footer.html.j2").render(t=steps.guide_text(capture.lang), margin=MARGIN)
 
 
+def pdf_document(capture: Capture) -> pdfdoc.Document:
+    """What the guide's PDF says about itself: title, language, publisher, headings, link names."""
+    text = steps.guide_text(capture.lang)
+    step_titles = {slug(step.title(capture.lang)): step.title(capture.lang) for step in steps.catalogue()}
+    headings = [text["title"], text["contents"], *(r["label"][capture.lang] for r in steps.rights())]
+    return pdfdoc.Document(
+        title=text["title"],
+        lang=capture.lang,
+        author=steps.guide_text(PORTAL_LANG)["issuer"],  # the publisher's name, in every edition
+        subject=text["intro"][0],
+        created=capture.generated_at,
+        headings=[*headings, *step_titles.values()],
+        link_names=step_titles,
+    )
+
+
 # Resolves to the number of images that failed (not found, or not decodable), once all settled.
 _IMAGES_DECODED = """() => Promise.all(Array.from(document.images, (img) =>
   img.decode().then(() => img.naturalWidth > 0 ? 0 : 1, () => 1))).then((r) => r.reduce((a, b) => a + b, 0))"""
@@ -401,32 +425,15 @@ def print_pdf(
                 footer_template=pdf_footer(capture),
                 margin=MARGIN,
                 outline=True,
+                tagged=True,
             )
-            set_pdf_dates(target, capture.generated_at)
+            pdfdoc.finish(target, pdf_document(capture))
         finally:
             context.close()
     finally:
         wait(pending)  # no encoder may still be writing when the leftovers go
         for leftover in target.parent.glob(f"{prefix}*"):
             leftover.unlink(missing_ok=True)
-
-
-_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]{0,8}\)")
-
-
-def set_pdf_dates(path: Path, moment: datetime) -> None:
-    """Write ``moment`` as the PDF's creation and modification dates (Chromium writes "now").
-
-    Rewritten in place with strings of the same length, so the PDF's byte offsets stay valid.
-    """
-    data = path.read_bytes()
-    stamp = moment.astimezone(ZoneInfo("UTC")).strftime("D:%Y%m%d%H%M%S+00'00'").encode("ascii")
-
-    def replace(match: re.Match) -> bytes:
-        new = b"/" + match.group(1) + b" (" + stamp + b")"
-        return new if len(new) == len(match.group(0)) else match.group(0)
-
-    path.write_bytes(_PDF_DATE.sub(replace, data))
 
 
 def _print_with_own_browser(

@@ -10,7 +10,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pikepdf
 import pytest
+from pdf_checks import accessibility_problems, pdfua_errors, without_artifacts
 from PIL import Image, ImageDraw
 
 from flows import render, steps
@@ -125,6 +127,13 @@ def printed(drawn_shots, tmp_path_factory, pdf_browser):
     a PDF, so the tests that only read the PDF share this one."""
     out = tmp_path_factory.mktemp("printed") / "guide"
     return out, render.render_guide(capture(drawn_shots), out, browser=pdf_browser)
+
+
+@pytest.fixture(scope="module")
+def printed_en(drawn_shots, tmp_path_factory, pdf_browser):
+    """The English guide printed to PDF once for the module."""
+    out = tmp_path_factory.mktemp("printed-en") / "guide"
+    return out, render.render_guide(capture(drawn_shots, "en"), out, formats=("pdf",), browser=pdf_browser)
 
 
 @pytest.fixture
@@ -400,4 +409,38 @@ def test_same_capture_same_bytes_pdf_included(printed, shots, tmp_path, pdf_brow
     second = render.render_guide(capture(shots), tmp_path / "b", browser=pdf_browser)
     for kind in ("html", "md", "pdf"):
         assert first[kind].read_bytes() == second[kind].read_bytes(), kind
-    assert b"/CreationDate (D:20251128115200+00'00')" in first["pdf"].read_bytes()
+    with pikepdf.open(first["pdf"]) as pdf:
+        assert str(pdf.docinfo.CreationDate) == str(pdf.docinfo.ModDate) == "D:20251128115200+00'00'"
+
+
+def _headings(lang: str) -> list[str]:
+    return [steps.guide_text(lang)["title"], *(step.title(lang) for step in steps.catalogue())]
+
+
+@pytest.mark.chromium
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_pdf_is_tagged_and_accessible(lang, printed, printed_en):
+    """Structure tree, /Lang, bookmarks, DisplayDocTitle, XMP, Info, artifacts, links, alt texts."""
+    _, files = printed if lang == "da" else printed_en
+    title = steps.guide_text(lang)["title"]
+    assert accessibility_problems(files["pdf"], lang, title, _headings(lang)) == []
+
+
+@pytest.mark.chromium
+def test_pdf_footer_is_an_artifact(printed, tmp_path, pdf_pages):
+    """The running footer and page numbers are marked as artifacts, the guide's text is not."""
+    _, files = printed
+    pages = pdf_pages(without_artifacts(files["pdf"], tmp_path / "bare.pdf"))
+    text = squash(" ".join(pages))
+    assert not re.search(r"Side \d+ af \d+", text), "the page numbers are artifacts"
+    assert all(squash(page).count(steps.guide_text("da")["issuer"]) <= 1 for page in pages), "so is the footer"
+    assert squash(steps.guide_text("da")["title"]) in text
+    assert squash(SCENES[0].caption["da"]) in text
+
+
+@pytest.mark.chromium
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_pdfua_reports_no_errors(lang, printed, printed_en):
+    _, files = printed if lang == "da" else printed_en
+    count, errors = pdfua_errors(files["pdf"])
+    assert (count, errors) == (0, [])

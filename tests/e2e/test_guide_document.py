@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pdf_checks import accessibility_problems, pdfua_errors
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
@@ -165,3 +166,12 @@ def test_the_html_works_on_a_phone_and_opens_shots_full_size(made, page):
     close.click()
     assert page.url.endswith(f"#{first.id}")
     assert shot.bounding_box()["width"] < PHONE["width"]
+
+
+def test_the_pdf_is_tagged_and_accessible(made):
+    """Every point of the accessible PDF on the real guide (tests/pdf_checks.py), and pdfua."""
+    lang, out, _ = made
+    text = steps.guide_text(lang)
+    headings = [text["title"], *(step.title(lang) for step in steps.catalogue())]
+    assert accessibility_problems(out / "vejledning.pdf", lang, text["title"], headings) == []
+    assert pdfua_errors(out / "vejledning.pdf") == (0, [])
