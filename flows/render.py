@@ -13,11 +13,13 @@ the PDF included (its dates are set to the generation time, see ``generation_tim
 from __future__ import annotations
 
 import base64
+import hashlib
+import io
 import os
 import re
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -39,9 +41,16 @@ TIMEZONE = ZoneInfo(browsers.TIMEZONE)
 # Print geometry shared by the page's CSS (@page) and Chromium's PDF call, so the HTML printed
 # from a browser and the PDF lay out alike; the bottom margin leaves room for the page footer.
 MARGIN = {"top": "16mm", "right": "16mm", "bottom": "18mm", "left": "16mm"}
-# Screenshots go into the PDF as JPEG of this quality with full colour resolution: at print size
-# indistinguishable from the PNG, and Chromium embeds a JPEG as it is (see print_pdf).
-PDF_IMAGE_QUALITY = 92
+# The documents carry copies of the shots with each colour channel rounded to 6 bits: at most
+# COLOUR_ERROR levels of 255 off, which no eye sees, and a third lighter to compress. The HTML
+# embeds them as lossless WebP, the PDF gets them as PNG (Chromium re-compresses every image but
+# a JPEG losslessly). The shots themselves, which --check compares, stay as they were taken.
+# Why not a palette or JPEG: docs/decisions/0001-document-image-copies.md.
+COLOUR_BITS = 6
+COLOUR_ERROR = 2
+_LEVELS = (1 << COLOUR_BITS) - 1
+_ROUNDED = [round(round(value * _LEVELS / 255) * 255 / _LEVELS) for value in range(256)] * 3
+WEBP_OPTIONS = {"lossless": True, "method": 4, "quality": 75}  # quality is effort: 75 is 4 % smaller than 50
 
 # Dates are locale formatting, not guide text: month names and the clock style per language.
 _MONTHS = {
@@ -224,8 +233,64 @@ def _environments() -> tuple[Environment, Environment]:
 
 
 def _data_uri(path: Path) -> str:
-    kind = "jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"
+    kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}.get(path.suffix.lower(), "png")
     return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    """Threads for the image copies (Pillow decodes and encodes outside the interpreter lock)."""
+    return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="sesag-images")
+
+
+def _encode(data: bytes, kinds: tuple[str, ...]) -> dict[str, bytes]:
+    """The document copy of the PNG ``data`` in each of ``kinds`` (webp: for the HTML; png: for
+    Chromium's PDF, zlib level 1 as Chromium decodes it and compresses the pixels again)."""
+    with Image.open(io.BytesIO(data)) as image:
+        copy = image.convert("RGB").point(_ROUNDED)
+    encoded = {}
+    for kind in kinds:
+        buffer = io.BytesIO()
+        if kind == "webp":
+            copy.save(buffer, "WEBP", **WEBP_OPTIONS)
+        else:
+            copy.save(buffer, "PNG", compress_level=1)
+        encoded[kind] = buffer.getvalue()
+    return encoded
+
+
+class Copies:
+    """The documents' copies of the shots (see COLOUR_BITS), made in threads.
+
+    ``start`` as soon as a shot is taken (the guide does, so the encoding runs while the browser
+    walks on); ``write`` later gives the files, waiting only for what is not done yet. Keyed by
+    the shot's bytes: a shot copied elsewhere, or retaken unchanged, is not encoded again.
+    """
+
+    KINDS = ("webp", "png")
+
+    def __init__(self) -> None:
+        self._pending: dict[bytes, Future] = {}
+
+    def start(self, paths) -> None:
+        """Begin encoding the shots at ``paths`` (PNG files)."""
+        for path in paths:
+            self._future(Path(path).read_bytes())
+
+    def _future(self, data: bytes) -> Future:
+        key = hashlib.sha256(data).digest()
+        if key not in self._pending:
+            self._pending[key] = _pool().submit(_encode, data, self.KINDS)
+        return self._pending[key]
+
+    def write(self, shots: dict[str, Path], folder: Path, prefix: str, kind: str) -> dict[str, Path]:
+        """Each shot's copy as ``folder/<prefix><stem>.<kind>``; key -> path."""
+        futures = {key: self._future(path.read_bytes()) for key, path in shots.items()}
+        written = {}
+        for key, future in futures.items():
+            written[key] = folder / f"{prefix}{shots[key].stem}.{kind}"
+            written[key].write_bytes(future.result()[kind])
+        return written
 
 
 def guide_context(
@@ -255,6 +320,9 @@ def guide_context(
                 "scenes": [_scene_context(s, lang, image_src, sizes, capture.device_scale) for s in step.scenes],
             }
         )
+    # Pictures below the first screen load as the reader scrolls to them: all but the first.
+    for number, scene in enumerate(scene for step in trin for scene in step["scenes"]):
+        scene["first"] = number == 0
     return {
         "lang": lang,
         "t": text,
@@ -286,7 +354,16 @@ def _scene_context(
             break
         detail_width = (sizes or {}).get(key, (0, 0))[0]
         share = min(100.0, 100.0 * detail.MAGNIFICATION * detail_width / width) if width else 100.0
-        details.append({"file": f"{key}.png", "src": image_src[key], "width_pct": f"{share:.2f}"})
+        detail_height = (sizes or {}).get(key, (0, 0))[1]
+        details.append(
+            {
+                "file": f"{key}.png",
+                "src": image_src[key],
+                "width_pct": f"{share:.2f}",
+                "real_width": round(detail_width / device_scale),
+                "real_height": round(detail_height / device_scale),
+            }
+        )
     return {
         "id": scene.id,
         "caption": caption,
@@ -296,6 +373,7 @@ def _scene_context(
         "width": width,
         "height": height,
         "real_width": round(width / device_scale),
+        "real_height": round(height / device_scale),
         "details": details,
     }
 
@@ -369,42 +447,22 @@ _IMAGES_DECODED = """() => Promise.all(Array.from(document.images, (img) =>
   img.decode().then(() => img.naturalWidth > 0 ? 0 : 1, () => 1))).then((r) => r.reduce((a, b) => a + b, 0))"""
 
 
-def _encode_jpegs(shots: dict[str, Path], folder: Path, prefix: str, quality: int) -> list[Future]:
-    """Start writing each shot as a JPEG in ``folder`` (in threads); each future gives (id, path)."""
+def print_pdf(capture: Capture, shots: dict[str, Path], target: Path, browser, copies: Copies | None = None) -> None:
+    """Print the guide to an accessible A4 PDF with Chromium, in one page load.
 
-    def encode(scene_id: str, source: Path) -> tuple[str, Path]:
-        target = folder / f"{prefix}{scene_id}.jpg"
-        with Image.open(source) as image:
-            # 4:4:4 keeps the red frames and small text free of colour fringes.
-            image.convert("RGB").save(target, "JPEG", quality=quality, subsampling=0)
-        return scene_id, target
-
-    pool = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="sesag-jpeg")
-    futures = [pool.submit(encode, scene_id, source) for scene_id, source in shots.items()]
-    pool.shutdown(wait=False)  # the work goes on; the caller waits on the futures
-    return futures
-
-
-def print_pdf(
-    capture: Capture, shots: dict[str, Path], target: Path, browser, image_quality: int | None = PDF_IMAGE_QUALITY
-) -> None:
-    """Print the guide to an A4 PDF with Chromium, in one page load.
-
-    The page is loaded from a file beside the screenshots, which spares Chromium a page of
-    several MB of base64; a browser that cannot read our files (a remote one) gets the
-    self-contained page instead. With ``image_quality`` the screenshots go into the PDF as
-    JPEGs of that quality, which Chromium embeds as they are, instead of re-compressing every
-    pixel of a PNG (the slowest part of printing); None keeps them lossless.
+    The page is loaded from a file beside the screenshots' document copies (see COLOUR_BITS),
+    which spares Chromium a page of a MB of base64; a browser that cannot read our files (a
+    remote one) gets the self-contained page instead. Chromium tags the PDF and makes its
+    bookmarks; ``flows.pdfdoc`` finishes it (language, metadata, artifacts).
     """
     prefix = f".{target.stem}-print-"
     page_file = target.with_name(f"{prefix}page.html")
-    pending = _encode_jpegs(shots, target.parent, prefix, image_quality) if image_quality else []
-    images = shots
+    copies = copies or Copies()
+    copies.start(shots.values())
     try:
-        context = browser.new_context()  # while the JPEGs are being written
+        context = browser.new_context()  # while the copies are being made
         try:
-            if pending:
-                images = dict(future.result() for future in pending)
+            images = copies.write(shots, target.parent, prefix, "png")
             page_file.write_text(render_html(capture, images, for_pdf=True, embed=False), encoding="utf-8")
             page = context.new_page()
             try:
@@ -431,14 +489,11 @@ def print_pdf(
         finally:
             context.close()
     finally:
-        wait(pending)  # no encoder may still be writing when the leftovers go
         for leftover in target.parent.glob(f"{prefix}*"):
             leftover.unlink(missing_ok=True)
 
 
-def _print_with_own_browser(
-    capture: Capture, shots: dict[str, Path], target: Path, image_quality: int | None = PDF_IMAGE_QUALITY
-) -> None:
+def _print_with_own_browser(capture: Capture, shots: dict[str, Path], target: Path, copies: Copies) -> None:
     """Launch a Chromium just for the PDF.
 
     In a thread of its own: Playwright's sync API refuses to start where an event loop already
@@ -453,7 +508,7 @@ def _print_with_own_browser(
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(**launch_options(playwright))
             try:
-                print_pdf(capture, shots, target, browser, image_quality)
+                print_pdf(capture, shots, target, browser, copies)
             finally:
                 browser.close()
 
@@ -462,13 +517,13 @@ def _print_with_own_browser(
 
 
 def render_guide(
-    capture: Capture, out_dir: Path, formats=FORMATS, browser=None, pdf_image_quality: int | None = PDF_IMAGE_QUALITY
+    capture: Capture, out_dir: Path, formats=FORMATS, browser=None, copies: Copies | None = None
 ) -> dict[str, Path]:
     """Write ``vejledning.{html,pdf,md}`` (those in ``formats``) into ``out_dir``.
 
     ``browser`` is a Playwright Browser to print the PDF with; without one a Chromium is
-    launched for it. ``pdf_image_quality``: JPEG quality of the PDF's screenshots (None:
-    lossless and slower, see bench/README.md). Returns format -> written file.
+    launched for it. ``copies``: the shots' document copies, begun while they were taken.
+    Returns format -> written file.
     """
     formats = tuple(formats)
     unknown = sorted(set(formats) - set(FORMATS))
@@ -479,16 +534,24 @@ def render_guide(
     out_dir.mkdir(parents=True, exist_ok=True)
     shots = _collect_shots(capture, out_dir)
     written: dict[str, Path] = {}
-    if "html" in formats:
-        written["html"] = out_dir / f"{BASENAME}.html"
-        written["html"].write_text(render_html(capture, shots), encoding="utf-8")
-    if "md" in formats:
-        written["md"] = out_dir / f"{BASENAME}.md"
-        written["md"].write_text(render_markdown(capture, shots), encoding="utf-8")
-    if "pdf" in formats:
-        written["pdf"] = out_dir / f"{BASENAME}.pdf"
-        if browser is None:
-            _print_with_own_browser(capture, shots, written["pdf"], pdf_image_quality)
-        else:
-            print_pdf(capture, shots, written["pdf"], browser, pdf_image_quality)
+    prefix = f".{BASENAME}-copy-"
+    copies = copies or Copies()
+    copies.start(shots.values())  # while the Markdown is written and the PDF prints
+    try:
+        if "md" in formats:
+            written["md"] = out_dir / f"{BASENAME}.md"
+            written["md"].write_text(render_markdown(capture, shots), encoding="utf-8")
+        if "pdf" in formats:
+            written["pdf"] = out_dir / f"{BASENAME}.pdf"
+            if browser is None:
+                _print_with_own_browser(capture, shots, written["pdf"], copies)
+            else:
+                print_pdf(capture, shots, written["pdf"], browser, copies)
+        if "html" in formats:
+            written["html"] = out_dir / f"{BASENAME}.html"
+            webp = copies.write(shots, out_dir, prefix, "webp")
+            written["html"].write_text(render_html(capture, webp), encoding="utf-8")
+    finally:
+        for leftover in out_dir.glob(f"{prefix}*"):
+            leftover.unlink(missing_ok=True)
     return {kind: written[kind] for kind in FORMATS if kind in written}

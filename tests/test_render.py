@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import re
 import shutil
 from datetime import datetime
@@ -10,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pikepdf
 import pytest
 from pdf_checks import accessibility_problems, pdfua_errors, without_artifacts
@@ -172,10 +174,43 @@ def test_html_is_self_contained_with_every_screenshot(html_md, shots):
     assert page.references == []
     assert len(page.images) == len(SCENES)
     for image, scene in zip(page.images, SCENES, strict=False):
-        prefix = "data:image/png;base64,"
-        assert image["src"].startswith(prefix)
-        assert base64.b64decode(image["src"][len(prefix) :]) == shots[scene.id].read_bytes()
+        assert colour_error(decoded(image["src"]), shots[scene.id]) <= render.COLOUR_ERROR
         assert image["alt"] == f"{scene.shows['da']} {scene.caption['da']}"
+
+
+def decoded(src: str) -> Image.Image:
+    """The picture of a data URI (the HTML's images are lossless WebP of the document's copy)."""
+    prefix = "data:image/webp;base64,"
+    assert src.startswith(prefix)
+    return Image.open(io.BytesIO(base64.b64decode(src[len(prefix) :])))
+
+
+def colour_error(image: Image.Image, shot: Path) -> int:
+    """The largest difference of a colour channel between ``image`` and the PNG ``shot``."""
+    with Image.open(shot) as original:
+        assert image.size == original.size
+        return int(np.abs(np.asarray(image.convert("RGB"), int) - np.asarray(original.convert("RGB"), int)).max())
+
+
+def test_html_images_have_their_size_and_load_lazily_below_the_first(html_md):
+    """Width and height reserve each picture's place; all but the first wait until scrolled to."""
+    _, files = html_md
+    images = Page(files["html"].read_text(encoding="utf-8")).images
+    assert all(int(image["width"]) > 0 and int(image["height"]) > 0 for image in images)
+    assert "loading" not in images[0]
+    assert all(image.get("loading") == "lazy" for image in images[1:])
+
+
+def test_document_copies_keep_the_shots_pixels_within_two_levels(shots, tmp_path):
+    """The document's copies (6-bit colour) differ from the shots by at most two levels per
+    channel, invisible; the shots themselves (what --check compares) are left as they were."""
+    before = {key: path.read_bytes() for key, path in shots.items()}
+    files = render.render_guide(capture(shots), tmp_path / "g", formats=("html",))
+    images = Page(files["html"].read_text(encoding="utf-8")).images
+    errors = [colour_error(decoded(image["src"]), shots[scene.id]) for image, scene in zip(images, SCENES, strict=True)]
+    assert 0 < max(errors) <= render.COLOUR_ERROR == 2
+    assert {key: (tmp_path / "g" / path.name).read_bytes() for key, path in shots.items()} == before
+    assert {key: path.read_bytes() for key, path in shots.items()} == before
 
 
 def test_html_prints_on_a4_with_clean_steps(html_md):
@@ -323,9 +358,7 @@ def test_pdf_falls_back_to_the_embedded_page(shots, tmp_path, pdf_browser, monke
         return html if embed else html.replace('src="', 'src="nowhere/')
 
     monkeypatch.setattr(render, "render_html", unreadable)
-    files = render.render_guide(
-        capture(shots), tmp_path / "g", formats=("pdf",), browser=pdf_browser, pdf_image_quality=None
-    )
+    files = render.render_guide(capture(shots), tmp_path / "g", formats=("pdf",), browser=pdf_browser)
     pages = pdf_pages(files["pdf"])
     assert len(pages) >= 2 and "Trin 5" in " ".join(pages)
     assert files["pdf"].read_bytes().count(b"/Subtype /Image") >= len(SCENES)
@@ -333,15 +366,19 @@ def test_pdf_falls_back_to_the_embedded_page(shots, tmp_path, pdf_browser, monke
 
 
 @pytest.mark.chromium
-def test_pdf_screenshots_are_embedded(printed, shots, tmp_path, pdf_browser):
-    """Every screenshot is in the PDF: as JPEG by default, losslessly when asked."""
-    _, jpeg = printed  # printed with the default quality
-    lossless = render.render_guide(
-        capture(shots), tmp_path / "png", formats=("pdf",), browser=pdf_browser, pdf_image_quality=None
-    )
-    assert jpeg["pdf"].read_bytes().count(b"/DCTDecode") >= len(SCENES)
-    assert lossless["pdf"].read_bytes().count(b"/DCTDecode") == 0
-    assert lossless["pdf"].read_bytes().count(b"/Subtype /Image") >= len(SCENES)
+def test_pdf_screenshots_are_embedded_within_two_levels(printed, drawn_shots):
+    """Every screenshot is in the PDF, losslessly compressed from the document's copy (no JPEG)."""
+    _, files = printed
+    with pikepdf.open(files["pdf"]) as pdf:
+        pictures = [
+            pikepdf.PdfImage(image).as_pil_image() for page in pdf.pages for image in page.get_images().values()
+        ]
+        assert all(
+            image.get("/Filter") != pikepdf.Name.DCTDecode for page in pdf.pages for image in page.get_images().values()
+        )
+    assert len(pictures) == len(SCENES)
+    for picture, scene in zip(pictures, SCENES, strict=True):
+        assert colour_error(picture, drawn_shots[scene.id]) <= render.COLOUR_ERROR
 
 
 @pytest.fixture

@@ -175,3 +175,15 @@ def test_the_pdf_is_tagged_and_accessible(made):
     headings = [text["title"], *(step.title(lang) for step in steps.catalogue())]
     assert accessibility_problems(out / "vejledning.pdf", lang, text["title"], headings) == []
     assert pdfua_errors(out / "vejledning.pdf") == (0, [])
+
+
+MAX_PDF_BYTES = 1_500_000
+MAX_HTML_BYTES = 1_000_000
+
+
+def test_the_documents_are_light(made):
+    """PDF at most 1.5 MB, the self-contained HTML at most 1 MB (each edition)."""
+    _, out, _ = made
+    sizes = {kind: (out / f"vejledning.{kind}").stat().st_size for kind in ("pdf", "html")}
+    print(f"\nsizes: {sizes}")
+    assert sizes["pdf"] <= MAX_PDF_BYTES and sizes["html"] <= MAX_HTML_BYTES, sizes
