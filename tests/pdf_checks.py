@@ -1,23 +1,17 @@
 """Checks of a guide PDF as a screen reader, a PDF viewer and an accessibility auditor see it.
 
 ``accessibility_problems`` opens the PDF with pikepdf and lists what is missing of the issue's
-list (tagging, language, bookmarks, title display, XMP, Info, artifacts, links, alt texts);
-``pdfua_errors`` runs the independent validator ``pdfua`` (PyPI, pinned in the test extras).
+list (tagging, language, bookmarks, title display, XMP, Info, artifacts, links, alt texts).
+The outside validators (pdfua, the Nu HTML checker) are in ``validators.py``.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from importlib.metadata import version
 from pathlib import Path
 
 import pikepdf
-import pytest
 
 PUBLISHER = "Arbejdsmarkedets Erhvervssikring"
 _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
@@ -166,31 +160,3 @@ def accessibility_problems(path: Path, lang: str, title: str, headings: list[str
                 if target and target[0] == number - 1 and low - 2 <= target[1] <= high + 40:
                     problems.append(f"page {number}: a link points at itself ({link.get('/Dest')})")
     return problems
-
-
-def pdfua_command() -> list[str] | None:
-    """How to run ``pdfua`` (the one beside this Python, else on PATH), or None."""
-    beside = Path(sys.executable).with_name("pdfua")
-    if beside.is_file():
-        return [str(beside)]
-    found = shutil.which("pdfua")
-    return [found] if found else None
-
-
-def require(tool: list[str] | str | None, name: str, setup: str):
-    """``tool``, or a skip (a failure under CI=true) naming how the project installs it."""
-    if tool:
-        return tool
-    message = f"{name} is not installed: `{setup}` installs it"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def pdfua_errors(path: Path) -> tuple[int, list[str]]:
-    """(errors, their messages) that ``pdfua check`` reports for the PDF at ``path``."""
-    command = require(pdfua_command(), "pdfua", "make setup")
-    done = subprocess.run([*command, "check", "--format", "json", str(path)], capture_output=True, text=True)
-    report = json.loads(done.stdout)
-    errors = [f"{f['rule_id']} {f['location']}: {f['message']}" for f in report["findings"] if f["severity"] == "error"]
-    return report["summary"]["errors"], errors

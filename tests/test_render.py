@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pikepdf
 import pytest
-from pdf_checks import accessibility_problems, pdfua_errors, without_artifacts
+from pdf_checks import accessibility_problems, without_artifacts
 from PIL import Image, ImageDraw
+from validators import pdfua_errors, vnu_messages
 
 from flows import render, steps
 
@@ -481,3 +482,11 @@ def test_pdfua_reports_no_errors(lang, printed, printed_en):
     _, files = printed if lang == "da" else printed_en
     count, errors = pdfua_errors(files["pdf"])
     assert (count, errors) == (0, [])
+
+
+def test_html_passes_the_nu_html_checker_in_both_languages(shots, tmp_path):
+    """The W3C's Nu HTML checker (vnu-jar, pinned) finds no error and no warning."""
+    pages = [
+        render.render_guide(capture(shots, lang), tmp_path / lang, formats=("html",))["html"] for lang in ("da", "en")
+    ]
+    assert vnu_messages(*pages) == []

@@ -13,9 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from pdf_checks import accessibility_problems, pdfua_errors
+from pdf_checks import accessibility_problems
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
+from validators import pdfua_errors, vnu_messages
 
 from flows import guide, steps
 
@@ -187,3 +188,9 @@ def test_the_documents_are_light(made):
     sizes = {kind: (out / f"vejledning.{kind}").stat().st_size for kind in ("pdf", "html")}
     print(f"\nsizes: {sizes}")
     assert sizes["pdf"] <= MAX_PDF_BYTES and sizes["html"] <= MAX_HTML_BYTES, sizes
+
+
+def test_the_html_passes_the_nu_html_checker(made):
+    """No error and no warning of the W3C's Nu HTML checker (vnu-jar, pinned)."""
+    _, out, _ = made
+    assert vnu_messages(out / "vejledning.html") == []
