@@ -27,6 +27,9 @@ from zoneinfo import ZoneInfo
 import pikepdf
 from pikepdf import Name
 
+# The comment that marks a placeholder image (see ``flows.render.Copies``), followed by its key.
+PLACEHOLDER = "sesag-picture:"
+
 # Operators that put marks on the page; state operators (q, cm, colours) may stay unmarked.
 _PAINTING = {"Tj", "TJ", "'", '"', "Do", "sh", "BI", "f", "F", "f*", "B", "B*", "b", "b*", "S", "s"}
 
@@ -53,9 +56,14 @@ class Document:
     link_names: dict[str, str] = field(default_factory=dict)  # named destination -> what a link to it says
 
 
-def finish(path: Path, document: Document) -> None:
-    """Rewrite the tagged PDF at ``path`` in place as an accessible document (see the module)."""
+def finish(path: Path, document: Document, pictures: dict[str, bytes] | None = None) -> None:
+    """Rewrite the tagged PDF at ``path`` in place as an accessible document (see the module).
+
+    ``pictures``: placeholder key -> the RGB pixels (8 bits a channel) as a Flate stream, which
+    replace each placeholder JPEG marked with that key.
+    """
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        _replace_placeholders(pdf, pictures or {})
         root = pdf.Root
         root.Lang = pikepdf.String(document.lang)
         root.MarkInfo = pikepdf.Dictionary(Type=Name.MarkInfo, Marked=True)
@@ -75,6 +83,40 @@ def finish(path: Path, document: Document) -> None:
             compress_streams=True,
             min_version="1.7",  # PDF/UA-1 is based on PDF 1.7
         )
+
+
+def _jpeg_comment(data: bytes) -> bytes | None:
+    """The first comment (COM) segment of a JPEG before its image data, or None."""
+    position = 2
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        marker, length = data[position + 1], int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker == 0xFE:
+            return data[position + 4 : position + 2 + length]
+        if marker == 0xDA:  # start of scan: no more headers
+            return None
+        position += 2 + length
+    return None
+
+
+def _replace_placeholders(pdf: pikepdf.Pdf, pictures: dict[str, bytes]) -> None:
+    """Put each picture where its placeholder JPEG is; every placeholder must find its picture."""
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") != Name.Image:
+            continue
+        if obj.get("/Filter") != Name.DCTDecode:
+            continue
+        comment = _jpeg_comment(obj.read_raw_bytes())
+        if not comment or not comment.startswith(PLACEHOLDER.encode("ascii")):
+            continue
+        key = comment.decode("ascii")
+        if key not in pictures:
+            raise RuntimeError(f"the PDF holds a placeholder for a picture it was not given ({key})")
+        obj.write(pictures[key], filter=Name.FlateDecode)
+        obj.ColorSpace = Name.DeviceRGB
+        obj.BitsPerComponent = 8
+        for key_name in ("/DecodeParms", "/Decode"):
+            if key_name in obj:
+                del obj[key_name]
 
 
 def _group_figures(tree: pikepdf.Dictionary) -> None:

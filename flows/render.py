@@ -18,6 +18,7 @@ import io
 import os
 import re
 import shutil
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -50,7 +51,7 @@ COLOUR_BITS = 6
 COLOUR_ERROR = 2
 _LEVELS = (1 << COLOUR_BITS) - 1
 _ROUNDED = [round(round(value * _LEVELS / 255) * 255 / _LEVELS) for value in range(256)] * 3
-WEBP_OPTIONS = {"lossless": True, "method": 4, "quality": 75}  # quality is effort: 75 is 4 % smaller than 50
+WEBP_OPTIONS = {"lossless": True, "method": 3, "quality": 50}  # quality is effort (bench/README.md)
 
 # Dates are locale formatting, not guide text: month names and the clock style per language.
 _MONTHS = {
@@ -243,54 +244,86 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="sesag-images")
 
 
-def _encode(data: bytes, kinds: tuple[str, ...]) -> dict[str, bytes]:
-    """The document copy of the PNG ``data`` in each of ``kinds`` (webp: for the HTML; png: for
-    Chromium's PDF, zlib level 1 as Chromium decodes it and compresses the pixels again)."""
+def _encode(data: bytes) -> dict[str, Any]:
+    """The document copy of the PNG ``data``: lossless WebP for the HTML, and for the PDF its
+    pixels compressed as a PDF Flate stream (with the size), which replaces a placeholder."""
     with Image.open(io.BytesIO(data)) as image:
         copy = image.convert("RGB").point(_ROUNDED)
-    encoded = {}
-    for kind in kinds:
-        buffer = io.BytesIO()
-        if kind == "webp":
-            copy.save(buffer, "WEBP", **WEBP_OPTIONS)
-        else:
-            copy.save(buffer, "PNG", compress_level=1)
-        encoded[kind] = buffer.getvalue()
-    return encoded
+    webp = io.BytesIO()
+    copy.save(webp, "WEBP", **WEBP_OPTIONS)
+    return {"webp": webp.getvalue(), "flate": zlib.compress(copy.tobytes(), 6), "size": copy.size}
+
+
+@cache
+def _blank_jpeg(size: tuple[int, int]) -> bytes:
+    """A plain white JPEG of ``size`` (the PDF's placeholders are made of it)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, "JPEG", quality=10)
+    return buffer.getvalue()
+
+
+def _placeholder(size: tuple[int, int], marker: str) -> bytes:
+    """A JPEG of ``size`` that carries ``marker`` in a comment segment (right after its start)."""
+    comment = marker.encode("ascii")
+    blank = _blank_jpeg(size)
+    return blank[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + blank[2:]
 
 
 class Copies:
     """The documents' copies of the shots (see COLOUR_BITS), made in threads.
 
     ``start`` as soon as a shot is taken (the guide does, so the encoding runs while the browser
-    walks on); ``write`` later gives the files, waiting only for what is not done yet. Keyed by
-    the shot's bytes: a shot copied elsewhere, or retaken unchanged, is not encoded again.
+    walks on); ``webp`` and ``placeholders`` later give the files, waiting only for what is not
+    done yet. Keyed by the shot's bytes: a shot copied elsewhere, or retaken unchanged, is not
+    encoded again.
+
+    The PDF is printed from placeholders: a white JPEG of each picture's size, marked with its
+    key. Chromium puts a JPEG into the PDF as it is (any other image it decodes and compresses
+    again, the slowest part of printing), and ``flows.pdfdoc`` swaps each placeholder for the
+    copy's pixels, compressed here in the threads (``flate``).
     """
 
-    KINDS = ("webp", "png")
-
     def __init__(self) -> None:
-        self._pending: dict[bytes, Future] = {}
+        self._pending: dict[str, Future] = {}
 
     def start(self, paths) -> None:
         """Begin encoding the shots at ``paths`` (PNG files)."""
         for path in paths:
             self._future(Path(path).read_bytes())
 
-    def _future(self, data: bytes) -> Future:
-        key = hashlib.sha256(data).digest()
+    def _future(self, data: bytes) -> tuple[str, Future]:
+        key = pdfdoc.PLACEHOLDER + hashlib.sha256(data).hexdigest()
         if key not in self._pending:
-            self._pending[key] = _pool().submit(_encode, data, self.KINDS)
-        return self._pending[key]
+            self._pending[key] = _pool().submit(_encode, data)
+        return key, self._pending[key]
 
-    def write(self, shots: dict[str, Path], folder: Path, prefix: str, kind: str) -> dict[str, Path]:
-        """Each shot's copy as ``folder/<prefix><stem>.<kind>``; key -> path."""
-        futures = {key: self._future(path.read_bytes()) for key, path in shots.items()}
+    def webp(self, shots: dict[str, Path], folder: Path, prefix: str) -> dict[str, Path]:
+        """Each shot's copy as ``folder/<prefix><stem>.webp``; key -> path."""
         written = {}
-        for key, future in futures.items():
-            written[key] = folder / f"{prefix}{shots[key].stem}.{kind}"
-            written[key].write_bytes(future.result()[kind])
+        for name, path in shots.items():
+            _, future = self._future(path.read_bytes())
+            written[name] = folder / f"{prefix}{path.stem}.webp"
+            written[name].write_bytes(future.result()["webp"])
         return written
+
+    def placeholders(self, shots: dict[str, Path], folder: Path, prefix: str) -> dict[str, Path]:
+        """Each shot's placeholder JPEG as ``folder/<prefix><stem>.jpg``; key -> path."""
+        written = {}
+        for name, path in shots.items():
+            with Image.open(path) as image:
+                size = image.size
+            key, _ = self._future(path.read_bytes())
+            written[name] = folder / f"{prefix}{path.stem}.jpg"
+            written[name].write_bytes(_placeholder(size, key))
+        return written
+
+    def flate(self, shots: dict[str, Path]) -> dict[str, bytes]:
+        """Placeholder key -> the copy's pixels as a Flate stream, for every shot."""
+        found = {}
+        for path in shots.values():
+            key, future = self._future(path.read_bytes())
+            found[key] = future.result()["flate"]
+        return found
 
 
 def guide_context(
@@ -460,9 +493,9 @@ def print_pdf(capture: Capture, shots: dict[str, Path], target: Path, browser, c
     copies = copies or Copies()
     copies.start(shots.values())
     try:
-        context = browser.new_context()  # while the copies are being made
+        context = browser.new_context()
         try:
-            images = copies.write(shots, target.parent, prefix, "png")
+            images = copies.placeholders(shots, target.parent, prefix)
             page_file.write_text(render_html(capture, images, for_pdf=True, embed=False), encoding="utf-8")
             page = context.new_page()
             try:
@@ -485,7 +518,7 @@ def print_pdf(capture: Capture, shots: dict[str, Path], target: Path, browser, c
                 outline=True,
                 tagged=True,
             )
-            pdfdoc.finish(target, pdf_document(capture))
+            pdfdoc.finish(target, pdf_document(capture), copies.flate(shots))
         finally:
             context.close()
     finally:
@@ -549,7 +582,7 @@ def render_guide(
                 print_pdf(capture, shots, written["pdf"], browser, copies)
         if "html" in formats:
             written["html"] = out_dir / f"{BASENAME}.html"
-            webp = copies.write(shots, out_dir, prefix, "webp")
+            webp = copies.webp(shots, out_dir, prefix)
             written["html"].write_text(render_html(capture, webp), encoding="utf-8")
     finally:
         for leftover in out_dir.glob(f"{prefix}*"):
