@@ -51,11 +51,8 @@ COLOUR_BITS = 6
 COLOUR_ERROR = 2
 _LEVELS = (1 << COLOUR_BITS) - 1
 _ROUNDED = [round(round(value * _LEVELS / 255) * 255 / _LEVELS) for value in range(256)] * 3
-WEBP_OPTIONS = {
-    "lossless": True,
-    "method": 1,
-    "quality": 25,
-}  # quality is effort: the least that keeps 1 MB (bench/README.md)
+# Lossless WebP; quality is the encoder's effort: the least that keeps the HTML under 1 MB (bench/README.md).
+WEBP_OPTIONS = {"lossless": True, "method": 1, "quality": 25}
 
 # Dates are locale formatting, not guide text: month names and the clock style per language.
 _MONTHS = {
