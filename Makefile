@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: guide test test-fast test-floor lint docs check portal demo bench setup browser clean
+.PHONY: guide test test-fast test-floor lint docs check portal demo bench lighthouse setup browser validators clean
 
 # One edition per Se Sag right: Sagsbehandler (an insurer's example) and, for municipalities,
 # Kommunal sagsbehandler (a job centre's).
@@ -58,12 +58,27 @@ portal: setup           ## serve the mock portal on http://127.0.0.1:5000
 demo: setup             ## captioned walkthrough of Trin 1-5 into demo/
 	$(BIN)/sesag demo --out demo
 
+lighthouse: setup       ## Lighthouse scores (accessibility, performance; desktop) of the guide's HTML editions
+	$(BIN)/python bench/lighthouse.py
+
 bench: setup            ## speed figures of the flows, the guide and the portal
 	$(BIN)/python bench/bulk.py --latency 0,50
 	$(BIN)/python bench/guide.py
 	$(BIN)/python bench/portal.py
 
-setup: $(STAMP) browser
+setup: $(STAMP) browser validators
+
+# The outside validators the tests run, pinned: pdfua comes with the test extras; the Nu HTML
+# checker (vnu-jar) and Lighthouse from npm (tools/validators/package-lock.json), Java from Debian.
+VALIDATORS := tools/validators
+VALIDATORS_STAMP := $(VALIDATORS)/node_modules/.installed-stamp
+
+validators: $(VALIDATORS_STAMP)
+	$(VALIDATORS)/java.sh
+
+$(VALIDATORS_STAMP): $(VALIDATORS)/package.json $(VALIDATORS)/package-lock.json
+	cd $(VALIDATORS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,4 +90,4 @@ browser: $(STAMP)
 	$(BIN)/sesag browser
 
 clean:
-	rm -rf $(VENV) $(FLOOR_VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(FLOOR_VENV) build *.egg-info .pytest_cache $(VALIDATORS)/node_modules

@@ -250,10 +250,12 @@ def capture(
     right: str = "sagsbehandler",
     progress: Callable[[str], None] = _echo,
     taken: dict[str, Shot] | None = None,
+    copies: render.Copies | None = None,
 ) -> dict[str, Path]:
     """Walk Trin 1-5 on ``page`` and save one PNG per scene (and its details) in ``folder``.
 
-    ``taken``, when given, receives each scene's Shot (areas, targets, details).
+    ``taken``, when given, receives each scene's Shot (areas, targets, details); ``copies``
+    begins each shot's document copies while the walk goes on.
     """
     walk = steps.Walk(page=page, base_url=base_url, credentials=credentials, employee=employee, right=right)
     shots: dict[str, Path] = {}
@@ -264,6 +266,8 @@ def capture(
         path = folder / f"{scene.id}.png"
         shot = shoot(walk, scene, path)
         shots[scene.id] = path
+        if copies is not None:
+            copies.start([path, *shot.details])
         if taken is not None:
             taken[scene.id] = shot
         progress(f"  Trin {step.number}/{total}  {scene.id:<22} {time.perf_counter() - started:5.2f} s")
@@ -328,8 +332,9 @@ def generate(
             )  # DOM snapshots find the failing step; a screencast only slows every run
         page = context.new_page()
         taken: dict[str, Shot] = {}
+        copies = render.Copies() if {"html", "pdf"} & set(formats) else None
         try:
-            shots = capture(page, url, credentials, folder, employee, right, progress, taken)
+            shots = capture(page, url, credentials, folder, employee, right, progress, taken, copies)
         except GuideError:
             if trace:
                 redact.save_trace(context, trace, credentials.secrets())
@@ -350,7 +355,7 @@ def generate(
         files: dict[str, Path] = {}
         if formats:
             progress(f"Rendering {', '.join(formats)} ...")
-            files = render_documents(folder, shots, formats, browser, previous=previous, **options)
+            files = render_documents(folder, shots, formats, browser, previous=previous, copies=copies, **options)
     return GuideRun(
         folder=folder,
         shots=shots,
@@ -386,10 +391,12 @@ def render_documents(
     lang: str = "da",
     right: str = "sagsbehandler",
     employee: str = steps.DEFAULT_EMPLOYEE,
+    copies: render.Copies | None = None,
 ) -> dict[str, Path]:
     """Write the documents of ``shots`` into ``folder`` (for a new guide and for --approve).
 
-    ``previous`` is the guide being replaced: unchanged shots keep its generation time.
+    ``previous`` is the guide being replaced: unchanged shots keep its generation time;
+    ``copies``: the shots' document copies, begun while they were taken.
     """
     capture_data = render.Capture(
         lang=lang,
@@ -399,7 +406,7 @@ def render_documents(
         employee=employee,
         shots=shots,
     )
-    return render.render_guide(capture_data, folder, formats=formats, browser=browser)
+    return render.render_guide(capture_data, folder, formats=formats, browser=browser, copies=copies)
 
 
 def owned_files(folder: Path) -> set[str]:

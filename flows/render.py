@@ -13,12 +13,15 @@ the PDF included (its dates are set to the generation time, see ``generation_tim
 from __future__ import annotations
 
 import base64
+import hashlib
 import importlib.metadata
+import io
 import os
 import re
 import shutil
+import zlib
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -26,13 +29,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 from PIL import Image
 
 import catalogue
 from flows import browser as browsers
-from flows import detail, steps
+from flows import detail, pdfdoc, steps
 
 FORMATS = ("html", "pdf", "md")
 BASENAME = "vejledning"
@@ -48,9 +51,17 @@ PRINT_SHOT_PCT = 36
 PRINT_DETAIL_SCALE = 0.82
 PRINT_DETAIL_MAX_PCT = 85  # and at most this share of the column (all of it when it is the scene's only picture)
 PRINT_GAP_PCT = 2
-# Screenshots go into the PDF as JPEG of this quality with full colour resolution: at print size
-# indistinguishable from the PNG, and Chromium embeds a JPEG as it is (see print_pdf).
-PDF_IMAGE_QUALITY = 92
+# The documents carry copies of the shots with each colour channel rounded to 6 bits: at most
+# COLOUR_ERROR levels of 255 off, which no eye sees, and a third lighter to compress. The HTML
+# embeds them as lossless WebP, the PDF gets them as PNG (Chromium re-compresses every image but
+# a JPEG losslessly). The shots themselves, which --check compares, stay as they were taken.
+# Why not a palette or JPEG: docs/decisions/0001-document-image-copies.md.
+COLOUR_BITS = 6
+COLOUR_ERROR = 2
+_LEVELS = (1 << COLOUR_BITS) - 1
+_ROUNDED = [round(round(value * _LEVELS / 255) * 255 / _LEVELS) for value in range(256)] * 3
+# Lossless WebP; quality is the encoder's effort: the least that keeps the HTML under 1 MB (bench/README.md).
+WEBP_OPTIONS = {"lossless": True, "method": 1, "quality": 25}
 
 # Dates are locale formatting, not guide text: month names and the clock style per language.
 _MONTHS = {
@@ -90,6 +101,7 @@ _TOKENS = re.compile(
     r"(?P<url>https?://[^\s<>'\"]*[^\s<>'\".,;:!?)])"
     r"|(?<!\w)'(?P<label>[^'\n]+?)'(?!\w)"
 )
+PORTAL_LANG = "da"  # the language of the portal's labels, which every edition quotes as they are
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
@@ -183,23 +195,19 @@ def _segments(text: str) -> Iterator[tuple[str, str]]:
         yield "text", text[position:]
 
 
-def rich_html(text: str, lang: str = "da") -> Markup:
+def rich_html(text: str, lang: str = PORTAL_LANG) -> Markup:
     """Escaped ``text`` with web addresses linked and 'portal labels' in bold.
 
-    The portal's labels are Danish: in another language they are marked ``lang="da"``, so a
-    screen reader says them in Danish (WCAG 3.1.2).
+    In a guide in another ``lang`` than the portal's, a label is marked as Danish (WCAG 3.1.2:
+    a screen reader then says it in Danish, and the PDF tags it /Lang da).
     """
+    marked = Markup("") if lang == PORTAL_LANG else Markup(' lang="{0}"').format(PORTAL_LANG)
     parts = []
-    label = (
-        Markup('<strong class="label">&#39;{0}&#39;</strong>')
-        if lang == "da"
-        else Markup('<strong class="label" lang="da">&#39;{0}&#39;</strong>')
-    )
     for kind, value in _segments(text):
         if kind == "url":
             parts.append(Markup('<a href="{0}">{0}</a>').format(value))
         elif kind == "label":
-            parts.append(label.format(value))
+            parts.append(Markup('<strong class="label"{1}>&#39;{0}&#39;</strong>').format(value, marked))
         else:
             parts.append(escape(value))
     return Markup("").join(parts)
@@ -243,15 +251,105 @@ def _environments() -> tuple[Environment, Environment]:
         loader=loader, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
     )
     html = Environment(autoescape=True, **common)
-    html.filters.update(rich=rich_html, css_string=css_string)
+    html.filters.update(
+        rich=pass_context(lambda context, text: rich_html(text, context["lang"])), css_string=css_string
+    )
     md = Environment(autoescape=False, **common)
     md.filters.update(rich=rich_md, md=md_escape)
     return html, md
 
 
 def _data_uri(path: Path) -> str:
-    kind = "jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"
+    kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}.get(path.suffix.lower(), "png")
     return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    """Threads for the image copies (Pillow decodes and encodes outside the interpreter lock)."""
+    return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="sesag-images")
+
+
+def _encode(data: bytes) -> dict[str, Any]:
+    """The document copy of the PNG ``data``: lossless WebP for the HTML, and for the PDF its
+    pixels compressed as a PDF Flate stream (with the size), which replaces a placeholder."""
+    with Image.open(io.BytesIO(data)) as image:
+        copy = image.convert("RGB").point(_ROUNDED)
+    webp = io.BytesIO()
+    copy.save(webp, "WEBP", **WEBP_OPTIONS)
+    return {"webp": webp.getvalue(), "flate": zlib.compress(copy.tobytes(), 6), "size": copy.size}
+
+
+@cache
+def _blank_jpeg(size: tuple[int, int]) -> bytes:
+    """A plain white JPEG of ``size`` (the PDF's placeholders are made of it)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, "JPEG", quality=10)
+    return buffer.getvalue()
+
+
+def _placeholder(size: tuple[int, int], marker: str) -> bytes:
+    """A JPEG of ``size`` that carries ``marker`` in a comment segment (right after its start)."""
+    comment = marker.encode("ascii")
+    blank = _blank_jpeg(size)
+    return blank[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + blank[2:]
+
+
+class Copies:
+    """The documents' copies of the shots (see COLOUR_BITS), made in threads.
+
+    ``start`` as soon as a shot is taken (the guide does, so the encoding runs while the browser
+    walks on); ``webp`` and ``placeholders`` later give the files, waiting only for what is not
+    done yet. Keyed by the shot's bytes: a shot copied elsewhere, or retaken unchanged, is not
+    encoded again.
+
+    The PDF is printed from placeholders: a white JPEG of each picture's size, marked with its
+    key. Chromium puts a JPEG into the PDF as it is (any other image it decodes and compresses
+    again, the slowest part of printing), and ``flows.pdfdoc`` swaps each placeholder for the
+    copy's pixels, compressed here in the threads (``flate``).
+    """
+
+    def __init__(self) -> None:
+        self._pending: dict[str, Future] = {}
+
+    def start(self, paths) -> None:
+        """Begin encoding the shots at ``paths`` (PNG files)."""
+        for path in paths:
+            self._future(Path(path).read_bytes())
+
+    def _future(self, data: bytes) -> tuple[str, Future]:
+        key = pdfdoc.PLACEHOLDER + hashlib.sha256(data).hexdigest()
+        if key not in self._pending:
+            self._pending[key] = _pool().submit(_encode, data)
+        return key, self._pending[key]
+
+    def webp(self, shots: dict[str, Path], folder: Path, prefix: str) -> dict[str, Path]:
+        """Each shot's copy as ``folder/<prefix><stem>.webp``; key -> path."""
+        written = {}
+        for name, path in shots.items():
+            _, future = self._future(path.read_bytes())
+            written[name] = folder / f"{prefix}{path.stem}.webp"
+            written[name].write_bytes(future.result()["webp"])
+        return written
+
+    def placeholders(self, shots: dict[str, Path], folder: Path, prefix: str) -> dict[str, Path]:
+        """Each shot's placeholder JPEG as ``folder/<prefix><stem>.jpg``; key -> path."""
+        written = {}
+        for name, path in shots.items():
+            with Image.open(path) as image:
+                size = image.size
+            key, _ = self._future(path.read_bytes())
+            written[name] = folder / f"{prefix}{path.stem}.jpg"
+            written[name].write_bytes(_placeholder(size, key))
+        return written
+
+    def flate(self, shots: dict[str, Path]) -> dict[str, bytes]:
+        """Placeholder key -> the copy's pixels as a Flate stream, for every shot."""
+        found = {}
+        for path in shots.values():
+            key, future = self._future(path.read_bytes())
+            found[key] = future.result()["flate"]
+        return found
 
 
 def guide_context(
@@ -292,6 +390,9 @@ def guide_context(
                 ],
             }
         )
+    # Pictures below the first screen load as the reader scrolls to them: all but the first.
+    for number, scene in enumerate(scene for step in trin for scene in step["scenes"]):
+        scene["first"] = number == 0
     date = format_date(capture.generated_at, lang)
     before_date, _, after_date = text["updated"].partition("{date}")
     return {
@@ -355,8 +456,17 @@ def _scene_context(
         beside = printed <= room
         # In order only: the details read 1, 2, ... as their badges do.
         room = room - printed - PRINT_GAP_PCT if beside else 0
+        detail_height = (sizes or {}).get(key, (0, 0))[1]
         details.append(
-            {"file": f"{key}.png", "src": image_src[key], "width_pct": f"{share:.2f}", "alt": alt, "beside": beside}
+            {
+                "file": f"{key}.png",
+                "src": image_src[key],
+                "width_pct": f"{share:.2f}",
+                "alt": alt,
+                "beside": beside,
+                "real_width": round(detail_width / device_scale),
+                "real_height": round(detail_height / device_scale),
+            }
         )
     return {
         "id": scene.id,
@@ -370,6 +480,7 @@ def _scene_context(
         "width": width,
         "height": height,
         "real_width": round(width / device_scale),
+        "real_height": round(height / device_scale),
         "details": details,
     }
 
@@ -422,47 +533,43 @@ def pdf_footer(capture: Capture) -> str:
     return html_env.get_template("pdf-footer.html.j2").render(t=steps.guide_text(capture.lang), margin=MARGIN)
 
 
+def pdf_document(capture: Capture) -> pdfdoc.Document:
+    """What the guide's PDF says about itself: title, language, publisher, headings, link names."""
+    text = steps.guide_text(capture.lang)
+    step_titles = {slug(step.title(capture.lang)): step.title(capture.lang) for step in steps.catalogue()}
+    headings = [text["title"], text["contents"], *(r["label"][capture.lang] for r in steps.rights())]
+    return pdfdoc.Document(
+        title=text["title"],
+        lang=capture.lang,
+        author=steps.guide_text(PORTAL_LANG)["issuer"],  # the publisher's name, in every edition
+        subject=text["intro"][0],
+        created=capture.generated_at,
+        headings=[*headings, *step_titles.values()],
+        link_names=step_titles,
+    )
+
+
 # Resolves to the number of images that failed (not found, or not decodable), once all settled.
 _IMAGES_DECODED = """() => Promise.all(Array.from(document.images, (img) =>
   img.decode().then(() => img.naturalWidth > 0 ? 0 : 1, () => 1))).then((r) => r.reduce((a, b) => a + b, 0))"""
 
 
-def _encode_jpegs(shots: dict[str, Path], folder: Path, prefix: str, quality: int) -> list[Future]:
-    """Start writing each shot as a JPEG in ``folder`` (in threads); each future gives (id, path)."""
+def print_pdf(capture: Capture, shots: dict[str, Path], target: Path, browser, copies: Copies | None = None) -> None:
+    """Print the guide to an accessible A4 PDF with Chromium, in one page load.
 
-    def encode(scene_id: str, source: Path) -> tuple[str, Path]:
-        target = folder / f"{prefix}{scene_id}.jpg"
-        with Image.open(source) as image:
-            # 4:4:4 keeps the red frames and small text free of colour fringes.
-            image.convert("RGB").save(target, "JPEG", quality=quality, subsampling=0)
-        return scene_id, target
-
-    pool = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="sesag-jpeg")
-    futures = [pool.submit(encode, scene_id, source) for scene_id, source in shots.items()]
-    pool.shutdown(wait=False)  # the work goes on; the caller waits on the futures
-    return futures
-
-
-def print_pdf(
-    capture: Capture, shots: dict[str, Path], target: Path, browser, image_quality: int | None = PDF_IMAGE_QUALITY
-) -> None:
-    """Print the guide to an A4 PDF with Chromium, in one page load.
-
-    The page is loaded from a file beside the screenshots, which spares Chromium a page of
-    several MB of base64; a browser that cannot read our files (a remote one) gets the
-    self-contained page instead. With ``image_quality`` the screenshots go into the PDF as
-    JPEGs of that quality, which Chromium embeds as they are, instead of re-compressing every
-    pixel of a PNG (the slowest part of printing); None keeps them lossless.
+    The page is loaded from a file beside the screenshots' document copies (see COLOUR_BITS),
+    which spares Chromium a page of a MB of base64; a browser that cannot read our files (a
+    remote one) gets the self-contained page instead. Chromium tags the PDF and makes its
+    bookmarks; ``flows.pdfdoc`` finishes it (language, metadata, artifacts).
     """
     prefix = f".{target.stem}-print-"
     page_file = target.with_name(f"{prefix}page.html")
-    pending = _encode_jpegs(shots, target.parent, prefix, image_quality) if image_quality else []
-    images = shots
+    copies = copies or Copies()
+    copies.start(shots.values())
     try:
-        context = browser.new_context()  # while the JPEGs are being written
+        context = browser.new_context()
         try:
-            if pending:
-                images = dict(future.result() for future in pending)
+            images = copies.placeholders(shots, target.parent, prefix)
             page_file.write_text(render_html(capture, images, for_pdf=True, embed=False), encoding="utf-8")
             page = context.new_page()
             try:
@@ -483,37 +590,17 @@ def print_pdf(
                 footer_template=pdf_footer(capture),
                 margin=MARGIN,
                 outline=True,
+                tagged=True,
             )
-            set_pdf_dates(target, capture.generated_at)
+            pdfdoc.finish(target, pdf_document(capture), copies.flate(shots))
         finally:
             context.close()
     finally:
-        wait(pending)  # no encoder may still be writing when the leftovers go
         for leftover in target.parent.glob(f"{prefix}*"):
             leftover.unlink(missing_ok=True)
 
 
-_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]{0,8}\)")
-
-
-def set_pdf_dates(path: Path, moment: datetime) -> None:
-    """Write ``moment`` as the PDF's creation and modification dates (Chromium writes "now").
-
-    Rewritten in place with strings of the same length, so the PDF's byte offsets stay valid.
-    """
-    data = path.read_bytes()
-    stamp = moment.astimezone(ZoneInfo("UTC")).strftime("D:%Y%m%d%H%M%S+00'00'").encode("ascii")
-
-    def replace(match: re.Match) -> bytes:
-        new = b"/" + match.group(1) + b" (" + stamp + b")"
-        return new if len(new) == len(match.group(0)) else match.group(0)
-
-    path.write_bytes(_PDF_DATE.sub(replace, data))
-
-
-def _print_with_own_browser(
-    capture: Capture, shots: dict[str, Path], target: Path, image_quality: int | None = PDF_IMAGE_QUALITY
-) -> None:
+def _print_with_own_browser(capture: Capture, shots: dict[str, Path], target: Path, copies: Copies) -> None:
     """Launch a Chromium just for the PDF.
 
     In a thread of its own: Playwright's sync API refuses to start where an event loop already
@@ -528,7 +615,7 @@ def _print_with_own_browser(
         with sync_playwright() as playwright:
             browser = open_browser(playwright)
             try:
-                print_pdf(capture, shots, target, browser, image_quality)
+                print_pdf(capture, shots, target, browser, copies)
             finally:
                 browser.close()
 
@@ -537,13 +624,13 @@ def _print_with_own_browser(
 
 
 def render_guide(
-    capture: Capture, out_dir: Path, formats=FORMATS, browser=None, pdf_image_quality: int | None = PDF_IMAGE_QUALITY
+    capture: Capture, out_dir: Path, formats=FORMATS, browser=None, copies: Copies | None = None
 ) -> dict[str, Path]:
     """Write ``vejledning.{html,pdf,md}`` (those in ``formats``) into ``out_dir``.
 
     ``browser`` is a Playwright Browser to print the PDF with; without one a Chromium is
-    launched for it. ``pdf_image_quality``: JPEG quality of the PDF's screenshots (None:
-    lossless and slower, see bench/README.md). Returns format -> written file.
+    launched for it. ``copies``: the shots' document copies, begun while they were taken.
+    Returns format -> written file.
     """
     formats = tuple(formats)
     unknown = sorted(set(formats) - set(FORMATS))
@@ -554,16 +641,24 @@ def render_guide(
     out_dir.mkdir(parents=True, exist_ok=True)
     shots = _collect_shots(capture, out_dir)
     written: dict[str, Path] = {}
-    if "html" in formats:
-        written["html"] = out_dir / f"{BASENAME}.html"
-        written["html"].write_text(render_html(capture, shots), encoding="utf-8")
-    if "md" in formats:
-        written["md"] = out_dir / f"{BASENAME}.md"
-        written["md"].write_text(render_markdown(capture, shots), encoding="utf-8")
-    if "pdf" in formats:
-        written["pdf"] = out_dir / f"{BASENAME}.pdf"
-        if browser is None:
-            _print_with_own_browser(capture, shots, written["pdf"], pdf_image_quality)
-        else:
-            print_pdf(capture, shots, written["pdf"], browser, pdf_image_quality)
+    prefix = f".{BASENAME}-copy-"
+    copies = copies or Copies()
+    copies.start(shots.values())  # while the Markdown is written and the PDF prints
+    try:
+        if "md" in formats:
+            written["md"] = out_dir / f"{BASENAME}.md"
+            written["md"].write_text(render_markdown(capture, shots), encoding="utf-8")
+        if "pdf" in formats:
+            written["pdf"] = out_dir / f"{BASENAME}.pdf"
+            if browser is None:
+                _print_with_own_browser(capture, shots, written["pdf"], copies)
+            else:
+                print_pdf(capture, shots, written["pdf"], browser, copies)
+        if "html" in formats:
+            written["html"] = out_dir / f"{BASENAME}.html"
+            webp = copies.webp(shots, out_dir, prefix)
+            written["html"].write_text(render_html(capture, webp), encoding="utf-8")
+    finally:
+        for leftover in out_dir.glob(f"{prefix}*"):
+            leftover.unlink(missing_ok=True)
     return {kind: written[kind] for kind in FORMATS if kind in written}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import re
 import shutil
 from datetime import datetime
@@ -10,8 +11,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pikepdf
 import pytest
+from pdf_checks import accessibility_problems, without_artifacts
 from PIL import Image, ImageDraw
+from validators import pdfua_errors, vnu_messages
 
 from flows import render, steps
 
@@ -129,6 +134,13 @@ def printed(drawn_shots, tmp_path_factory, pdf_browser):
     return out, render.render_guide(capture(drawn_shots), out, browser=pdf_browser)
 
 
+@pytest.fixture(scope="module")
+def printed_en(drawn_shots, tmp_path_factory, pdf_browser):
+    """The English guide printed to PDF once for the module."""
+    out = tmp_path_factory.mktemp("printed-en") / "guide"
+    return out, render.render_guide(capture(drawn_shots, "en"), out, formats=("pdf",), browser=pdf_browser)
+
+
 @pytest.fixture
 def html_md(shots, tmp_path):
     out = tmp_path / "guide"
@@ -165,10 +177,43 @@ def test_html_is_self_contained_with_every_screenshot(html_md, shots):
     assert page.references == []
     assert len(page.images) == len(SCENES)
     for image, scene in zip(page.images, SCENES, strict=False):
-        prefix = "data:image/png;base64,"
-        assert image["src"].startswith(prefix)
-        assert base64.b64decode(image["src"][len(prefix) :]) == shots[scene.id].read_bytes()
+        assert colour_error(decoded(image["src"]), shots[scene.id]) <= render.COLOUR_ERROR
         assert image["alt"] == scene.shows["da"].format(employee=steps.DEFAULT_EMPLOYEE, right="Sagsbehandler")
+
+
+def decoded(src: str) -> Image.Image:
+    """The picture of a data URI (the HTML's images are lossless WebP of the document's copy)."""
+    prefix = "data:image/webp;base64,"
+    assert src.startswith(prefix)
+    return Image.open(io.BytesIO(base64.b64decode(src[len(prefix) :])))
+
+
+def colour_error(image: Image.Image, shot: Path) -> int:
+    """The largest difference of a colour channel between ``image`` and the PNG ``shot``."""
+    with Image.open(shot) as original:
+        assert image.size == original.size
+        return int(np.abs(np.asarray(image.convert("RGB"), int) - np.asarray(original.convert("RGB"), int)).max())
+
+
+def test_html_images_have_their_size_and_load_lazily_below_the_first(html_md):
+    """Width and height reserve each picture's place; all but the first wait until scrolled to."""
+    _, files = html_md
+    images = Page(files["html"].read_text(encoding="utf-8")).images
+    assert all(int(image["width"]) > 0 and int(image["height"]) > 0 for image in images)
+    assert "loading" not in images[0]
+    assert all(image.get("loading") == "lazy" for image in images[1:])
+
+
+def test_document_copies_keep_the_shots_pixels_within_two_levels(shots, tmp_path):
+    """The document's copies (6-bit colour) differ from the shots by at most two levels per
+    channel, invisible; the shots themselves (what --check compares) are left as they were."""
+    before = {key: path.read_bytes() for key, path in shots.items()}
+    files = render.render_guide(capture(shots), tmp_path / "g", formats=("html",))
+    images = Page(files["html"].read_text(encoding="utf-8")).images
+    errors = [colour_error(decoded(image["src"]), shots[scene.id]) for image, scene in zip(images, SCENES, strict=True)]
+    assert 0 < max(errors) <= render.COLOUR_ERROR == 2
+    assert {key: (tmp_path / "g" / path.name).read_bytes() for key, path in shots.items()} == before
+    assert {key: path.read_bytes() for key, path in shots.items()} == before
 
 
 def test_html_prints_on_a4_with_clean_steps(html_md):
@@ -295,9 +340,7 @@ def test_pdf_falls_back_to_the_embedded_page(shots, tmp_path, pdf_browser, monke
         return html if embed else html.replace('src="', 'src="nowhere/')
 
     monkeypatch.setattr(render, "render_html", unreadable)
-    files = render.render_guide(
-        capture(shots), tmp_path / "g", formats=("pdf",), browser=pdf_browser, pdf_image_quality=None
-    )
+    files = render.render_guide(capture(shots), tmp_path / "g", formats=("pdf",), browser=pdf_browser)
     pages = pdf_pages(files["pdf"])
     assert len(pages) >= 2 and "Trin 5" in " ".join(pages)
     assert files["pdf"].read_bytes().count(b"/Subtype /Image") >= len(SCENES)
@@ -305,15 +348,19 @@ def test_pdf_falls_back_to_the_embedded_page(shots, tmp_path, pdf_browser, monke
 
 
 @pytest.mark.chromium
-def test_pdf_screenshots_are_embedded(printed, shots, tmp_path, pdf_browser):
-    """Every screenshot is in the PDF: as JPEG by default, losslessly when asked."""
-    _, jpeg = printed  # printed with the default quality
-    lossless = render.render_guide(
-        capture(shots), tmp_path / "png", formats=("pdf",), browser=pdf_browser, pdf_image_quality=None
-    )
-    assert jpeg["pdf"].read_bytes().count(b"/DCTDecode") >= len(SCENES)
-    assert lossless["pdf"].read_bytes().count(b"/DCTDecode") == 0
-    assert lossless["pdf"].read_bytes().count(b"/Subtype /Image") >= len(SCENES)
+def test_pdf_screenshots_are_embedded_within_two_levels(printed, drawn_shots):
+    """Every screenshot is in the PDF, losslessly compressed from the document's copy (no JPEG)."""
+    _, files = printed
+    with pikepdf.open(files["pdf"]) as pdf:
+        pictures = [
+            pikepdf.PdfImage(image).as_pil_image() for page in pdf.pages for image in page.get_images().values()
+        ]
+        assert all(
+            image.get("/Filter") != pikepdf.Name.DCTDecode for page in pdf.pages for image in page.get_images().values()
+        )
+    assert len(pictures) == len(SCENES)
+    for picture, scene in zip(pictures, SCENES, strict=True):
+        assert colour_error(picture, drawn_shots[scene.id]) <= render.COLOUR_ERROR
 
 
 @pytest.fixture
@@ -388,7 +435,8 @@ def test_same_capture_same_bytes_pdf_included(printed, shots, tmp_path, pdf_brow
     second = render.render_guide(capture(shots), tmp_path / "b", browser=pdf_browser)
     for kind in ("html", "md", "pdf"):
         assert first[kind].read_bytes() == second[kind].read_bytes(), kind
-    assert b"/CreationDate (D:20251128115200+00'00')" in first["pdf"].read_bytes()
+    with pikepdf.open(first["pdf"]) as pdf:
+        assert str(pdf.docinfo.CreationDate) == str(pdf.docinfo.ModDate) == "D:20251128115200+00'00'"
 
 
 # --- the reader's document: headings, the example, said once, nothing of the mock -------------
@@ -543,3 +591,44 @@ def test_in_print_a_detail_that_fits_goes_beside_its_shot_in_order(shots_with_de
     last = found[-1]  # a scene shown by its details alone has no shot to sit beside
     assert "beside" not in last
     assert re.search(r"img\.detail\.beside\s*{[^}]*order:\s*1", html)
+
+
+def _headings(lang: str) -> list[str]:
+    return [steps.guide_text(lang)["title"], *(step.title(lang) for step in steps.catalogue())]
+
+
+@pytest.mark.chromium
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_pdf_is_tagged_and_accessible(lang, printed, printed_en):
+    """Structure tree, /Lang, bookmarks, DisplayDocTitle, XMP, Info, artifacts, links, alt texts."""
+    _, files = printed if lang == "da" else printed_en
+    title = steps.guide_text(lang)["title"]
+    assert accessibility_problems(files["pdf"], lang, title, _headings(lang)) == []
+
+
+@pytest.mark.chromium
+def test_pdf_footer_is_an_artifact(printed, tmp_path, pdf_pages):
+    """The running footer and page numbers are marked as artifacts, the guide's text is not."""
+    _, files = printed
+    pages = pdf_pages(without_artifacts(files["pdf"], tmp_path / "bare.pdf"))
+    text = squash(" ".join(pages))
+    assert not re.search(r"Side \d+ af \d+", text), "the page numbers are artifacts"
+    assert all(squash(page).count(steps.guide_text("da")["issuer"]) <= 1 for page in pages), "so is the footer"
+    assert squash(steps.guide_text("da")["title"]) in text
+    assert squash(SCENES[0].caption["da"]) in text
+
+
+@pytest.mark.chromium
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_pdfua_reports_no_errors(lang, printed, printed_en):
+    _, files = printed if lang == "da" else printed_en
+    count, errors = pdfua_errors(files["pdf"])
+    assert (count, errors) == (0, [])
+
+
+def test_html_passes_the_nu_html_checker_in_both_languages(shots, tmp_path):
+    """The W3C's Nu HTML checker (vnu-jar, pinned) finds no error and no warning."""
+    pages = [
+        render.render_guide(capture(shots, lang), tmp_path / lang, formats=("html",))["html"] for lang in ("da", "en")
+    ]
+    assert vnu_messages(*pages) == []

@@ -85,7 +85,7 @@ def test_documents_hold_every_step_in_order(made):
     for scene in SCENES:  # a scene shown by its detail only links that
         assert f"({scene.id}.png)" in markdown if scene.full else f"({scene.id}.detail-1.png)" in markdown
         assert f'alt="{html.escape(scene.caption["da"])}"' in source or scene.caption["da"] in page
-    assert source.count("data:image/png;base64,") >= len(SCENES)
+    assert source.count("data:image/webp;base64,") >= len(SCENES)  # the document copies (render.COLOUR_BITS)
 
 
 def test_pdf_has_pages_and_the_steps(made, pdf_pages):

@@ -13,8 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pdf_checks import accessibility_problems
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
+from validators import pdfua_errors, vnu_messages
 
 from flows import guide, steps
 from flows.detail import Box
@@ -250,3 +252,30 @@ def test_the_html_works_on_a_phone_and_opens_shots_full_size(made, page):
     close.click()
     assert page.url.endswith(f"#{first.id}")
     assert shot.bounding_box()["width"] < PHONE["width"]
+
+
+def test_the_pdf_is_tagged_and_accessible(made):
+    """Every point of the accessible PDF on the real guide (tests/pdf_checks.py), and pdfua."""
+    lang, out, _ = made
+    text = steps.guide_text(lang)
+    headings = [text["title"], *(step.title(lang) for step in steps.catalogue())]
+    assert accessibility_problems(out / "vejledning.pdf", lang, text["title"], headings) == []
+    assert pdfua_errors(out / "vejledning.pdf") == (0, [])
+
+
+MAX_PDF_BYTES = 1_500_000
+MAX_HTML_BYTES = 1_000_000
+
+
+def test_the_documents_are_light(made):
+    """PDF at most 1.5 MB, the self-contained HTML at most 1 MB (each edition)."""
+    _, out, _ = made
+    sizes = {kind: (out / f"vejledning.{kind}").stat().st_size for kind in ("pdf", "html")}
+    print(f"\nsizes: {sizes}")
+    assert sizes["pdf"] <= MAX_PDF_BYTES and sizes["html"] <= MAX_HTML_BYTES, sizes
+
+
+def test_the_html_passes_the_nu_html_checker(made):
+    """No error and no warning of the W3C's Nu HTML checker (vnu-jar, pinned)."""
+    _, out, _ = made
+    assert vnu_messages(out / "vejledning.html") == []
