@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from PIL import Image
 
@@ -251,9 +251,7 @@ def _environments() -> tuple[Environment, Environment]:
         loader=loader, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
     )
     html = Environment(autoescape=True, **common)
-    html.filters.update(
-        rich=pass_context(lambda context, text: rich_html(text, context["lang"])), css_string=css_string
-    )
+    html.filters.update(rich=rich_html, css_string=css_string)
     md = Environment(autoescape=False, **common)
     md.filters.update(rich=rich_md, md=md_escape)
     return html, md

@@ -385,8 +385,8 @@ def test_details_follow_their_shot_at_twice_its_scale(shots_with_details, tmp_pa
     details = [image for image in page.images if image.get("class", "").split()[0] == "detail"]
     # 160 px of a 640 px shot, twice as large: half the figure's width; 400 px: 125 %, capped to all of it.
     assert [d["style"] for d in details[:2]] == ["--share: 50.00%"] * 2
-    assert details[-1]["style"] == "--share: 125.00%"  # the page caps it at 100 %: min(100%, var(--share))
-    assert re.search(r"img\.detail\s*{[^}]*width:\s*min\(100%, var\(--share\)\)", html)
+    assert details[-1]["style"] == "--share: 125.00%"  # the page caps it at 100 % (max-width)
+    assert re.search(r"img\.detail\s*{[^}]*width:\s*var\(--share\);\s*max-width:\s*100%", html)
     assert all(d["alt"].startswith("Forstørret udsnit: ") for d in details[:-2])
     assert details[-2]["alt"] == SCENES[-1].shows["da"].format(employee=steps.DEFAULT_EMPLOYEE)
     assert details[-1]["alt"] == "Forstørret udsnit 2: beskeden 'Rettighederne er gemt'"
@@ -594,7 +594,9 @@ def test_in_print_a_detail_that_fits_goes_beside_its_shot_in_order(shots_with_de
 
 
 def _headings(lang: str) -> list[str]:
-    return [steps.guide_text(lang)["title"], *(step.title(lang) for step in steps.catalogue())]
+    words = steps.guide_text(lang)
+    steps_ = [step.heading(lang) for step in steps.catalogue()]
+    return [words["title"], words["before_title"], *steps_, words["after_title"]]
 
 
 @pytest.mark.chromium
