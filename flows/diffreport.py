@@ -13,7 +13,9 @@ from __future__ import annotations
 import base64
 import html
 import json
+import shlex
 import shutil
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +82,17 @@ def compare_folders(committed: dict[str, Path], fresh: dict[str, Path], report_d
     return results
 
 
+def approve_command(scenes: Iterable[str], options: Sequence[str] = ()) -> str:
+    """The ``sesag guide --approve`` line for ``scenes``, shell-quoted for the user to copy.
+
+    Scene names are file names from guide.json: anything may be in them, so each is quoted,
+    and a "--" goes before them when one starts with "-" (a name is never taken for an option).
+    """
+    scenes = list(scenes)
+    end_of_options = ["--"] if any(scene.startswith("-") for scene in scenes) else []
+    return shlex.join(["sesag", "guide", "--approve", *options, *end_of_options, *scenes])
+
+
 def _data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
@@ -128,9 +141,9 @@ def _boxes(diff: Diff, size: tuple[int, int]) -> str:
 
 def _figure(title: str, path: Path | None, overlay: str = "") -> str:
     if path is None:
-        return f"<figure><figcaption>{title}</figcaption><p>(none)</p></figure>"
+        return f"<figure><figcaption>{html.escape(title)}</figcaption><p>(none)</p></figure>"
     return (
-        f'<figure><figcaption>{title}</figcaption><div class="shot">'
+        f'<figure><figcaption>{html.escape(title)}</figcaption><div class="shot">'
         f'<img src="{_data_uri(path)}" alt="{html.escape(title)}">{overlay}</div></figure>'
     )
 
@@ -177,13 +190,23 @@ def _section(result: SceneResult) -> str:
     return "\n".join(parts)
 
 
-def write_report(results: list[SceneResult], report_dir: Path, committed: Path, notes: list[str] = ()) -> Path:
-    """Write ``report_dir/index.html`` (self-contained: every image inline) and return its path."""
+def write_report(
+    results: list[SceneResult],
+    report_dir: Path,
+    committed: Path,
+    notes: list[str] = (),
+    approve_options: Sequence[str] = (),
+) -> Path:
+    """Write ``report_dir/index.html`` (self-contained: every image inline) and return its path.
+
+    Everything shown is escaped (scene names come from guide.json); ``approve_options`` go
+    into the --approve line it suggests (``--out``, ``--diff-dir`` when not the defaults).
+    """
     changed = [result for result in results if result.failed]
     near = [result for result in results if result.status == "same" and result.diff and result.diff.near_misses]
     verdict = (
         f'<p class="fail"><strong>{len(changed)} of {len(results)} shots changed.</strong> Review them; '
-        f"when the change is meant, run <code>sesag guide --approve {' '.join(r.scene for r in changed)}</code>.</p>"
+        f"when the change is meant, run <code>{html.escape(approve_command((r.scene for r in changed), approve_options))}</code>.</p>"
         if changed
         else f'<p class="pass"><strong>All {len(results)} shots match.</strong></p>'
     )
