@@ -125,8 +125,23 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def without_controls(text: str) -> str:
+    """``text`` without control and invisible characters, a tab or line break as a space.
+
+    No stored name, e-mail or group holds one (the form refuses them), so a search is what is
+    left; and a NUL would end FTS5's quoted phrase early ("unterminated string").
+    """
+    if text.isprintable():  # the common case: nothing to take out
+        return text
+    return "".join(
+        " " if char.isspace() else char
+        for char in text
+        if unicodedata.category(char) not in ("Cc", "Cf") or char.isspace()
+    )
+
+
 def _text_arg(name: str, limit: int) -> str:
-    return _nfc(request.args.get(name, "")).strip()[:limit]
+    return without_controls(_nfc(request.args.get(name, ""))).strip()[:limit]
 
 
 @bp.route("/medarbejdere")

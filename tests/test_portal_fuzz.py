@@ -60,6 +60,8 @@ ODD = [
     "æøå ÆØÅ",
     "a\u030a",
     "\x00",
+    "a\x00b",  # a NUL in a search long enough for the trigram index (#20, 4)
+    "\x00\x00\x00",
     "\n",
     "\u200b",
     "\u202e",
