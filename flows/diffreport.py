@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 import shlex
 import shutil
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,50 @@ from flows.imagediff import Diff, compare_files, diff_image
 NEW = "new"  # the report folder's copy of the fresh shots: what --approve takes
 RUN_FILE = "run.json"  # how the fresh shots were made (language, right, ...): --approve renders with it
 REPORT = "index.html"
+
+
+class UnusableReportDir(Exception):
+    """--diff-dir cannot take a check's report: a file, a folder of other files, not writable."""
+
+
+def _own_files(report_dir: Path) -> tuple[list[Path], list[str]]:
+    """What an earlier check wrote into ``report_dir`` (files), and the names of anything else."""
+    own, foreign = [], []
+    for path in sorted(report_dir.iterdir()):
+        if path.name == NEW and path.is_dir():
+            for kept in sorted(path.iterdir()):
+                if kept.is_file() and kept.suffix in (".png", ".json"):  # shots, details, guide.json, run.json
+                    own.append(kept)
+                else:
+                    foreign.append(f"{NEW}/{kept.name}")
+        elif path.is_file() and (path.name == REPORT or path.name.endswith("-diff.png")):
+            own.append(path)
+        else:
+            foreign.append(path.name + ("/" if path.is_dir() else ""))
+    return own, foreign
+
+
+def check_report_dir(report_dir: Path) -> None:
+    """Refuse (UnusableReportDir) a --diff-dir a check may not write into, before any work: a
+    file; a folder holding anything a check does not write (a check empties the folder of its
+    own files only); a place that cannot be written."""
+    if report_dir.exists() and not report_dir.is_dir():
+        raise UnusableReportDir(f"--diff-dir {report_dir} is a file, not a folder")
+    if report_dir.is_dir():
+        foreign = _own_files(report_dir)[1]
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+            raise UnusableReportDir(
+                f"--diff-dir {report_dir} holds files a check did not write ({shown}): "
+                "give a new or empty folder, or the folder of an earlier check"
+            )
+        where = report_dir
+    else:
+        where = next(folder for folder in report_dir.absolute().parents if folder.exists())
+        if not where.is_dir():
+            raise UnusableReportDir(f"--diff-dir {report_dir}: {where} is a file, not a folder")
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise UnusableReportDir(f"--diff-dir {report_dir}: {where} cannot be written")
 
 
 @dataclass(frozen=True)
@@ -53,11 +98,14 @@ class SceneResult:
 def compare_folders(committed: dict[str, Path], fresh: dict[str, Path], report_dir: Path) -> list[SceneResult]:
     """Compare the fresh shots with the committed ones (scene -> PNG); keep the new ones in the report.
 
-    The report folder is emptied first: it always shows one check.
+    The report folder is emptied of an earlier check's files first (it always shows one check);
+    anything else in it is refused (check_report_dir), never removed.
     """
-    if report_dir.exists():
-        shutil.rmtree(report_dir)
-    (report_dir / NEW).mkdir(parents=True)
+    check_report_dir(report_dir)
+    if report_dir.is_dir():
+        for path in _own_files(report_dir)[0]:
+            path.unlink()
+    (report_dir / NEW).mkdir(parents=True, exist_ok=True)
     old, new = committed, fresh
     results = []
     for scene in list(new) + [name for name in old if name not in new]:

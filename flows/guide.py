@@ -635,7 +635,9 @@ def guide_command(
     try:
         if not check_only:
             check_out(out)  # before any work: a folder of other files is refused at once
-    except UnusableOut as exc:
+        else:
+            diffreport.check_report_dir(diff_dir)
+    except (UnusableOut, diffreport.UnusableReportDir) as exc:
         _echo(f"Error: {exc}")
         sys.exit(2)
     click.get_current_context().with_resource(remote(connect))  # open_browser connects while the command runs

@@ -146,3 +146,32 @@ def test_approve_command_is_shell_quoted():
     )
     assert diffreport.approve_command(["-x"]) == "sesag guide --approve -- -x"  # a name is never an option
     assert diffreport.approve_command(["s"], ["--out", "my guide"]) == "sesag guide --approve --out 'my guide' s"
+
+
+def test_a_new_check_keeps_what_it_did_not_write(folders):
+    """The report folder is emptied of a check's own files only: never rmtree'd (#20, 13)."""
+    committed, fresh, report = folders
+    diffreport.compare_folders(committed, fresh, report)
+    diffreport.write_report([], report, Path("screenshots"))
+    diffreport.check_report_dir(report)  # an earlier check's folder is fine
+    diffreport.compare_folders(committed, {}, report)
+    assert not list((report / diffreport.NEW).iterdir()) and not list(report.glob("*-diff.png"))
+
+
+@pytest.mark.parametrize("case", ["a file", "parent is a file", "other files", "other files in new"])
+def test_an_unusable_report_folder_is_refused_with_one_line(tmp_path, case):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    report = {
+        "a file": tmp_path / "notes.txt",
+        "parent is a file": tmp_path / "notes.txt" / "guide-diff",
+        "other files": tmp_path,
+        "other files in new": tmp_path / "guide-diff",
+    }[case]
+    if case == "other files in new":
+        (report / diffreport.NEW).mkdir(parents=True)
+        (report / diffreport.NEW / "thesis.docx").write_bytes(b"mine")
+    with pytest.raises(diffreport.UnusableReportDir) as refused:
+        diffreport.check_report_dir(report)
+    message = str(refused.value)
+    assert message.startswith(f"--diff-dir {report}") and "\n" not in message
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
