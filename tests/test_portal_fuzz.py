@@ -41,6 +41,7 @@ FORM_FIELDS = [
     "right",
     "rettighed",
     "medarbejder",
+    "deltager",
     "ukendt",
 ]
 ODD = [
