@@ -11,11 +11,22 @@ import re
 import unicodedata
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from mock_portal import rights as catalogue
 from mock_portal.auth import login_required
-from mock_portal.db import COPENHAGEN, TRIGRAM, danish_key, fold, get_db, now, stamp, write_transaction
+from mock_portal.db import (
+    COPENHAGEN,
+    TRIGRAM,
+    TooMuchWork,
+    bounded_work,
+    danish_key,
+    fold,
+    get_db,
+    now,
+    stamp,
+    write_transaction,
+)
 
 bp = Blueprint("selvbetjening", __name__, url_prefix="/selvbetjening")
 
@@ -27,6 +38,18 @@ MAX_EMAIL = 254
 MAX_ADDRESS = 200
 MAX_ID = 2**62
 SORT_AT_MOST = 300  # trigram matches sorted for a page; more are paged by walking the list's index
+# The trigram index is asked for at most this many characters of a search (6 trigrams); a
+# longer search is checked on those matches. FTS5 reads a doclist per trigram of the phrase:
+# 100 characters of trigrams most names hold ("sensen...") cost 40x the first 14, and the
+# first 8 cost 2.5 ms at 50,000 employees (bench/README.md).
+PHRASE_AT_MOST = 8
+# The bound on the SQLite work (CPU time) of one list page: the list and every search a person
+# makes cost under 10 ms at 50,000 employees; one e-mail domain that every employee holds, 46.
+SEARCH_CPU_SECONDS = 0.03
+TOO_MUCH_WORK = (
+    "Søgningen kræver for meget arbejde til at blive vist. Skriv en kortere eller mere præcis søgning, "
+    "eller vælg en gruppe eller status."
+)
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 MENU = [
@@ -164,12 +187,17 @@ def employees():
     if status != "alle":
         where.append("employee.active = ?")
         params.append(1 if status == "aktiv" else 0)
-    phrases, shorts, walk = [], [], []
+    phrases, shorts, walk, longs = [], [], [], False
     for field, column, text in (("name", "name_fold", name), ("email", "email_fold", email)):
         term = fold(text)
         if len(term) >= TRIGRAM:
-            phrases.append(f'{column} : "{term.replace(chr(34), chr(34) * 2)}"')
+            phrase = term[:PHRASE_AT_MOST]
+            phrases.append(f'{column} : "{phrase.replace(chr(34), chr(34) * 2)}"')
             walk.append((column, term))
+            if phrase != term:  # the index finds the matches of its start; the whole is checked on them
+                where.append(f"instr(employee.{column}, ?) > 0")
+                params.append(term)
+                longs = True
         elif term:  # too short for the trigram index: a scan of the index that holds the folded columns
             where.append(f"instr(employee.{column}, ?) > 0")
             params.append(term)
@@ -180,10 +208,24 @@ def employees():
     source = table
     if phrases:  # the trigram index finds the matches; the count reads only those rows
         # Only company and status to check: the narrow index, not the table's wide rows.
-        scope = " INDEXED BY employee_scope" if not (short or group) else ""
+        scope = " INDEXED BY employee_scope" if not (short or group or longs) else ""
         source = f"employee_search CROSS JOIN employee{scope} ON employee.id = employee_search.rowid"
         where.insert(0, "employee_search MATCH ?")
         params.insert(0, " AND ".join(phrases))
+    query = {"navn": name, "email": email, "gruppe": group, "status": status, "vis": size}
+    try:
+        with bounded_work(current_app.config.get("SEARCH_CPU_SECONDS", SEARCH_CPU_SECONDS)):
+            total, rows, pages = _list_page(
+                where, params, shorts, phrases, walk, source, table, group, status, size, page
+            )
+    except TooMuchWork:
+        return _employees_page(name, email, group, status, query, size, [], 0, 1, 1, TOO_MUCH_WORK), 400
+    return _employees_page(name, email, group, status, query, size, rows, total, page, pages)
+
+
+def _list_page(where, params, shorts, phrases, walk, source, table, group, status, size, page):
+    """(total, the page's rows, pages) of the list's search; 404 for a page beyond the last."""
+    company = g.admin["company_id"]
     db = get_db()
     clause = " AND ".join(where)
     if len(shorts) <= 1 and not phrases and not group:
@@ -207,8 +249,10 @@ def employees():
             source = "employee INDEXED BY employee_short_search"
             del where[0], params[0]
             for column, term in walk:
-                where.append(f"instr(employee.{column}, ?) > 0")
-                params.append(term)
+                check = f"instr(employee.{column}, ?) > 0"
+                if check not in where:  # a long search's is there already
+                    where.append(check)
+                    params.append(term)
         clause = " AND ".join(where)
     pages = max(1, math.ceil(total / size))
     if page < 1 or page > pages:
@@ -220,11 +264,19 @@ def employees():
     order, skip, take = "", start, size
     if start > total / 2:
         order, skip, take = " DESC", max(0, total - start - size), min(size, total - start)
+    if not total:  # nothing matches: a second pass over the trigram index would find nothing again
+        return 0, [], pages
     rows = db.execute(
         f"SELECT * FROM employee WHERE id IN (SELECT employee.id FROM {source} WHERE {clause}"
         f" ORDER BY employee.name_key{order}, employee.id{order} LIMIT ? OFFSET ?) ORDER BY name_key, id",
         params + [take, skip],
     ).fetchall()
+    return total, rows, pages
+
+
+def _employees_page(name, email, group, status, query, size, rows, total, page, pages, error=""):
+    company = g.admin["company_id"]
+    db = get_db()
     # The distinct groups by index seeks, one per group, rather than a pass over every employee.
     groups = sorted(
         (
@@ -239,7 +291,6 @@ def employees():
         key=lambda grp: (danish_key(grp), grp),
     )
     searching = bool(name or email or group or status != "aktiv")
-    query = {"navn": name, "email": email, "gruppe": group, "status": status, "vis": size}
     return render_template(
         "employees.html",
         current="employees",
@@ -254,6 +305,7 @@ def employees():
         statuses=STATUSES,
         searching=searching,
         query=query,
+        error=error,
     )
 
 
