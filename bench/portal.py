@@ -15,12 +15,13 @@ read from the key-card page's demo hint, with the forms' CSRF tokens.
    answered success), p50/p95/p99 of the save and requests per second.
 3. The 50,000 portal's memory (RSS now and its peak).
 4. Hostile searches at 50,000 (#20, 5): ``--hostile`` clients (a process of their own, a
-   session each) send slow searches back to back (a 100-character name of the trigrams most
-   names hold, every other one with a 254-character e-mail and status=alle) for
+   session each) send slow searches back to back, in turn: a 100-character name of the
+   trigrams most names hold, the same with a 254-character e-mail and status=alle, and two
+   e-mail searches that the trigram index matches for every employee, for
    ``--hostile-seconds``, while one normal administrator opens the list, searches, and opens an
    employee and the rights page. Prints the administrator's p50/p95 alone and under the
    hostile load, and what the hostile searches got (answered, stopped with the portal's
-   message, errors). ``--compare-with DIR`` runs a second portal from another checkout of the
+   message, told to wait, errors). ``--compare-with DIR`` runs a second portal from another checkout of the
    code (``git worktree add DIR REV``) on a copy of the same database, the two asked in turn
    (A B A B, ``--rounds``), and prints the ratio.
 
@@ -74,8 +75,15 @@ _TICKED = re.compile(r'<input[^>]*name="right"[^>]*>')
 # FTS5's costliest phrase for its length.
 HOSTILE_NAME = ("sen" * 34)[:100]
 HOSTILE_EMAIL = ("sen" * 85)[:254]
-HOSTILE_SEARCHES = [{"navn": HOSTILE_NAME}, {"navn": HOSTILE_NAME, "email": HOSTILE_EMAIL, "status": "alle"}]
+DOMAIN = "@kommune-demo.dk"  # every generated employee's e-mail ends so
+HOSTILE_SEARCHES = [
+    {"navn": HOSTILE_NAME},
+    {"navn": HOSTILE_NAME, "email": HOSTILE_EMAIL, "status": "alle"},
+    {"email": (DOMAIN * 16)[:254], "status": "alle"},  # the index matches every employee
+    {"email": DOMAIN[1:], "status": "alle"},  # ... and so does the search: over the portal's bound
+]
 TOO_MUCH_WORK = "Søgningen kræver for meget arbejde"  # the portal's message when it stops a search
+TOO_MANY_SEARCHES = "Du har søgt meget på kort tid"  # ... and when a session has used its allowance
 
 
 def build(size: int, folder: Path) -> tuple[Path, float, float]:
@@ -376,7 +384,12 @@ def _hostile_client(url: str, seconds: float, ready, login_lock, results) -> Non
             kind = "answered (200)"
         except urllib.error.HTTPError as answer:
             body = answer.read().decode("utf-8", "replace")
-            kind = f"stopped with the message ({answer.code})" if TOO_MUCH_WORK in body else f"error {answer.code}"
+            if TOO_MUCH_WORK in body:
+                kind = f"stopped with the message ({answer.code})"
+            elif TOO_MANY_SEARCHES in body:
+                kind = f"told to wait ({answer.code})"
+            else:
+                kind = f"error {answer.code}"
         except OSError as error:
             kind = f"error {type(error).__name__}"
         times.append(time.perf_counter() - started)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+import time
 import unicodedata
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from mock_portal import rights as catalogue
 from mock_portal.auth import login_required
@@ -46,6 +48,14 @@ PHRASE_AT_MOST = 8
 # The bound on the SQLite work (CPU time) of one list page: the list and every search a person
 # makes cost under 10 ms at 50,000 employees; one e-mail domain that every employee holds, 46.
 SEARCH_CPU_SECONDS = 0.03
+# And what one session's list pages may use between them beyond SEARCH_CPU_FREE each (what a
+# page of the list or a narrow search costs; bulk's searches stay under it): a burst, then so
+# much per second. A person's searches, seconds apart, never reach it; a client sending costly
+# searches back to back gets the waiting page (bench/portal.py --hostile).
+SEARCH_CPU_FREE = 0.005
+SEARCH_CPU_BURST = 0.15
+SEARCH_CPU_PER_SECOND = 0.02
+TOO_MANY_SEARCHES = "Du har søgt meget på kort tid. Vent et øjeblik, og søg igen."
 TOO_MUCH_WORK = (
     "Søgningen kræver for meget arbejde til at blive vist. Skriv en kortere eller mere præcis søgning, "
     "eller vælg en gruppe eller status."
@@ -148,6 +158,45 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+class SearchAllowance:
+    """Per session, the CPU time its list pages may still use: it grows by ``per_second`` up to
+    ``burst``, and each page's use is taken from it. Below zero, the session waits."""
+
+    def __init__(self, burst: float, per_second: float, clock=time.monotonic, keep: int = 10_000):
+        self.burst, self.per_second, self.clock, self.keep = burst, per_second, clock, keep
+        self._levels: dict[str, tuple[float, float]] = {}  # session -> (level, when)
+        self._lock = threading.Lock()
+
+    def level(self, key: str) -> float:
+        """The session's allowance now (seconds of CPU)."""
+        level, when = self._levels.get(key, (self.burst, self.clock()))
+        return min(self.burst, level + (self.clock() - when) * self.per_second)
+
+    def allows(self, key: str) -> bool:
+        with self._lock:
+            return self.level(key) >= 0
+
+    def spend(self, key: str, seconds: float) -> None:
+        with self._lock:
+            if len(self._levels) >= self.keep:  # forget the sessions that are full again
+                self._levels = {k: v for k, v in self._levels.items() if self.level(k) < self.burst}
+            self._levels[key] = (self.level(key) - seconds, self.clock())
+
+
+def _allowance() -> SearchAllowance:
+    allowance = current_app.extensions.get("sesag.search_allowance")
+    if allowance is None:
+        config = current_app.config
+        allowance = current_app.extensions.setdefault(
+            "sesag.search_allowance",
+            SearchAllowance(
+                config.get("SEARCH_CPU_BURST", SEARCH_CPU_BURST),
+                config.get("SEARCH_CPU_PER_SECOND", SEARCH_CPU_PER_SECOND),
+            ),
+        )
+    return allowance
+
+
 def without_controls(text: str) -> str:
     """``text`` without control and invisible characters, a tab or line break as a space.
 
@@ -213,6 +262,10 @@ def employees():
         where.insert(0, "employee_search MATCH ?")
         params.insert(0, " AND ".join(phrases))
     query = {"navn": name, "email": email, "gruppe": group, "status": status, "vis": size}
+    allowance, who = _allowance(), session.sid or request.remote_addr or ""
+    if not allowance.allows(who):  # answered before any query: the waiting page costs next to nothing
+        return render_template("error.html", title="Administrér medarbejdere", message=TOO_MANY_SEARCHES), 429
+    started = time.thread_time()
     try:
         with bounded_work(current_app.config.get("SEARCH_CPU_SECONDS", SEARCH_CPU_SECONDS)):
             total, rows, pages = _list_page(
@@ -220,6 +273,9 @@ def employees():
             )
     except TooMuchWork:
         return _employees_page(name, email, group, status, query, size, [], 0, 1, 1, TOO_MUCH_WORK), 400
+    finally:
+        used = time.thread_time() - started
+        allowance.spend(who, max(0.0, used - current_app.config.get("SEARCH_CPU_FREE", SEARCH_CPU_FREE)))
     return _employees_page(name, email, group, status, query, size, rows, total, page, pages)
 
 

@@ -11,7 +11,7 @@ import pytest
 from test_portal_search_cost import LIST, company_of, steps  # noqa: F401 (steps: a fixture)
 from test_portal_selvbetjening import listed
 
-from mock_portal.selvbetjening import MAX_EMAIL, MAX_NAME, PHRASE_AT_MOST
+from mock_portal.selvbetjening import MAX_EMAIL, MAX_NAME, PHRASE_AT_MOST, SearchAllowance
 
 HOSTILE_NAME = ("sen" * 40)[:MAX_NAME]  # only trigrams that most names hold: FTS5's worst phrase
 HOSTILE_EMAIL = ("sen" * 100)[:MAX_EMAIL]
@@ -80,10 +80,42 @@ def test_a_search_over_its_work_bound_is_stopped_with_a_message(app_factory, aut
     assert client.get(f"{LIST}/1").status_code == 200  # the bound is the search's, not the session's
 
 
-def test_normal_searches_stay_within_the_default_bound(app_factory, auth_for):
+def test_normal_searches_stay_within_the_default_bounds(app_factory, auth_for):
+    """The list, its searches and a bulk run's e-mail searches, one after the other: none is
+    stopped, and the session's allowance is not run down."""
     app = app_factory(employees=2000)
     client = app.test_client()
     auth_for(client).login()
-    for typed in ({"navn": "søren"}, {"email": "kommune-demo"}, {"navn": "a"}, {}, {"status": "alle"}):
+    typed_in_turn = [{"navn": "søren"}, {"email": "kommune-demo"}, {"navn": "a"}, {}, {"status": "alle"}]
+    for typed in typed_in_turn * 4 + [{"email": f"{n}@kommune-demo.dk"} for n in range(100)]:
         response = client.get(LIST, query_string=typed)
         assert response.status_code == 200 and TOO_COSTLY not in response.get_data(as_text=True), typed
+
+
+def test_the_allowance_refills_with_time():
+    """A session's SQLite CPU for the list: a burst, then so much per second (#20, 5)."""
+    now = [0.0]
+    allowance = SearchAllowance(burst=0.1, per_second=0.02, clock=lambda: now[0])
+    assert allowance.allows("a")
+    allowance.spend("a", 0.15)
+    assert not allowance.allows("a") and allowance.allows("b")  # one session's, not everyone's
+    now[0] += 2.0  # 40 ms back: -0.05 + 0.04 still short
+    assert not allowance.allows("a")
+    now[0] += 1.0
+    assert allowance.allows("a")
+    now[0] += 1000
+    allowance.spend("a", 0.0)
+    assert allowance.level("a") == pytest.approx(0.1)  # never more than the burst
+
+
+def test_a_session_over_its_allowance_waits_and_others_do_not(app_factory, auth_for):
+    app = app_factory(SEARCH_CPU_BURST=0.0, SEARCH_CPU_PER_SECOND=0.0, SEARCH_CPU_FREE=0.0)
+    hostile, other = app.test_client(), app.test_client()
+    auth_for(hostile).login()
+    auth_for(other).login()
+    assert hostile.get(LIST, query_string={"navn": HOSTILE_NAME}).status_code == 200  # spent it all
+    refused = hostile.get(LIST, query_string={"navn": HOSTILE_NAME})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 429 and "Du har søgt meget på kort tid" in page and 'role="alert"' in page
+    assert other.get(LIST, query_string={"navn": "søren"}).status_code == 200
+    assert hostile.get(f"{LIST}/1").status_code == 200  # only the list waits
