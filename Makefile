@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: guide test test-fast lint check portal demo bench setup browser clean
+.PHONY: guide test test-fast lint docs check portal demo bench setup browser clean
 
 guide: setup            ## regenerate the illustrated vejledning into screenshots/
 	$(BIN)/sesag guide
@@ -15,14 +15,17 @@ guide: setup            ## regenerate the illustrated vejledning into screenshot
 test: setup             ## run every test: unit, portal and end-to-end
 	$(BIN)/pytest -n auto --dist loadscope
 
-# -n auto: the unit suite is CPU-bound enough for two workers to pay (2-core machine, 596 tests:
-# 38 s serial, 24-29 s with -n 2, was 70 s and 45-50 s; what keeps it fast: tests/conftest.py).
+# -n auto: the unit suite is CPU-bound enough for two workers to pay (bench/README.md, The test suite).
 test-fast: $(STAMP)     ## the unit and Flask test-client tests only (no portal in a browser)
 	$(BIN)/pytest -m "not e2e" -n auto
 
-lint: $(STAMP)          ## ruff: lint and format check (configured in pyproject.toml)
+lint: $(STAMP)          ## ruff (pyproject.toml), and docs/commands.md against every command's --help
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/cog --check --check-fail-msg 'run make docs' docs/commands.md
+
+docs: $(STAMP)          ## regenerate docs/commands.md from the commands' --help
+	$(BIN)/cog -r docs/commands.md
 
 check: setup            ## compare a fresh guide with the committed screenshots
 	$(BIN)/sesag guide --check

@@ -63,7 +63,7 @@ class RowResult:
     right: str
     action: str
     status: str  # ok | failed | not-run
-    result: str  # granted, revoked, replaced, already-held, ... or the kind of failure
+    result: str  # granted, revoked, replaced, unchanged, ... or the kind of failure
     message: str
     name: str = ""
     email: str = ""
@@ -101,20 +101,25 @@ def bad_results(bad: Iterable[BadRow]) -> list[RowResult]:
 
 
 class Stop:
-    """Set by SIGINT / SIGTERM: no new row starts; the rows in progress finish."""
+    """Set by SIGINT / SIGTERM, or by ``halt`` (the report cannot be written): no new row
+    starts; the rows in progress finish."""
 
     def __init__(self):
         self.signal: int | None = None
+        self.reason: str | None = None
 
     def __bool__(self) -> bool:
-        return self.signal is not None
+        return self.signal is not None or self.reason is not None
+
+    def halt(self, reason: str) -> None:
+        self.reason = self.reason or reason
 
     @property
     def exit_code(self) -> int:
         return commands.EXIT_SIGINT if self.signal == signal.SIGINT else commands.EXIT_SIGTERM
 
     def name(self) -> str:
-        return signal.Signals(self.signal).name if self.signal else ""
+        return signal.Signals(self.signal).name if self.signal else self.reason or ""
 
 
 @contextmanager
@@ -137,8 +142,11 @@ def stop_on_signals(stop: Stop, announce: Callable[[str], None]) -> Iterator[Sto
             signal.signal(number, old)
 
 
-def do_row(session: Session, row: Row, dry_run: bool = False, replace: bool = False) -> RowResult:
-    """One row through ``grant_right``; a failure is recorded, not raised."""
+def do_row(
+    session: Session, row: Row, dry_run: bool = False, replace: bool = False, simulated: dict | None = None
+) -> RowResult:
+    """One row through ``grant_right``; a failure is recorded, not raised. ``simulated``: in a
+    dry run, the rights as the earlier rows would have left them (see ``grant_right``)."""
     from flows import pages
 
     started = time.perf_counter()
@@ -151,6 +159,7 @@ def do_row(session: Session, row: Row, dry_run: bool = False, replace: bool = Fa
             revoke=row.action == "revoke",
             replace=replace and row.action == "grant",
             dry_run=dry_run,
+            simulated=simulated if dry_run else None,
         )
         result = RowResult(
             **base,
@@ -187,6 +196,7 @@ class Run:
     on_row: Callable[[RowResult], None] | None = None
     aborted: str | None = None  # why the rows not yet started will not be tried
     results: list[RowResult] = field(default_factory=list)
+    simulated: dict = field(default_factory=dict)  # a dry run's rights per e-mail, row after row
     queue: deque = field(init=False)
 
     def __post_init__(self) -> None:
@@ -213,7 +223,7 @@ class Run:
                 if session.rows_on_page >= self.rows_per_page:
                     session.renew_page()
                 session.rows_on_page += 1
-                result = do_row(session, row, self.dry_run, self.replace)
+                result = do_row(session, row, self.dry_run, self.replace, self.simulated)
                 if result.result in FATAL_KINDS:
                     self.aborted = f"not run: an earlier row hit '{result.result}'"
                 self._record(result)
@@ -319,10 +329,31 @@ class Report:
         self.by_line.update({row.line: RowResult.not_run(row) for row in rows})
         self.complete = False
         self.interrupted: str | None = None
+        self.write_error: OSError | None = None  # the first write that failed
+        self.failed_after: int | None = None  # the line whose write failed
+        self.on_disk: dict[int, str] = {}  # line -> status, as the last report written has it
 
-    def record(self, result: RowResult) -> None:
+    def record(self, result: RowResult) -> bool:
+        """Keep ``result`` and rewrite the report; False when the report could not be written
+        (the error is kept in ``write_error``, the last report written stays)."""
         self.by_line[result.line] = result
-        self.write()
+        if self.try_write():
+            return True
+        self.failed_after = self.failed_after or result.line
+        return False
+
+    def try_write(self) -> bool:
+        """``write``, an OSError kept instead of raised (False)."""
+        try:
+            self.write()
+        except OSError as exc:
+            self.write_error = self.write_error or exc
+            return False
+        return True
+
+    def missing_on_disk(self) -> list[RowResult]:
+        """The rows done in this run that the report on disk still lists as not run."""
+        return [r for r in self.results if r.status != "not-run" and self.on_disk.get(r.line, "not-run") == "not-run"]
 
     @property
     def results(self) -> list[RowResult]:
@@ -330,11 +361,13 @@ class Report:
 
     def data(self) -> dict:
         results = self.results
+        would = [r.ok and r.result.startswith("would-") for r in results]  # a dry run's changes
         totals = {
             "rows": len(results),
             "ok": sum(r.ok for r in results),
             "changed": sum(r.changed for r in results),
-            "unchanged": sum(r.ok and not r.changed for r in results),
+            **({"would_change": sum(would)} if self.head["dry_run"] else {}),
+            grants.UNCHANGED: sum(r.ok and not r.changed and not w for r, w in zip(results, would, strict=True)),
             "failed": sum(r.status == "failed" for r in results),
             "not_run": sum(r.status == "not-run" for r in results),
         }
@@ -361,6 +394,46 @@ class Report:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        self.on_disk = {r.line: r.status for r in self.results}
+
+
+REPORT_NOT_WRITTEN = "report-not-written"  # what stopped a run whose report write failed
+
+
+def _report_failure(record: Report) -> str:
+    error = record.write_error
+    where = f" after line {record.failed_after}" if record.failed_after else " at the end"
+    return f"Error: cannot write the report {record.path}{where} ({error.strerror or error})"
+
+
+def _tell_what_the_report_lacks(record: Report) -> None:
+    """After a failed write: say so, and list what was done that the report on disk does not show."""
+    stopped = "; stopped before the next change" if record.failed_after else ""
+    click.echo(f"{_report_failure(record)}{stopped}.", err=True)
+    missing = record.missing_on_disk()
+    if not missing:
+        click.echo("The report was written again at the end: it lists every line done.", err=True)
+        return
+    click.echo("Done in this run but not in the report (the table above has them too):", err=True)
+    for r in missing:
+        click.echo(f"  line {r.line}: {r.employee} {r.right} {r.action} -> {r.status} {r.result}", err=True)
+
+
+def _refuse_to_overwrite(report: Path, source: Path) -> None:
+    """UsageError unless ``report`` is new or a report of an earlier bulk run (never the file
+    being read, nor a file this command did not write)."""
+    if not report.exists():
+        return
+    if report.resolve() == source.resolve():
+        raise click.UsageError(f"--report {report} is the file being read; give the report a path of its own")
+    try:
+        earlier = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        earlier = None
+    if not (isinstance(earlier, dict) and isinstance(earlier.get("rows"), list)):
+        raise click.UsageError(
+            f"--report {report} exists and is not a report of sesag bulk; it is left as it is: give another path"
+        )
 
 
 def resumed_rows(path: Path, rows: list[Row]) -> dict[int, RowResult]:
@@ -413,8 +486,9 @@ def summary_table(results: list[RowResult], width: int = 60) -> str:
 
 def totals_line(data: dict) -> str:
     t = data["totals"]
+    changes = f"{t['would_change']} would change" if data["dry_run"] else f"{t['changed']} changed"
     text = (
-        f"{t['rows']} row(s): {t['changed']} changed, {t['unchanged']} already as asked, "
+        f"{t['rows']} row(s): {changes}, {t[grants.UNCHANGED]} {grants.UNCHANGED}, "
         f"{t['failed']} failed, {t['not_run']} not run ({data['seconds']:.1f} s)"
     )
     return text + ("" if data["complete"] else f"; INCOMPLETE: stopped by {data['interrupted'] or 'an error'}")
@@ -430,13 +504,18 @@ def exit_code(results: list[RowResult]) -> int:
 
 
 def progress(total: int, dry_run: bool) -> tuple[Callable[[RowResult], None], Callable[[], None]]:
-    """(tick per row, close): a progress bar on a terminal, else one line per row on stderr."""
+    """(tick per row, close): a progress bar on a terminal, else one line per row on stderr.
+
+    Only rows that ran move it: the rows a stop or an outage left not run are counted in the
+    summary, not shown as progress."""
     if sys.stderr.isatty():
         bar = click.progressbar(
             length=total, label="Checking" if dry_run else "Saving", file=sys.stderr, show_pos=True, show_eta=True
         )
 
         def tick(result: RowResult) -> None:
+            if result.status == "not-run":
+                return
             bar.update(1)
             if result.status == "failed":
                 click.echo(f"\n  line {result.line}: {result.message}", err=True)
@@ -445,6 +524,8 @@ def progress(total: int, dry_run: bool) -> tuple[Callable[[RowResult], None], Ca
     done = [0]
 
     def line(result: RowResult) -> None:
+        if result.status == "not-run":
+            return
         done[0] += 1
         click.echo(
             f"[{done[0]}/{total}] line {result.line}: {result.employee} {result.right} "
@@ -477,7 +558,10 @@ def progress(total: int, dry_run: bool) -> tuple[Callable[[RowResult], None], Ca
 )
 @click.option("--replace", is_flag=True, help="For grant rows: swap the other Se Sag right if it is held.")
 @click.option(
-    "--dry-run", is_flag=True, help="Check every line (the employee exists and is unique, the rule) without saving."
+    "--dry-run",
+    is_flag=True,
+    help="Check every line (the employee exists and is unique, the rule) without saving; each line is judged "
+    "against the rights the lines before it would leave.",
 )
 @commands.browser_options
 def bulk_command(
@@ -500,17 +584,19 @@ def bulk_command(
     done (malformed, unknown right, unknown or ambiguous employee, refused by the one-right
     rule) are reported with their line number; the rest are done. Ctrl-C (SIGINT) or SIGTERM
     lets the rows in progress finish, writes the report and exits 130 / 143; running the same
-    file again is safe (rows already as asked are "unchanged"), and --resume REPORT skips the
+    file again is safe (a row the portal already shows as asked is "unchanged"), and --resume REPORT skips the
     rows that report lists as ok. Credentials as for `sesag grant`: SESAG_USER,
     SESAG_PASSWORD, SESAG_KEYCARD.
 
     \b
     Exit codes:
-      0    every line done (or already as asked); with --dry-run: every line would work
+      0    every line done (or unchanged); with --dry-run: every line would work
       1    one or more lines failed or were not run
-      2    usage error (file missing, or not a file this command can read)
+      2    usage error (file missing, or not a file this command can read; --report cannot be written)
       5    portal unreachable or failing after the retries (remaining lines not run)
       6    log-in failed or credentials missing
+      8    the report could not be written mid-run (disk full, folder gone): stopped before the
+           next change; what was done is printed, the last report written stays
       130  stopped by SIGINT (Ctrl-C); 143: stopped by SIGTERM
     """
     try:
@@ -523,21 +609,28 @@ def bulk_command(
     for result in done_before.values():
         record.by_line[result.line] = result
     stop = Stop()
+    if report is not None:
+        _refuse_to_overwrite(report, file)
+    try:
+        record.write()  # at once: an older report at this path must not pass for this run's
+    except OSError as exc:
+        raise click.UsageError(f"cannot write the report {report}: {exc.strerror or exc}") from None
 
     def work() -> int:
-        record.write()  # at once: an older report at this path must not pass for this run's
         for item in bad_results(bad):
             click.echo(f"line {item.line}: cannot be done: {item.message}", err=True)
         if done_before:
             click.echo(f"{len(done_before)} line(s) done in an earlier run ({resume}); not run again.", err=True)
-        fatal = None
+        fatal, fatal_kind = None, "an error"
         if to_do:
             credentials = Credentials.from_env()
             click.echo(f"{len(to_do)} line(s) to {'check' if dry_run else 'do'} against {base_url} ...", err=True)
             tick, close = progress(len(to_do), dry_run)
 
             def on_row(result: RowResult) -> None:
-                record.record(result)
+                if not record.record(result) and not stop.reason:
+                    stop.halt(REPORT_NOT_WRITTEN)
+                    click.echo(f"\n{_report_failure(record)}; stopping after the row(s) in progress.", err=True)
                 tick(result)
 
             with stop_on_signals(stop, lambda text: click.echo(f"\n{text}", err=True)):
@@ -550,14 +643,17 @@ def bulk_command(
                         )
                 except errors.GrantError as exc:  # log-in refused or portal down before the first line
                     click.echo(f"Error: {exc}", err=True)
-                    fatal = commands.exit_code_for(exc)
+                    fatal, fatal_kind = commands.exit_code_for(exc), failure_kind(exc)
                     for row in to_do:
                         record.by_line[row.line] = RowResult.not_run(row, f"not run: {exc}")
                 finally:
                     close()
-        record.complete = not stop and fatal is None
-        record.interrupted = stop.name() or None
-        record.write()
+        # Complete only when every line has its outcome: an outage or a refused log-in leaves rows not run.
+        not_run = any(r.status == "not-run" for r in record.results)
+        stopped_by = next((r.result for r in record.results if r.result in FATAL_KINDS), fatal_kind)
+        record.complete = not stop and fatal is None and not not_run
+        record.interrupted = stop.name() or (stopped_by if not_run else None)
+        record.try_write()  # after a failed write: once more, else the last report written stays
         data = record.data()
         results = record.results
         if results:
@@ -568,8 +664,11 @@ def bulk_command(
             for r in failures:
                 click.echo(f"  line {r.line}: {r.message}")
         click.echo(("\nDry run: " if dry_run else "\n") + totals_line(data))
-        if report:
+        if report and record.write_error is None:
             click.echo(f"Report: {report}", err=True)
+        if record.write_error is not None:
+            _tell_what_the_report_lacks(record)
+            return commands.EXIT_REPORT
         if stop:
             return stop.exit_code
         return fatal or exit_code(results)

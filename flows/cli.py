@@ -57,6 +57,12 @@ def browser_command(no_install):
     installs one (apt-get as root on Debian, else `playwright install chromium`). Then the
     headless shell that grant and bulk use instead (SESAG_CHROMIUM_SHELL or
     chromium-headless-shell on PATH), installed with apt-get as root beside a system Chromium.
+
+    \b
+    Exit codes:
+      0  a Chromium was found (or installed)
+      1  none was found and none could be installed: the message says what to run
+      2  usage error
     """
     from playwright.sync_api import sync_playwright
 

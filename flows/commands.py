@@ -18,6 +18,7 @@ from flows.errors import (
     SaveRefused,
     VerificationFailed,
 )
+from flows.grant import normalise_right
 from flows.session import DEFAULT_BASE_URL, DEFAULT_RETRIES, DEFAULT_TIMEOUT, open_session
 from flows.steps import RIGHT_KEYS
 
@@ -29,6 +30,7 @@ EXIT_REFUSED = 4
 EXIT_PORTAL = 5
 EXIT_LOGIN = 6
 EXIT_UNVERIFIED = 7
+EXIT_REPORT = 8  # bulk: the report could not be written mid-run; stopped before the next change
 EXIT_SIGINT = 130  # 128 + the signal's number, as a shell reports it
 EXIT_SIGTERM = 143
 
@@ -43,6 +45,22 @@ EXIT_CODES: dict[type[BaseException], int] = {
     CredentialsError: EXIT_LOGIN,
     VerificationFailed: EXIT_UNVERIFIED,
 }
+
+
+class RightParam(click.ParamType):
+    """A Se Sag right as ``sesag grant --right`` and bulk files take it: its key or its label,
+    any case (``flows.grant.normalise_right`` decides, for both)."""
+
+    name = "right"
+
+    def get_metavar(self, param, ctx=None):
+        return "|".join(RIGHT_KEYS)
+
+    def convert(self, value, param, ctx):
+        try:
+            return normalise_right(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 def exit_code_for(exc: BaseException) -> int:
@@ -121,7 +139,7 @@ def browser_options(function):
 @click.option(
     "--employee", required=True, metavar="NAME_OR_EMAIL", help="Exact e-mail address or exact name (case ignored)."
 )
-@click.option("--right", required=True, type=click.Choice(RIGHT_KEYS), help="The Se Sag right.")
+@click.option("--right", required=True, type=RightParam(), help="The Se Sag right: its key or its label, any case.")
 @click.option("--revoke", is_flag=True, help="Take the right away instead of granting it.")
 @click.option(
     "--replace", is_flag=True, help="If the employee holds the other Se Sag right, swap it for this one (one save)."
@@ -146,7 +164,7 @@ def grant_command(
 
     \b
     Exit codes:
-      0  done and verified, or nothing to do (already held / not held); dry run passed
+      0  done and verified, or unchanged (the right already held / not held); dry run passed
       1  unexpected error (browser missing, page not as expected)
       2  usage error
       3  employee not found, or more than one employee matches

@@ -184,6 +184,11 @@ def demo_command(base_url, right, employee, lang, speed, headed, out):
     captions as subtitles.
 
     Without --base-url the embedded mock portal is started with fresh demo data.
+
+    \b
+    Exit codes:
+      0  the walkthrough ran (or was written)
+      2  it could not be done: the message says why (portal, browser, employee, --out)
     """
     from playwright.sync_api import sync_playwright
 

@@ -45,6 +45,10 @@ class PortalDown(GrantError):
     """The portal did not answer, or kept failing, after the retries."""
 
 
+class PortalUnreachable(PortalDown):
+    """Nothing answered at the portal's address, after the retries."""
+
+
 class LoginError(GrantError):
     """Missing credentials, or the portal refused the log-in."""
 

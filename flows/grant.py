@@ -25,6 +25,9 @@ from flows.errors import (
 from flows.session import Session
 from flows.steps import RIGHT_KEYS, right_label
 
+# The one name of a row already as asked (the right already held, or already not held): the
+# result of grant_right, the report's rows and totals and bulk's summary all use it.
+UNCHANGED = "unchanged"
 VERIFIED = "(verified on the rights and events pages)"
 # How far the portal's clock may be behind ours when events are compared with the run's start.
 CLOCK_SKEW = timedelta(minutes=1)
@@ -47,7 +50,7 @@ class Outcome:
     employee: str  # as asked for
     right: str
     action: str  # grant | revoke
-    result: str  # granted | revoked | replaced | already-held | not-held | would-grant | would-revoke | would-replace
+    result: str  # granted | revoked | replaced | unchanged | would-grant | would-revoke | would-replace
     name: str = ""
     email: str = ""
     changed: bool = False
@@ -172,7 +175,9 @@ def _done(request: Request, outcome: Outcome, row, changes: list[str], other: st
     return outcome
 
 
-def _attempt(session: Session, request: Request, progress: Progress) -> Outcome:
+def _attempt(
+    session: Session, request: Request, progress: Progress, simulated: dict[str, dict[str, bool]] | None = None
+) -> Outcome:
     """One try: look the employee up, read the rights, decide, save, verify."""
     progress.attempts += 1
     screens = session.screens
@@ -202,6 +207,8 @@ def _attempt(session: Session, request: Request, progress: Progress) -> Outcome:
         screens.employee_page.open_rights()
         session.last_found = (asked, row, session.page.url.split("?")[0])
     held = screens.rights.held()
+    if simulated is not None and row.email.casefold() in simulated:
+        held = dict(simulated[row.email.casefold()])  # as the earlier rows of this dry run left them
     target, other = dict(held), other_right(request.right)
     who, label = f"{row.name} <{row.email}>", request.label
     target[request.right] = request.action == "grant"
@@ -215,11 +222,13 @@ def _attempt(session: Session, request: Request, progress: Progress) -> Outcome:
             )
         target[other] = False
     changes = [key for key in RIGHT_KEYS if target[key] != held[key]]
+    if request.dry_run and simulated is not None:
+        simulated[row.email.casefold()] = dict(target)  # what the later rows will find
     if not changes:
         if progress.sent and _made_by_this_run(session, row, target, progress.sent):
             # An earlier try's save landed although its answer was lost or refused as a resend.
             return _done(request, outcome, row, progress.sent, other)
-        outcome.result = "already-held" if request.action == "grant" else "not-held"
+        outcome.result = UNCHANGED
         outcome.message = (
             f"{who} already holds {label}; nothing to do."
             if request.action == "grant"
@@ -255,6 +264,7 @@ def grant_right(
     revoke: bool = False,
     replace: bool = False,
     dry_run: bool = False,
+    simulated: dict[str, dict[str, bool]] | None = None,
 ) -> Outcome:
     """Grant (or revoke) ``right`` for ``employee`` (exact e-mail or name), verified.
 
@@ -264,6 +274,10 @@ def grant_right(
     before each retry, so a save that did land is not repeated, and is reported as this run's
     change when the events show it was); other problems raise a GrantError subclass and leave
     the employee as they were.
+
+    ``simulated`` (a dry run of several rows): the rights per e-mail as the earlier rows would
+    have left them; read instead of the portal's and updated, so each row is judged against
+    the state the rows before it would make.
     """
     right = normalise_right(right)
     if revoke and replace:
@@ -272,7 +286,7 @@ def grant_right(
     progress = Progress()
     what = f"{'Revoking' if revoke else 'Granting'} {request.label} for {employee}"
     try:
-        return session.with_retries(what, lambda attempt: _attempt(session, request, progress))
+        return session.with_retries(what, lambda attempt: _attempt(session, request, progress, simulated))
     except PortalDown as exc:
         if progress.sent:
             raise PortalDown(

@@ -441,6 +441,11 @@ def publish(staging: Path, out: Path) -> list[str]:
     if MANIFEST in written:
         data = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))
         data["files"] = written
+        kept_build = committed_browser(out)
+        if kept_build and same_pictures(staging, out, written):
+            # The build names whose pixels these are: the same pixels from another build are
+            # still the old build's, and a fresh clone stays clean after `make guide`.
+            data["browser"] = kept_build
         (staging / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     before = owned_files(out)
     order = sorted(written, key=lambda name: (name == MANIFEST, name in DOCUMENTS, name))
@@ -451,6 +456,16 @@ def publish(staging: Path, out: Path) -> list[str]:
         if old.is_file() or old.is_symlink():
             old.unlink()
     return written
+
+
+def same_pictures(new: Path, old: Path, names: list[str]) -> bool:
+    """Whether the pictures among ``names`` in ``new`` are those of the guide in ``old``, byte
+    for byte, and no picture of the old guide is gone."""
+    pictures = {name for name in names if name.endswith(".png")}
+    old_pictures = {name for name in owned_files(old) if name.endswith(".png")}
+    if pictures != old_pictures:
+        return False
+    return all((old / name).is_file() and (old / name).read_bytes() == (new / name).read_bytes() for name in pictures)
 
 
 def approve_options(out: Path, report_dir: Path) -> list[str]:
@@ -610,9 +625,15 @@ def guide_command(
     With --approve [SCENE ...], after reviewing that report, it takes the new shots (all,
     or the scenes named) into --out and re-renders the documents.
 
-    Exit 2 when the guide could not be made: the message names the step, the screen, its
-    URL and what was missing; the trace (without the password or any key) and a screenshot
-    of the page (secrets masked) are saved.
+    When the guide could not be made, the message names the step, the screen, its URL and
+    what was missing; the trace (without the password or any key) and a screenshot of the
+    page (secrets masked) are saved.
+
+    \b
+    Exit codes:
+      0  the guide was made (or approved); --check: nothing changed
+      1  --check: a scene changed (see --diff-dir/index.html)
+      2  the guide could not be made, or an --out / --diff-dir that cannot be used
     """
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = sorted(set(wanted) - {"html", "pdf", "md"})

@@ -47,6 +47,17 @@ class PortalUnavailable(PortalError):
     """The portal did not answer, or answered with a server error (worth retrying)."""
 
 
+class PortalUnreachable(PortalUnavailable):
+    """Nothing answered at the address at all (connection refused, unknown host, ...)."""
+
+
+# Chromium's errors for "no answer at this address" (not a page that failed to load).
+UNREACHABLE = re.compile(
+    r"net::ERR_(?:CONNECTION_REFUSED|NAME_NOT_RESOLVED|NAME_RESOLUTION_FAILED|ADDRESS_UNREACHABLE|"
+    r"CONNECTION_TIMED_OUT|INTERNET_DISCONNECTED)"
+)
+
+
 class LoginFailed(PortalError):
     """The portal refused the log-in; the message is the portal's own alert text."""
 
@@ -125,6 +136,9 @@ def goto(page: Page, url: str) -> None:
     try:
         response = page.goto(url, wait_until="domcontentloaded")
     except PlaywrightError as exc:
+        unreachable = UNREACHABLE.search(str(exc))
+        if unreachable:
+            raise PortalUnreachable(unreachable.group(0)) from None
         raise PortalUnavailable(f"cannot reach the portal at {url}: {first_line(exc)}") from None
     check_response(response)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flows.credentials import Credentials, CredentialsError
-from flows.errors import LoginError, PortalDown, StaleSave
+from flows.errors import LoginError, PortalDown, PortalUnreachable, StaleSave
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 DEFAULT_RETRIES = 3  # tries after the first one, for portal errors and time-outs
@@ -131,10 +131,18 @@ class Session:
                 return work(attempt)
             except (pages.PortalUnavailable, pages.NotLoggedIn, pages.PlaywrightTimeout, StaleSave) as exc:
                 if attempt > self.retries:
+                    if isinstance(exc, pages.PortalUnreachable):
+                        raise PortalUnreachable(self._unreachable(str(exc), attempt)) from None
                     reason = pages.first_line(exc) if isinstance(exc, pages.PlaywrightTimeout) else str(exc)
                     raise PortalDown(f"{what}: {reason} (gave up after {attempt} tries)") from None
                 log_in_first = log_in_first or isinstance(exc, pages.NotLoggedIn)
                 self.sleep(self.backoff * 2 ** (attempt - 1))
+
+    def _unreachable(self, reason: str, tries: int) -> str:
+        return (
+            f"no portal answers at {self.base_url} ({reason}; {tries} {'try' if tries == 1 else 'tries'}). Start the mock portal with "
+            "`sesag portal`, or give your portal's address with --base-url (or SESAG_BASE_URL)."
+        )
 
     def _log_in_once(self) -> None:
         from flows import pages

@@ -1,10 +1,11 @@
 """The rows of a bulk file, read as administrators have them.
 
 ``.csv`` (and any text file) with ``,`` ``;`` or a tab between the columns, as Excel saves it
-in English or Danish: UTF-8 with or without a BOM, else Windows-1252. ``.xlsx``: the first
-sheet. Columns ``employee,right[,action]`` or ``medarbejder;rettighed;handling``, in that order
-or named by a header line in any case; actions ``grant``/``revoke`` or ``tildel``/``fjern``;
-rights by key or by label. Blank lines and lines starting with ``#`` are skipped.
+in English or Danish: UTF-8 with or without a BOM, or Windows-1252 (a file of both is
+refused, its first non-UTF-8 line named). ``.xlsx``: the first sheet. Columns
+``employee,right[,action]`` or ``medarbejder;rettighed;handling``, in that order or named by a
+header line in any case; actions ``grant``/``revoke`` or ``tildel``/``fjern``; rights by key or
+by label (``flows.grant.normalise_right``). Within limits of size, rows and columns. Blank lines and lines starting with ``#`` are skipped.
 
 ``load(path)`` gives the good rows and the bad ones (each with its line number); a file that
 cannot be read at all raises ``SheetError`` with one message saying what was found and what
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from flows.grant import normalise_right
-from flows.steps import rights
 
 # Column -> the header words that name it (English, Danish).
 HEADERS = {
@@ -30,6 +33,14 @@ HEADERS = {
 COLUMNS = tuple(HEADERS)
 # Action word (any case) -> grant | revoke.
 VERBS = {"grant": "grant", "tildel": "grant", "revoke": "revoke", "fjern": "revoke"}
+# Bounded work for bounded input: a bulk file of more is refused, with one message saying which
+# limit and how to split it. 10,000 rows take hours against a portal; the columns read are three.
+MAX_FILE_BYTES = 10_000_000
+MAX_XLSX_UNPACKED = 20_000_000  # all members of an .xlsx, as its zip headers declare them (10,000 rows: ~2 MB)
+MAX_ROWS = 10_000  # rows with something in them, the header line included
+MAX_ROWS_READ = 10 * MAX_ROWS  # rows read at all, empty ones included (100,000 empty xlsx rows: 2.5-4 s here)
+MAX_COLUMNS = 20
+SPLIT = f"split it into files of at most {MAX_ROWS:,} rows (each with the header line) and run them one after another"
 DELIMITERS = (";", "\t", ",")  # Danish Excel first: a name may hold a comma, rarely a semicolon
 EXPECTED = (
     "expected the columns employee,right[,action] or medarbejder;rettighed;handling "
@@ -60,12 +71,61 @@ class BadRow:
     error: str
 
 
+@dataclass(frozen=True)
+class Malformed:
+    """In place of a line's cells: the line could not be split into cells (``reason`` says why)."""
+
+    reason: str
+
+
+def _hidden(character: str) -> bool:
+    """A control character (Unicode Cc: NUL, a tab or line break inside a cell, ...) or an
+    invisible one (Cf: zero-width, bidi): no employee's e-mail, name or right holds one."""
+    return unicodedata.category(character) in ("Cc", "Cf")
+
+
+def _visible(text: str) -> str:
+    """``text`` with its hidden characters written out (``\\x00``, ``\\u200b``), for messages."""
+    return "".join(
+        character.encode("unicode_escape").decode("ascii") if _hidden(character) else character for character in text
+    )
+
+
+# One valid multi-byte UTF-8 sequence (RFC 3629). Windows-1252 text (Danish names) practically
+# never holds one, while every UTF-8 file with a letter beyond ASCII does.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+SAVE_AS_UTF8 = 'save the whole file again as "CSV UTF-8" from Excel'
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 (a BOM dropped), else Windows-1252: what Excel writes as 'CSV UTF-8' and 'CSV'."""
+    """The text of a CSV file: UTF-8 (a BOM dropped) when all of it is UTF-8, as Excel's
+    "CSV UTF-8" is; Windows-1252 (Excel's "CSV") when none of it is, i.e. no byte sequence in it
+    is a UTF-8 letter. A file of both is never guessed (one guess garbles the other's names):
+    SheetError names the first line that is not UTF-8."""
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    bad_line = data.count(b"\n", 0, first_bad) + 1
+    utf8 = _UTF8_SEQUENCE.search(data)
+    if utf8:
+        utf8_line = data.count(b"\n", 0, utf8.start()) + 1
+        where = "other parts of it are" if utf8_line == bad_line else f"line {utf8_line} is"
+        raise SheetError(
+            f"line {bad_line} is not UTF-8 (byte 0x{data[first_bad]:02X}), though {where}: the file mixes two "
+            f"encodings; {SAVE_AS_UTF8}, or retype line {bad_line}"
+        )
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SheetError(
+            f"line {line} holds the byte 0x{data[exc.start]:02X}, which is neither UTF-8 nor Windows-1252; "
+            f"{SAVE_AS_UTF8}"
+        ) from None
 
 
 def _content_lines(text: str) -> list[str]:
@@ -91,57 +151,100 @@ def sniff_delimiter(text: str) -> str | None:
     return best if counts[best] else None
 
 
-def csv_cells(text: str) -> list[tuple[int, list[str]]]:
+def _bounded(
+    numbered: Iterable[tuple[int, list[str] | Malformed]], unit: str
+) -> list[tuple[int, list[str] | Malformed]]:
+    """The (number, cells) of ``numbered``, read no further than the row and column limits:
+    SheetError at the first row beyond MAX_ROWS (counting rows with something in them) or
+    MAX_ROWS_READ (counting every row), or at the first value beyond MAX_COLUMNS. Empty cells
+    past the limit (Excel's padding, a run of separators) are dropped."""
+    out: list[tuple[int, list[str] | Malformed]] = []
+    filled = 0
+    for number, cells in numbered:
+        if number > MAX_ROWS_READ:
+            raise SheetError(
+                f"the file goes on past {unit} {MAX_ROWS_READ:,} (empty {unit}s counted, or only formatted ones); "
+                f"it is read to {unit} {MAX_ROWS_READ:,} at most: delete the empty {unit}s below the data, or {SPLIT}"
+            )
+        if isinstance(cells, Malformed):
+            out.append((number, cells))
+            continue
+        if len(cells) > MAX_COLUMNS:
+            beyond = [index for index, cell in enumerate(cells) if index >= MAX_COLUMNS and cell.strip()]
+            if beyond:
+                raise SheetError(
+                    f"{unit} {number} has a value in column {beyond[-1] + 1}; a bulk file has at most "
+                    f"{MAX_COLUMNS} columns (it reads three: {', '.join(COLUMNS)}): delete the columns after "
+                    "those, or copy the three into a new file"
+                )
+            cells = cells[:MAX_COLUMNS]
+        if any(cell.strip() for cell in cells):
+            filled += 1
+            if filled > MAX_ROWS:
+                raise SheetError(f"the file has more than {MAX_ROWS:,} rows (the limit); {SPLIT}")
+        out.append((number, cells))
+    return out
+
+
+def csv_cells(text: str) -> list[tuple[int, list[str] | Malformed]]:
     """(line number, cells) of every line of a CSV text, the separator sniffed."""
     text = text.lstrip("\ufeff")
     delimiter = sniff_delimiter(text)
     if delimiter is None:
         first = (_content_lines(text) or [""])[0]
         raise SheetError(f"found one column on every line (first line: {first[:60]!r}); {EXPECTED}")
-    out: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return out
-        except csv.Error as exc:
-            out.append((start, [f"\0malformed line: {exc}"]))
-            continue
-        out.append((start, cells))
+
+    def numbered() -> Iterator[tuple[int, list[str] | Malformed]]:
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield start, Malformed(f"malformed line: {exc}")
+                continue
+            yield start, cells
+
+    return _bounded(numbered(), "line")
 
 
-def xlsx_cells(path: Path) -> list[tuple[int, list[str]]]:
+def xlsx_cells(path: Path) -> list[tuple[int, list[str] | Malformed]]:
     """(row number, cells) of the first sheet of an Excel workbook."""
     import zipfile
 
     from openpyxl import load_workbook
 
+    def unreadable(exc: Exception) -> SheetError:
+        return SheetError(f"{path.name} is not a readable .xlsx workbook ({exc}); {EXPECTED}")
+
+    try:
+        # zipfile inflates a member to no more than the size its header declares, so the
+        # headers bound the work openpyxl can be made to do.
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise unreadable(exc) from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise SheetError(
+            f"{path.name} unpacks to {unpacked / 1e6:.1f} MB; at most {MAX_XLSX_UNPACKED // 1_000_000} MB "
+            f"of workbook is read: {SPLIT}, or save only the sheet with the rows as a new workbook"
+        )
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SheetError(f"{path.name} is not a readable .xlsx workbook ({exc}); {EXPECTED}") from None
+        raise unreadable(exc) from None
     try:
         sheet = workbook.worksheets[0]
-        return [
+        sheet.reset_dimensions()  # the rows as they are, not as <dimension ref> claims (it may say A1:XFD1048576)
+        rows = (
             (number, ["" if value is None else str(value).strip() for value in values])
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        )
+        return _bounded(rows, "row")
     finally:
         workbook.close()
-
-
-def _right_key(text: str) -> str:
-    """A right by key or by its label in any language of the catalogue."""
-    try:
-        return normalise_right(text)
-    except ValueError:
-        wanted = " ".join(text.split()).casefold()
-        for right in rights():
-            if any(" ".join(label.split()).casefold() == wanted for label in right["label"].values()):
-                return right["key"]
-        raise
 
 
 def _header(line: int, cells: list[str]) -> list[str] | None:
@@ -159,19 +262,38 @@ def _header(line: int, cells: list[str]) -> list[str] | None:
     return order
 
 
-def parse_cells(lines: list[tuple[int, list[str]]]) -> tuple[list[Row], list[BadRow]]:
-    """Split (line, cells) into good rows and bad rows."""
+def _hidden_in(cells: list[str], order: list[str] | None) -> str | None:
+    """Why a row with a control or invisible character in a cell cannot be done; None without."""
+    names = order or list(COLUMNS)
+    for index, cell in enumerate(cells):
+        found = next((character for character in cell if _hidden(character)), None)
+        if found is not None:
+            column = names[index] if index < len(names) else f"column {index + 1}"
+            return (
+                f"the {column} cell holds a control or invisible character (U+{ord(found):04X}); "
+                "retype the cell without it"
+            )
+    return None
+
+
+def parse_cells(lines: list[tuple[int, list[str] | Malformed]]) -> tuple[list[Row], list[BadRow]]:
+    """Split (line, cells) into good rows and bad rows (a cell with a control or invisible
+    character makes its row a bad row: it is never sent to the portal)."""
     rows: list[Row] = []
     bad: list[BadRow] = []
     order: list[str] | None = None
     for line, cells in lines:
-        cells = [cell.strip() for cell in cells]
-        if cells and cells[0].startswith("\0"):
-            bad.append(BadRow(line, "", cells[0][1:]))
+        if isinstance(cells, Malformed):
+            bad.append(BadRow(line, "", cells.reason))
             continue
+        cells = [cell.strip() for cell in cells]
         if not any(cells) or cells[0].startswith("#"):
             continue
-        text = " | ".join(cell for cell in cells)
+        text = _visible(" | ".join(cell for cell in cells))
+        hidden = _hidden_in(cells, order)
+        if hidden:
+            bad.append(BadRow(line, text, hidden))
+            continue
         if order is None:
             order = _header(line, cells)
             if order is not None:
@@ -194,7 +316,7 @@ def parse_cells(lines: list[tuple[int, list[str]]]) -> tuple[list[Row], list[Bad
             bad.append(BadRow(line, text, "no employee given"))
             continue
         try:
-            right = _right_key(values.get("right", ""))
+            right = normalise_right(values.get("right", ""))
         except ValueError as exc:
             bad.append(BadRow(line, text, str(exc)))
             continue
@@ -220,11 +342,18 @@ def load(path: Path) -> tuple[list[Row], list[BadRow]]:
     if suffix in (".xls", ".ods", ".numbers"):
         raise SheetError(f"{path.name} is a {suffix} file; save it as .xlsx or CSV from the spreadsheet. {EXPECTED}")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SheetError(
+                f"{path.name} is {size / 1e6:.1f} MB; a bulk file may be at most {MAX_FILE_BYTES // 1_000_000} MB "
+                f"(and {MAX_ROWS:,} rows): {SPLIT}"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise SheetError(f"cannot read {path}: {exc.strerror}") from None
     if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
         return parse_cells(xlsx_cells(path))
-    if b"\0" in data[:4096]:
+    sample = data[:4096]
+    if sample.count(b"\0") > max(2, len(sample) // 100):  # a stray NUL in a cell is that row's problem
         raise SheetError(f"{path.name} is not a text file (it holds binary data); {EXPECTED}")
     return parse_cells(csv_cells(decode(data)))

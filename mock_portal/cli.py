@@ -62,6 +62,12 @@ def portal_command(host, port, database, unlock, reset, training, employees, no_
 
     Creates and seeds the SQLite database when it does not exist, prints the URL and the demo
     log-in, and serves until Ctrl-C.
+
+    \b
+    Exit codes:
+      0  served until Ctrl-C, or --unlock done
+      1  --unlock: no user with that bruger-id
+      2  cannot start: a port in use or not a port, a --db that cannot be used
     """
     from waitress import serve
 

@@ -122,7 +122,7 @@ def test_grant_saves_once_and_verifies(monkeypatch):
 def test_already_held_is_not_saved_again(monkeypatch):
     portal = FakePortal(sagsbehandler=True)
     outcome = grant.grant_right(make_session(portal, monkeypatch), "Medlem - Lra", "sagsbehandler")
-    assert outcome.result == "already-held" and not outcome.changed and portal.saves == 0
+    assert outcome.result == "unchanged" and not outcome.changed and portal.saves == 0
 
 
 def test_revoke_and_revoke_not_held(monkeypatch):
@@ -130,7 +130,7 @@ def test_revoke_and_revoke_not_held(monkeypatch):
     session = make_session(portal, monkeypatch)
     assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler", revoke=True).result == "revoked"
     assert not portal.held["sagsbehandler"]
-    assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler", revoke=True).result == "not-held"
+    assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler", revoke=True).result == "unchanged"
     assert portal.saves == 1
 
 
@@ -358,7 +358,7 @@ def test_after_a_stale_save_a_change_by_another_administrator_is_not_claimed(mon
     portal.save = someone_else_saved_first
     session.screens.rights.save = lambda: portal.save()
     outcome = grant.grant_right(session, "lra@nets.dk", "sagsbehandler")
-    assert (outcome.result, outcome.changed) == ("already-held", False)
+    assert (outcome.result, outcome.changed) == ("unchanged", False)
     assert portal.saves == 0
 
 
@@ -368,7 +368,7 @@ def test_after_a_lost_answer_an_own_change_from_before_the_run_is_not_claimed(mo
     session.started = datetime.now(ZoneInfo("UTC")) + timedelta(minutes=5)  # the change below is older than the run
     portal.fail_save_answer = 1
     outcome = grant.grant_right(session, "lra@nets.dk", "sagsbehandler")
-    assert (outcome.result, outcome.changed) == ("already-held", False)
+    assert (outcome.result, outcome.changed) == ("unchanged", False)
 
 
 def test_refusals_name_the_employee_found(monkeypatch):
@@ -395,3 +395,46 @@ def test_not_held_wording(monkeypatch):
 )
 def test_one_table_from_exception_to_exit_code(exc, code):
     assert commands.exit_code_for(exc) == code
+
+
+@pytest.mark.parametrize("text", ["Sagsbehandler", "SAGSBEHANDLER", "kommunal sagsbehandler", "Kommunal-Sagsbehandler"])
+def test_grant_takes_a_right_as_bulk_does_by_label_in_any_case_or_by_slug(text, monkeypatch):
+    from contextlib import contextmanager
+
+    from flows.sheets import parse_text
+
+    asked = []
+
+    @contextmanager
+    def no_browser(*args, **kwargs):
+        yield object()
+
+    def fake_grant(session, employee, right, **kwargs):
+        asked.append(right)
+        return grant.Outcome(employee, right, "grant", "granted", changed=True, message="Granted.")
+
+    monkeypatch.setattr(commands, "open_session", no_browser)
+    monkeypatch.setattr(grant, "grant_right", fake_grant)
+    result = CliRunner().invoke(
+        commands.grant_command,
+        ["--employee", "lra@nets.dk", "--right", text],
+        env={"SESAG_USER": "admin", "SESAG_PASSWORD": "x", "SESAG_KEYCARD": "demo"},
+    )
+    assert result.exit_code == 0, result.output
+    [bulk_row], _ = parse_text(f"lra@nets.dk;{text}\n")
+    assert asked == [bulk_row.right]
+
+
+def test_no_portal_at_the_address_says_which_address_and_what_to_do():
+    page = mock.MagicMock()
+    page.goto.side_effect = pages.PlaywrightError(
+        "Page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:5999/log-paa\nCall log:\n  - navigating"
+    )
+    session = Session(page, "http://127.0.0.1:5999", Credentials.demo(), retries=1, sleep=lambda s: None)
+    with pytest.raises(errors.PortalDown) as info:
+        session.log_in()
+    message = str(info.value)
+    assert "http://127.0.0.1:5999" in message and "net::ERR_CONNECTION_REFUSED" in message
+    assert "sesag portal" in message and "--base-url" in message and "SESAG_BASE_URL" in message
+    assert "Page.goto" not in message and "\n" not in message and page.goto.call_count == 2
+    assert commands.exit_code_for(info.value) == commands.EXIT_PORTAL

@@ -118,3 +118,36 @@ def test_a_failed_run_leaves_no_folder_it_made(tmp_path):
         (staging / "half.png").write_bytes(b"x")
         raise RuntimeError("a step failed")
     assert not (tmp_path / "a").exists()
+
+
+def published_manifest(out: Path) -> dict:
+    return json.loads((out / guide.MANIFEST).read_text(encoding="utf-8"))
+
+
+def test_a_new_build_alone_leaves_the_manifest_as_it_was(tmp_path):
+    """Same pictures, byte for byte, from another browser build: guide.json does not change (a
+    fresh clone stays clean after `make guide`)."""
+    out, first, second = tmp_path / "out", tmp_path / "first", tmp_path / "second"
+    for staging in (first, second):
+        staging.mkdir()
+        new_guide(staging)
+    out.mkdir()
+    guide.publish(first, out)
+    before = (out / guide.MANIFEST).read_bytes()
+    guide.write_manifest(second, "chromium 3", ["trin-1-forside.png"])
+    guide.publish(second, out)
+    assert (out / guide.MANIFEST).read_bytes() == before
+    assert published_manifest(out)["browser"] == "chromium 2"
+
+
+def test_a_changed_picture_records_the_build_that_made_it(tmp_path):
+    out, first, second = tmp_path / "out", tmp_path / "first", tmp_path / "second"
+    for staging in (first, second):
+        staging.mkdir()
+        new_guide(staging)
+    out.mkdir()
+    guide.publish(first, out)
+    (second / "trin-1-forside.detail-1.png").write_bytes(b"another detail")
+    guide.write_manifest(second, "chromium 3", ["trin-1-forside.png"])
+    guide.publish(second, out)
+    assert published_manifest(out)["browser"] == "chromium 3"

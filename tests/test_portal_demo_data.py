@@ -1,14 +1,37 @@
 """mock_portal.demo_data: deterministic demo companies, employees and key cards."""
 
+import hashlib
+import os
 import re
+import subprocess
+import sys
+
+import pytest
 
 from mock_portal import demo_data
 from mock_portal.rights import AES_RIGHTS, all_rights
 
+# What each process prints: a digest of the demo data (repr is stable for tuples of strings).
+DIGEST = (
+    "import hashlib; from mock_portal import demo_data; "
+    "print(hashlib.sha256(repr((demo_data.companies(), demo_data.keycard('admin'))).encode()).hexdigest())"
+)
 
-def test_identical_on_every_call():
-    assert demo_data.companies() == demo_data.companies()
-    assert demo_data.keycard("admin") == demo_data.keycard("admin")
+
+def digest_here() -> str:
+    return hashlib.sha256(repr((demo_data.companies(), demo_data.keycard("admin"))).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("hash_seed", ["0", "12345"])
+def test_identical_in_every_process(hash_seed):
+    """Another interpreter, with another string-hash seed (set order, dict of sets), makes the
+    same data: two calls in one process could not tell."""
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    other = subprocess.run([sys.executable, "-c", DIGEST], env=env, capture_output=True, text=True, check=True)
+    assert other.stdout.strip() == digest_here()
+
+
+def test_each_admin_has_a_key_card_of_its_own():
     assert demo_data.keycard("admin") != demo_data.keycard("admin2")
 
 

@@ -1,6 +1,10 @@
 """mock_portal.generate: the large demo company (``sesag portal --employees N``): deterministic,
 realistic, and its stored keys the same as the triggers would store."""
 
+import hashlib
+import os
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -42,8 +46,20 @@ def test_same_seed_same_rows(app_factory):
     with second.app_context():
         grow_demo_company(get_db(), 800)
     assert snapshot(second) == first_rows
-    assert people(50, "x.dk", set()) == people(50, "x.dk", set())
     assert people(50, "x.dk", set(), seed=1) != people(50, "x.dk", set())
+
+
+@pytest.mark.parametrize("hash_seed", ["0", "12345"])
+def test_same_seed_same_people_in_every_process(hash_seed):
+    """Another interpreter with another string-hash seed generates the same people: the two apps
+    above share this process, so set or dict order could not show there."""
+    script = (
+        "import hashlib; from mock_portal.generate import people; "
+        "print(hashlib.sha256(repr(people(400, 'x.dk', set())).encode()).hexdigest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    other = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert other.stdout.strip() == hashlib.sha256(repr(people(400, "x.dk", set())).encode()).hexdigest()
 
 
 def test_growing_in_steps_gives_the_rows_of_growing_at_once(app_factory):

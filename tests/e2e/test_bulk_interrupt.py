@@ -72,6 +72,8 @@ def test_a_signal_mid_file_leaves_a_true_report_and_the_rerun_finishes(
     assert "ok" in statuses and "not-run" in statuses and "failed" not in statuses
     assert "INCOMPLETE" in stdout and "Line" in stdout  # the summary was printed
     assert "Traceback" not in stderr
+    assert "-> not-run" not in stderr  # rows not run are counted in the summary, not shown as progress
+    assert f"{statuses.count('not-run')} not run" in stdout
 
     # The rows it calls ok are true in the portal; the rows not run are not.
     session = Session(page, portal.url, Credentials.demo(), retries=0)
@@ -93,4 +95,4 @@ def test_a_signal_mid_file_leaves_a_true_report_and_the_rerun_finishes(
     assert again["complete"] is True and again["ok"] is True
     before = {row["line"]: row["status"] for row in data["rows"]}
     for row in again["rows"]:
-        assert row["result"] == ("already-held" if before[row["line"]] == "ok" else "granted")
+        assert row["result"] == ("unchanged" if before[row["line"]] == "ok" else "granted")

@@ -122,7 +122,24 @@ def test_grant_command_portal_down_is_one_clear_message():
     )
     assert result.returncode == commands.EXIT_PORTAL
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error:") and "gave up after 2 tries" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("Error:") and "2 tries" in lines[0]
+    assert f"no portal answers at http://127.0.0.1:{port}" in lines[0] and "ERR_CONNECTION_REFUSED" in lines[0]
+    assert "sesag portal" in lines[0] and "--base-url" in lines[0] and "Page.goto" not in lines[0]
+
+
+def test_bulk_with_no_portal_names_the_address_and_what_to_do(tmp_path):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sheet = tmp_path / "rights.csv"
+    sheet.write_text("lra@nets.dk;sagsbehandler\n", encoding="utf-8")
+    result = run("bulk", str(sheet), "--base-url", f"http://127.0.0.1:{port}", "--retries", "0", env=demo_env())
+    assert result.returncode == commands.EXIT_PORTAL
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert (
+        f"no portal answers at http://127.0.0.1:{port}" in error and "sesag portal" in error and "--base-url" in error
+    )
+    assert "Traceback" not in result.stderr
 
 
 def test_grant_command_dry_run_changes_nothing(portal, session):
@@ -164,7 +181,7 @@ def test_bulk_good_and_bad_rows(portal, session, tmp_path):
         4: "granted",
         5: "bad-row",
         6: "bad-row",
-        7: "already-held",
+        7: "unchanged",
     }
     assert data["totals"]["failed"] == 3 and data["totals"]["changed"] == 2
     for line in (3, 5, 6):

@@ -60,7 +60,7 @@ def test_granting_twice_is_idempotent(session):
     assert grant.grant_right(session, LRA, "sagsbehandler").result == "granted"
     events_before = len(_events(session, LRA))
     again = grant.grant_right(session, LRA, "sagsbehandler")
-    assert again.result == "already-held" and not again.changed
+    assert again.result == "unchanged" and not again.changed
     assert len(_events(session, LRA)) == events_before  # no second save, no second event
 
 
@@ -72,7 +72,7 @@ def test_revoke(session):
     expect(rights.checkbox("sagsbehandler")).not_to_be_checked()
     session.screens.events.open(rights.events_url())
     expect(session.screens.events.rows.first).to_contain_text("fjernet")
-    assert grant.grant_right(session, LRA, "sagsbehandler", revoke=True).result == "not-held"
+    assert grant.grant_right(session, LRA, "sagsbehandler", revoke=True).result == "unchanged"
 
 
 def test_one_right_rule_refuses_and_changes_nothing(session):
