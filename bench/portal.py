@@ -23,10 +23,11 @@ read from the key-card page's demo hint, with the forms' CSRF tokens.
    hostile load, and what the hostile searches got (answered, stopped with the portal's
    message, told to wait, errors). ``--compare-with DIR`` runs a second portal from another checkout of the
    code (``git worktree add DIR REV``) on a copy of the same database, the two asked in turn
-   (A B A B, ``--rounds``), and prints the ratio.
+   (A B A B, ``--rounds``), and prints the ratio. ``--floor`` runs the same clients once more
+   asking for the cheapest page after log-in: what any such clients cost the administrator.
 
     .venv/bin/python bench/portal.py [--requests 30] [--seconds 60] [--admins 20] [--sizes 500,5000,50000]
-        [--hostile 8] [--hostile-seconds 20] [--rounds 2] [--compare-with DIR] [--only-hostile]
+        [--hostile 8] [--hostile-seconds 20] [--rounds 2] [--compare-with DIR] [--only-hostile] [--floor]
 """
 
 from __future__ import annotations
@@ -359,7 +360,7 @@ def normal_admin(client: TimedClient, pages: list[str], seconds: float) -> tuple
     return times, errors
 
 
-def _hostile_client(url: str, seconds: float, ready, login_lock, results) -> None:
+def _hostile_client(url: str, pages: list[str], seconds: float, ready, login_lock, results) -> None:
     try:
         with login_lock:  # one at a time: a log-in's key card is the user's, a second log-in changes it
             client = log_in(url)
@@ -375,12 +376,12 @@ def _hostile_client(url: str, seconds: float, ready, login_lock, results) -> Non
     outcome: dict[str, int] = {}
     times = []
     stop_at = time.monotonic() + seconds
-    for query in itertools.cycle(HOSTILE_SEARCHES):
+    for page in itertools.cycle(pages):
         if time.monotonic() >= stop_at:
             break
         started = time.perf_counter()
         try:
-            client.fetch(f"{LIST}?{urllib.parse.urlencode(query)}")
+            client.fetch(page)
             kind = "answered (200)"
         except urllib.error.HTTPError as answer:
             body = answer.read().decode("utf-8", "replace")
@@ -397,11 +398,11 @@ def _hostile_client(url: str, seconds: float, ready, login_lock, results) -> Non
     results.put((outcome, times))
 
 
-def _hostile_process(url: str, clients: int, seconds: float, started, results) -> None:
+def _hostile_process(url: str, pages: list[str], clients: int, seconds: float, started, results) -> None:
     """``clients`` hostile sessions in threads of this process (not the measuring one's)."""
     ready, login_lock = threading.Barrier(clients + 1), threading.Lock()
     threads = [
-        threading.Thread(target=_hostile_client, args=(url, seconds, ready, login_lock, results))
+        threading.Thread(target=_hostile_client, args=(url, pages, seconds, ready, login_lock, results))
         for _ in range(clients)
     ]
     for thread in threads:
@@ -413,14 +414,21 @@ def _hostile_process(url: str, clients: int, seconds: float, started, results) -
         thread.join()
 
 
-def hostile(portal: Portal, clients: int, seconds: float) -> dict:
-    """The normal administrator alone, then with ``clients`` hostile clients for ``seconds``."""
+HOSTILE_PAGES = [f"{LIST}?{urllib.parse.urlencode(query)}" for query in HOSTILE_SEARCHES]
+FLOOR_PAGES = ["/selvbetjening/"]  # --floor: the cheapest page after log-in, the same clients
+
+
+def hostile(portal: Portal, clients: int, seconds: float, pages_asked: list[str] = HOSTILE_PAGES) -> dict:
+    """The normal administrator alone, then with ``clients`` hostile clients asking for
+    ``pages_asked`` back to back for ``seconds``."""
     pages = _normal_pages(portal)
     alone, alone_errors = normal_admin(log_in(portal.url), pages, seconds / 2)
     admin = log_in(portal.url)  # before the hostile clients log in (the same user: one at a time)
     context = multiprocessing.get_context("spawn")
     started, results = context.Event(), context.Queue()
-    process = context.Process(target=_hostile_process, args=(portal.url, clients, seconds + 2, started, results))
+    process = context.Process(
+        target=_hostile_process, args=(portal.url, pages_asked, clients, seconds + 2, started, results)
+    )
     process.start()
     started.wait(timeout=120)
     time.sleep(1)  # the hostile searches under way before the first measured request
@@ -454,18 +462,20 @@ def _merge(into: dict, result: dict) -> None:
             into[key] = into.get(key, 0) + value
 
 
-def report_hostile(portals: list[Portal], clients: int, seconds: float, rounds: int) -> None:
-    """The hostile scenario on each portal (sides A B A B), its figures, and the ratio."""
+def report_hostile(portals: list[Portal], clients: int, seconds: float, rounds: int, floor: bool = False) -> None:
+    """The hostile scenario on each portal (sides A B A B), its figures, and the ratio. With
+    ``floor`` the clients ask for the cheapest page instead: what any such clients cost."""
     label = {id(p): ("this checkout" if p.code is None else f"{p.code}") for p in portals}
+    what = "the overview page (--floor)" if floor else "hostile searches"
     print(
-        f"\nhostile searches at {portals[0].size:,} employees: {clients} clients for {seconds:.0f} s"
+        f"\n{what} at {portals[0].size:,} employees: {clients} clients for {seconds:.0f} s"
         f" x {rounds} round(s) per side, one normal administrator ({', '.join(label.values())})",
         flush=True,
     )
     merged: dict[int, dict] = {id(p): {} for p in portals}
     for round_number in range(rounds):
         for portal in portals if round_number % 2 == 0 else portals[::-1]:
-            _merge(merged[id(portal)], hostile(portal, clients, seconds))
+            _merge(merged[id(portal)], hostile(portal, clients, seconds, FLOOR_PAGES if floor else HOSTILE_PAGES))
     for portal in portals:
         result = merged[id(portal)]
         alone, loaded = result["alone"], result["loaded"]
@@ -480,9 +490,7 @@ def report_hostile(portals: list[Portal], clients: int, seconds: float, rounds: 
         )
         outcome = ", ".join(f"{count} {kind}" for kind, count in sorted(result["hostile"].items()))
         times = result["hostile times"]
-        print(
-            f"    hostile searches: {outcome}; p50 {percentile(times, 0.5):.0f} ms, p95 {percentile(times, 0.95):.0f} ms"
-        )
+        print(f"    {what}: {outcome}; p50 {percentile(times, 0.5):.0f} ms, p95 {percentile(times, 0.95):.0f} ms")
     if len(portals) == 2:
         first, second = (percentile(merged[id(p)]["loaded"], 0.95) for p in portals)
         print(
@@ -501,6 +509,8 @@ def run_hostile(portals: list[Portal], args) -> None:
         sides.append(Portal(largest.size, copy, code=args.compare_with.resolve()))
         portals.append(sides[-1])
     report_hostile(sides, args.hostile, args.hostile_seconds, args.rounds)
+    if args.floor:
+        report_hostile(sides, args.hostile, args.hostile_seconds, args.rounds, floor=True)
 
 
 def main() -> None:
@@ -516,6 +526,9 @@ def main() -> None:
         "--compare-with", type=Path, metavar="DIR", help="another checkout of the code: its portal is side B"
     )
     parser.add_argument("--only-hostile", action="store_true", help="only the hostile scenario, at the largest size")
+    parser.add_argument(
+        "--floor", action="store_true", help="also the same clients asking for the cheapest page (the floor)"
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     if args.only_hostile:

@@ -53,7 +53,7 @@ SEARCH_CPU_SECONDS = 0.03
 # much per second. A person's searches, seconds apart, never reach it; a client sending costly
 # searches back to back gets the waiting page (bench/portal.py --hostile).
 SEARCH_CPU_FREE = 0.005
-SEARCH_CPU_BURST = 0.1
+SEARCH_CPU_BURST = 0.05
 SEARCH_CPU_PER_SECOND = 0.01
 TOO_MANY_SEARCHES = "Du har søgt meget på kort tid. Vent et øjeblik, og søg igen."
 TOO_MUCH_WORK = (
