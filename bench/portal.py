@@ -14,15 +14,31 @@ read from the key-card page's demo hint, with the forms' CSRF tokens.
    updates (saves the database does not show: rights_version and events against the saves that
    answered success), p50/p95/p99 of the save and requests per second.
 3. The 50,000 portal's memory (RSS now and its peak).
+4. Hostile searches at 50,000 (#20, 5): ``--hostile`` clients (a process of their own, a
+   session each) send slow searches back to back, in turn: a 100-character name of the
+   trigrams most names hold, the same with a 254-character e-mail and status=alle, and two
+   e-mail searches that the trigram index matches for every employee, for
+   ``--hostile-seconds``, while one normal administrator opens the list, searches, and opens an
+   employee and the rights page. Prints the administrator's p50/p95 alone and under the
+   hostile load, and what the hostile searches got (answered, stopped with the portal's
+   message, told to wait, errors). ``--compare-with DIR`` runs a second portal from another checkout of the
+   code (``git worktree add DIR REV``) on a copy of the same database, the two asked in turn
+   (A B A B, ``--rounds``), and prints the ratio. ``--floor`` runs the same clients once more
+   asking for the cheapest page after log-in: what any such clients cost the administrator.
 
     .venv/bin/python bench/portal.py [--requests 30] [--seconds 60] [--admins 20] [--sizes 500,5000,50000]
+        [--hostile 8] [--hostile-seconds 20] [--rounds 2] [--compare-with DIR] [--only-hostile] [--floor]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import itertools
+import multiprocessing
 import os
 import re
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -56,6 +72,19 @@ _VERSION = re.compile(r'name="version" value="(\d+)"')
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 _COUNT = re.compile(r'class="count">(\d+) medarbejder')
 _TICKED = re.compile(r'<input[^>]*name="right"[^>]*>')
+# The slow searches of #20, 5: trigrams that most names and e-mails hold ("Jensen", "Hansen"),
+# FTS5's costliest phrase for its length.
+HOSTILE_NAME = ("sen" * 34)[:100]
+HOSTILE_EMAIL = ("sen" * 85)[:254]
+DOMAIN = "@kommune-demo.dk"  # every generated employee's e-mail ends so
+HOSTILE_SEARCHES = [
+    {"navn": HOSTILE_NAME},
+    {"navn": HOSTILE_NAME, "email": HOSTILE_EMAIL, "status": "alle"},
+    {"email": (DOMAIN * 16)[:254], "status": "alle"},  # the index matches every employee
+    {"email": DOMAIN[1:], "status": "alle"},  # ... and so does the search: over the portal's bound
+]
+TOO_MUCH_WORK = "Søgningen kræver for meget arbejde"  # the portal's message when it stops a search
+TOO_MANY_SEARCHES = "Du har søgt meget på kort tid"  # ... and when a session has used its allowance
 
 
 def build(size: int, folder: Path) -> tuple[Path, float, float]:
@@ -83,18 +112,24 @@ def free_port() -> int:
 class Portal:
     """``sesag portal --db`` in its own process on a free port."""
 
-    def __init__(self, size: int, database: Path):
+    def __init__(self, size: int, database: Path, code: Path | None = None):
+        """``code``: a checkout of the project to serve the portal from (default: this one)."""
         self.size = size
         self.database = database
+        self.code = code
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "SESAG_SECRET_KEY": "bench"}
+        command = [str(Path(sys.executable).with_name("sesag"))]
+        if code is not None:  # its own packages first on the path; the same venv's dependencies
+            env["PYTHONPATH"] = str(code)
+            command = [sys.executable, "-c", "from flows.cli import main; main()"]
         # The portal's log goes to a file: waitress warns on every queued request under load, and
         # a pipe nobody reads fills up (64 KB) and then stops every thread that logs.
         self.log = database.with_suffix(".log")
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("sesag")), "portal", "--db", str(database), "--port", str(port)],
-            cwd=ROOT,
+            [*command, "portal", "--db", str(database), "--port", str(port)],
+            cwd=code or ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=self.log.open("wb"),
@@ -299,14 +334,205 @@ def concurrency(portal: Portal, admins: int, seconds: float) -> dict:
     }
 
 
+def _normal_pages(portal: Portal) -> list[str]:
+    """What the normal administrator opens, in turn: the list, searches, an employee, the rights."""
+    employee = f"{LIST}/{middle_employee(portal.database)}"
+    return [
+        LIST,
+        f"{LIST}?{urllib.parse.urlencode(SEARCHES['name search broad'])}",
+        f"{LIST}?{urllib.parse.urlencode(SEARCHES['e-mail search'])}",
+        employee,
+        f"{employee}/rettigheder",
+    ]
+
+
+def normal_admin(client: TimedClient, pages: list[str], seconds: float) -> tuple[list[float], int]:
+    """One administrator opening ``pages`` in turn for ``seconds``: (seconds per request, errors)."""
+    times, errors = [], 0
+    stop_at = time.monotonic() + seconds
+    for page in itertools.cycle(pages):
+        if time.monotonic() >= stop_at:
+            break
+        try:
+            times.append(client.fetch(page)[0])
+        except OSError:  # urllib's HTTPError and timeouts
+            errors += 1
+    return times, errors
+
+
+def _hostile_client(url: str, pages: list[str], seconds: float, ready, login_lock, results) -> None:
+    try:
+        with login_lock:  # one at a time: a log-in's key card is the user's, a second log-in changes it
+            client = log_in(url)
+    except (OSError, RuntimeError) as error:
+        ready.abort()
+        results.put(({f"log-in failed ({error})": 1}, []))
+        return
+    try:
+        ready.wait()  # every hostile client logged in: they start together
+    except threading.BrokenBarrierError:
+        results.put(({}, []))
+        return
+    outcome: dict[str, int] = {}
+    times = []
+    stop_at = time.monotonic() + seconds
+    for page in itertools.cycle(pages):
+        if time.monotonic() >= stop_at:
+            break
+        started = time.perf_counter()
+        try:
+            client.fetch(page)
+            kind = "answered (200)"
+        except urllib.error.HTTPError as answer:
+            body = answer.read().decode("utf-8", "replace")
+            if TOO_MUCH_WORK in body:
+                kind = f"stopped with the message ({answer.code})"
+            elif TOO_MANY_SEARCHES in body:
+                kind = f"told to wait ({answer.code})"
+            else:
+                kind = f"error {answer.code}"
+        except OSError as error:
+            kind = f"error {type(error).__name__}"
+        times.append(time.perf_counter() - started)
+        outcome[kind] = outcome.get(kind, 0) + 1
+    results.put((outcome, times))
+
+
+def _hostile_process(url: str, pages: list[str], clients: int, seconds: float, started, results) -> None:
+    """``clients`` hostile sessions in threads of this process (not the measuring one's)."""
+    ready, login_lock = threading.Barrier(clients + 1), threading.Lock()
+    threads = [
+        threading.Thread(target=_hostile_client, args=(url, pages, seconds, ready, login_lock, results))
+        for _ in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    with contextlib.suppress(threading.BrokenBarrierError):  # a log-in failed: reported by its thread
+        ready.wait()
+    started.set()
+    for thread in threads:
+        thread.join()
+
+
+HOSTILE_PAGES = [f"{LIST}?{urllib.parse.urlencode(query)}" for query in HOSTILE_SEARCHES]
+FLOOR_PAGES = ["/selvbetjening/"]  # --floor: the cheapest page after log-in, the same clients
+
+
+def hostile(portal: Portal, clients: int, seconds: float, pages_asked: list[str] = HOSTILE_PAGES) -> dict:
+    """The normal administrator alone, then with ``clients`` hostile clients asking for
+    ``pages_asked`` back to back for ``seconds``."""
+    pages = _normal_pages(portal)
+    alone, alone_errors = normal_admin(log_in(portal.url), pages, seconds / 2)
+    admin = log_in(portal.url)  # before the hostile clients log in (the same user: one at a time)
+    context = multiprocessing.get_context("spawn")
+    started, results = context.Event(), context.Queue()
+    process = context.Process(
+        target=_hostile_process, args=(portal.url, pages_asked, clients, seconds + 2, started, results)
+    )
+    process.start()
+    started.wait(timeout=120)
+    time.sleep(1)  # the hostile searches under way before the first measured request
+    loaded, loaded_errors = normal_admin(admin, pages, seconds)
+    outcome: dict[str, int] = {}
+    hostile_times: list[float] = []
+    for _ in range(clients):
+        counts, times = results.get(timeout=120)
+        hostile_times += times
+        for kind, count in counts.items():
+            outcome[kind] = outcome.get(kind, 0) + count
+    process.join(timeout=60)
+    return {
+        "alone": alone,
+        "alone errors": alone_errors,
+        "loaded": loaded,
+        "loaded errors": loaded_errors,
+        "hostile": outcome,
+        "hostile times": hostile_times,
+    }
+
+
+def _merge(into: dict, result: dict) -> None:
+    for key, value in result.items():
+        if isinstance(value, list):
+            into.setdefault(key, []).extend(value)
+        elif isinstance(value, dict):
+            for kind, count in value.items():
+                into.setdefault(key, {})[kind] = into.setdefault(key, {}).get(kind, 0) + count
+        else:
+            into[key] = into.get(key, 0) + value
+
+
+def report_hostile(portals: list[Portal], clients: int, seconds: float, rounds: int, floor: bool = False) -> None:
+    """The hostile scenario on each portal (sides A B A B), its figures, and the ratio. With
+    ``floor`` the clients ask for the cheapest page instead: what any such clients cost."""
+    label = {id(p): ("this checkout" if p.code is None else f"{p.code}") for p in portals}
+    what = "the overview page (--floor)" if floor else "hostile searches"
+    print(
+        f"\n{what} at {portals[0].size:,} employees: {clients} clients for {seconds:.0f} s"
+        f" x {rounds} round(s) per side, one normal administrator ({', '.join(label.values())})",
+        flush=True,
+    )
+    merged: dict[int, dict] = {id(p): {} for p in portals}
+    for round_number in range(rounds):
+        for portal in portals if round_number % 2 == 0 else portals[::-1]:
+            _merge(merged[id(portal)], hostile(portal, clients, seconds, FLOOR_PAGES if floor else HOSTILE_PAGES))
+    for portal in portals:
+        result = merged[id(portal)]
+        alone, loaded = result["alone"], result["loaded"]
+        print(f"  {label[id(portal)]}:")
+        print(
+            f"    normal administrator alone:  p50 {percentile(alone, 0.5):7.1f} ms, p95 {percentile(alone, 0.95):7.1f} ms"
+            f" ({len(alone)} requests, {result['alone errors']} errors)"
+        )
+        print(
+            f"    ... with {clients} hostile clients: p50 {percentile(loaded, 0.5):7.1f} ms, p95 {percentile(loaded, 0.95):7.1f} ms"
+            f" ({len(loaded)} requests in {seconds * rounds:.0f} s, {result['loaded errors']} errors)"
+        )
+        outcome = ", ".join(f"{count} {kind}" for kind, count in sorted(result["hostile"].items()))
+        times = result["hostile times"]
+        print(f"    {what}: {outcome}; p50 {percentile(times, 0.5):.0f} ms, p95 {percentile(times, 0.95):.0f} ms")
+    if len(portals) == 2:
+        first, second = (percentile(merged[id(p)]["loaded"], 0.95) for p in portals)
+        print(
+            f"  ratio of the administrator's p95 under hostile load: {first / second:.2f}x ({label[id(portals[0])]} / {label[id(portals[1])]})"
+        )
+
+
+def run_hostile(portals: list[Portal], args) -> None:
+    """The hostile scenario on the largest portal, and on --compare-with's (added to ``portals``
+    so that it is stopped with them) on a copy of its database."""
+    largest = portals[-1]
+    sides = [largest]
+    if args.compare_with:
+        copy = largest.database.with_name(f"compared-{largest.size}.sqlite")
+        shutil.copyfile(largest.database, copy)
+        sides.append(Portal(largest.size, copy, code=args.compare_with.resolve()))
+        portals.append(sides[-1])
+    report_hostile(sides, args.hostile, args.hostile_seconds, args.rounds)
+    if args.floor:
+        report_hostile(sides, args.hostile, args.hostile_seconds, args.rounds, floor=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=30, help="requests per page and size (default 30)")
     parser.add_argument("--seconds", type=float, default=60, help="length of the concurrent run (default 60)")
     parser.add_argument("--admins", type=int, default=20, help="administrators saving at once (default 20)")
     parser.add_argument("--sizes", default="500,5000,50000", help="employees per portal (default 500,5000,50000)")
+    parser.add_argument("--hostile", type=int, default=8, help="clients sending slow searches (default 8; 0: none)")
+    parser.add_argument("--hostile-seconds", type=float, default=20, help="length of each hostile run (default 20)")
+    parser.add_argument("--rounds", type=int, default=2, help="hostile runs per side (default 2)")
+    parser.add_argument(
+        "--compare-with", type=Path, metavar="DIR", help="another checkout of the code: its portal is side B"
+    )
+    parser.add_argument("--only-hostile", action="store_true", help="only the hostile scenario, at the largest size")
+    parser.add_argument(
+        "--floor", action="store_true", help="also the same clients asking for the cheapest page (the floor)"
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
+    if args.only_hostile:
+        sizes = sizes[-1:]
     with tempfile.TemporaryDirectory(prefix="sesag-bench-") as folder:
         portals = []
         try:
@@ -314,6 +540,9 @@ def main() -> None:
                 database, seconds, cpu = build(size, Path(folder))
                 print(f"{size:>6} employees generated in {seconds:.1f} s ({cpu:.1f} s CPU)", flush=True)
                 portals.append(Portal(size, database))
+            if args.only_hostile:
+                run_hostile(portals, args)
+                return
             print(f"\nlatency over HTTP, {args.requests} requests each (ms, p50 / p95)", flush=True)
             times, cpu = latency(portals, args.requests)
             header = "".join(f"{size:>16,}" for size in sizes)
@@ -347,6 +576,8 @@ def main() -> None:
                 print(f"  error: {error}")
             now, peak = largest.memory_mb()
             print(f"\nportal process at {largest.size:,} employees: RSS {now:.0f} MB (peak {peak:.0f} MB)")
+            if args.hostile:
+                run_hostile(portals, args)
         finally:
             for portal in portals:
                 portal.stop()

@@ -13,7 +13,10 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
+import shlex
 import shutil
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,50 @@ from flows.imagediff import Diff, compare_files, diff_image
 NEW = "new"  # the report folder's copy of the fresh shots: what --approve takes
 RUN_FILE = "run.json"  # how the fresh shots were made (language, right, ...): --approve renders with it
 REPORT = "index.html"
+
+
+class UnusableReportDir(Exception):
+    """--diff-dir cannot take a check's report: a file, a folder of other files, not writable."""
+
+
+def _own_files(report_dir: Path) -> tuple[list[Path], list[str]]:
+    """What an earlier check wrote into ``report_dir`` (files), and the names of anything else."""
+    own, foreign = [], []
+    for path in sorted(report_dir.iterdir()):
+        if path.name == NEW and path.is_dir():
+            for kept in sorted(path.iterdir()):
+                if kept.is_file() and kept.suffix in (".png", ".json"):  # shots, details, guide.json, run.json
+                    own.append(kept)
+                else:
+                    foreign.append(f"{NEW}/{kept.name}")
+        elif path.is_file() and (path.name == REPORT or path.name.endswith("-diff.png")):
+            own.append(path)
+        else:
+            foreign.append(path.name + ("/" if path.is_dir() else ""))
+    return own, foreign
+
+
+def check_report_dir(report_dir: Path) -> None:
+    """Refuse (UnusableReportDir) a --diff-dir a check may not write into, before any work: a
+    file; a folder holding anything a check does not write (a check empties the folder of its
+    own files only); a place that cannot be written."""
+    if report_dir.exists() and not report_dir.is_dir():
+        raise UnusableReportDir(f"--diff-dir {report_dir} is a file, not a folder")
+    if report_dir.is_dir():
+        foreign = _own_files(report_dir)[1]
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+            raise UnusableReportDir(
+                f"--diff-dir {report_dir} holds files a check did not write ({shown}): "
+                "give a new or empty folder, or the folder of an earlier check"
+            )
+        where = report_dir
+    else:
+        where = next(folder for folder in report_dir.absolute().parents if folder.exists())
+        if not where.is_dir():
+            raise UnusableReportDir(f"--diff-dir {report_dir}: {where} is a file, not a folder")
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise UnusableReportDir(f"--diff-dir {report_dir}: {where} cannot be written")
 
 
 @dataclass(frozen=True)
@@ -51,11 +98,14 @@ class SceneResult:
 def compare_folders(committed: dict[str, Path], fresh: dict[str, Path], report_dir: Path) -> list[SceneResult]:
     """Compare the fresh shots with the committed ones (scene -> PNG); keep the new ones in the report.
 
-    The report folder is emptied first: it always shows one check.
+    The report folder is emptied of an earlier check's files first (it always shows one check);
+    anything else in it is refused (check_report_dir), never removed.
     """
-    if report_dir.exists():
-        shutil.rmtree(report_dir)
-    (report_dir / NEW).mkdir(parents=True)
+    check_report_dir(report_dir)
+    if report_dir.is_dir():
+        for path in _own_files(report_dir)[0]:
+            path.unlink()
+    (report_dir / NEW).mkdir(parents=True, exist_ok=True)
     old, new = committed, fresh
     results = []
     for scene in list(new) + [name for name in old if name not in new]:
@@ -78,6 +128,17 @@ def compare_folders(committed: dict[str, Path], fresh: dict[str, Path], report_d
             SceneResult(scene, status, committed=old[scene], new=kept, diff=comparison.diff, diff_image=picture)
         )
     return results
+
+
+def approve_command(scenes: Iterable[str], options: Sequence[str] = ()) -> str:
+    """The ``sesag guide --approve`` line for ``scenes``, shell-quoted for the user to copy.
+
+    Scene names are file names from guide.json: anything may be in them, so each is quoted,
+    and a "--" goes before them when one starts with "-" (a name is never taken for an option).
+    """
+    scenes = list(scenes)
+    end_of_options = ["--"] if any(scene.startswith("-") for scene in scenes) else []
+    return shlex.join(["sesag", "guide", "--approve", *options, *end_of_options, *scenes])
 
 
 def _data_uri(path: Path) -> str:
@@ -128,9 +189,9 @@ def _boxes(diff: Diff, size: tuple[int, int]) -> str:
 
 def _figure(title: str, path: Path | None, overlay: str = "") -> str:
     if path is None:
-        return f"<figure><figcaption>{title}</figcaption><p>(none)</p></figure>"
+        return f"<figure><figcaption>{html.escape(title)}</figcaption><p>(none)</p></figure>"
     return (
-        f'<figure><figcaption>{title}</figcaption><div class="shot">'
+        f'<figure><figcaption>{html.escape(title)}</figcaption><div class="shot">'
         f'<img src="{_data_uri(path)}" alt="{html.escape(title)}">{overlay}</div></figure>'
     )
 
@@ -177,13 +238,23 @@ def _section(result: SceneResult) -> str:
     return "\n".join(parts)
 
 
-def write_report(results: list[SceneResult], report_dir: Path, committed: Path, notes: list[str] = ()) -> Path:
-    """Write ``report_dir/index.html`` (self-contained: every image inline) and return its path."""
+def write_report(
+    results: list[SceneResult],
+    report_dir: Path,
+    committed: Path,
+    notes: list[str] = (),
+    approve_options: Sequence[str] = (),
+) -> Path:
+    """Write ``report_dir/index.html`` (self-contained: every image inline) and return its path.
+
+    Everything shown is escaped (scene names come from guide.json); ``approve_options`` go
+    into the --approve line it suggests (``--out``, ``--diff-dir`` when not the defaults).
+    """
     changed = [result for result in results if result.failed]
     near = [result for result in results if result.status == "same" and result.diff and result.diff.near_misses]
     verdict = (
         f'<p class="fail"><strong>{len(changed)} of {len(results)} shots changed.</strong> Review them; '
-        f"when the change is meant, run <code>sesag guide --approve {' '.join(r.scene for r in changed)}</code>.</p>"
+        f"when the change is meant, run <code>{html.escape(approve_command((r.scene for r in changed), approve_options))}</code>.</p>"
         if changed
         else f'<p class="pass"><strong>All {len(results)} shots match.</strong></p>'
     )

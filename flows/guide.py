@@ -26,6 +26,7 @@ from flows.embedded import credentials_for, example_for, portal_or_embedded
 DEVICE_SCALE = 2  # sharp when printed
 MASK_COLOUR = "#d0d4d9"
 DEFAULT_OUT = Path("screenshots")
+DEFAULT_DIFF_DIR = Path("guide-diff")
 # Written beside the screenshots: what made them. Pixels depend on the browser build (text
 # edges differ between Chromium builds), so --check names a different build when it fails.
 MANIFEST = "guide.json"
@@ -523,6 +524,12 @@ def same_pictures(new: Path, old: Path, names: list[str]) -> bool:
     return all((old / name).is_file() and (old / name).read_bytes() == (new / name).read_bytes() for name in pictures)
 
 
+def approve_options(out: Path, report_dir: Path) -> list[str]:
+    """The --out and --diff-dir an --approve after this check needs (none when the defaults)."""
+    options = ["--out", str(out)] if out != DEFAULT_OUT else []
+    return options + (["--diff-dir", str(report_dir)] if report_dir != DEFAULT_DIFF_DIR else [])
+
+
 def check(run: GuideRun, committed: Path, report_dir: Path) -> list[diffreport.SceneResult]:
     """Compare the fresh shots with the committed ones; write the report into ``report_dir``.
 
@@ -536,7 +543,13 @@ def check(run: GuideRun, committed: Path, report_dir: Path) -> list[diffreport.S
         shutil.copyfile(run.folder / MANIFEST, report_dir / diffreport.NEW / MANIFEST)
     diffreport.save_run(report_dir, **run.options)
     hint = browser_hint(run, committed)
-    diffreport.write_report(results, report_dir, committed, notes=[hint] if hint else [])
+    diffreport.write_report(
+        results,
+        report_dir,
+        committed,
+        notes=[hint] if hint else [],
+        approve_options=approve_options(committed, report_dir),
+    )
     return results
 
 
@@ -641,7 +654,7 @@ def approve_shots(
 @click.option(
     "--diff-dir",
     type=click.Path(path_type=Path),
-    default=Path("guide-diff"),
+    default=DEFAULT_DIFF_DIR,
     show_default=True,
     help="With --check/--approve: the report and the new shots.",
 )
@@ -708,7 +721,9 @@ def guide_command(
     try:
         if not check_only:
             check_out(out)  # before any work: a folder of other files is refused at once
-    except UnusableOut as exc:
+        else:
+            diffreport.check_report_dir(diff_dir)
+    except (UnusableOut, diffreport.UnusableReportDir) as exc:
         _echo(f"Error: {exc}")
         sys.exit(2)
     _echo(f"Generating the vejledning ({lang}, {steps.right_label(right)}) ...")
@@ -740,7 +755,8 @@ def guide_command(
             if hint:
                 _echo(hint)
             _echo(f"Review: {report}")
-            _echo(f"When the change is meant: sesag guide --approve {' '.join(result.scene for result in changed)}")
+            command = diffreport.approve_command((result.scene for result in changed), approve_options(out, diff_dir))
+            _echo(f"When the change is meant: {command}")
             sys.exit(1)
         near = [result for result in results if result.diff and result.diff.near_misses]
         _echo(f"All {len(results)} screenshots match {out} ({run.seconds:.1f} s).")

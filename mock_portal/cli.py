@@ -26,6 +26,21 @@ def _check_port(host: str, port: int) -> None:
         _stop(f"cannot listen on {host}:{port}: {error.strerror or error} (is another server running there?)")
 
 
+def _make_database_folder(database: Path) -> None:
+    """Make ``--db``'s folder, or stop with one line when the path cannot hold a database file."""
+    if database.is_dir():
+        _stop(
+            f"--db {database} is a folder, not a file: give the SQLite file's path, e.g. {database / 'portal.sqlite'}."
+        )
+    existing = next(folder for folder in database.absolute().parents if folder.exists())
+    if not existing.is_dir():
+        _stop(f"--db {database}: {existing} is a file, not a folder.")
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        _stop(f"--db {database}: cannot make the folder {database.parent}: {error.strerror or error}.")
+
+
 @click.command("portal")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -70,7 +85,7 @@ def portal_command(host, port, database, unlock, reset, training, employees, no_
 
     config = {"DEMO_MODE": not no_demo_key, "TRAINING": training, "WAL": True}
     if database:
-        database.parent.mkdir(parents=True, exist_ok=True)
+        _make_database_folder(database)
         config["DATABASE"] = str(database)
     app = create_app(config)
     if not unlock:

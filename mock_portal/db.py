@@ -154,7 +154,46 @@ def _connect(path: str) -> sqlite3.Connection:
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA foreign_keys = ON")
     register_functions(db)
+    # Installed once, for bounded_work(); outside it the handler only returns.
+    db.set_progress_handler(_over_budget, PROGRESS_STEPS)
     return db
+
+
+# SQLite calls the progress handler every PROGRESS_STEPS virtual-machine instructions; inside
+# FTS5 (which reads its index with statements of its own) that is every few milliseconds.
+PROGRESS_STEPS = 1000
+_BUDGET = threading.local()  # this thread's bounded_work: the CPU time to stop at
+
+
+class TooMuchWork(Exception):
+    """A statement inside bounded_work() used more than its CPU time, and SQLite stopped it."""
+
+
+def _over_budget() -> int:
+    stop_at = getattr(_BUDGET, "stop_at", None)
+    if stop_at is None or time.thread_time() <= stop_at:
+        return 0
+    _BUDGET.stopped = True
+    return 1  # non-zero: SQLite ends the statement ("interrupted")
+
+
+@contextmanager
+def bounded_work(cpu_seconds: float) -> Iterator[None]:
+    """Within the block, this thread's statements stop once they have used ``cpu_seconds`` of
+    the thread's CPU time between them; then TooMuchWork is raised.
+
+    CPU time, not wall-clock time: a portal slowed by other requests does not stop a search that
+    would be cheap alone, and the bound is the same on a busy machine as on a quiet one.
+    """
+    _BUDGET.stop_at, _BUDGET.stopped = time.thread_time() + cpu_seconds, False
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if _BUDGET.stopped:
+            raise TooMuchWork(str(error)) from error
+        raise
+    finally:
+        _BUDGET.stop_at = None
 
 
 def register_functions(db: sqlite3.Connection) -> None:

@@ -8,14 +8,27 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+import time
 import unicodedata
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from mock_portal import rights as catalogue
 from mock_portal.auth import login_required
-from mock_portal.db import COPENHAGEN, TRIGRAM, danish_key, fold, get_db, now, stamp, write_transaction
+from mock_portal.db import (
+    COPENHAGEN,
+    TRIGRAM,
+    TooMuchWork,
+    bounded_work,
+    danish_key,
+    fold,
+    get_db,
+    now,
+    stamp,
+    write_transaction,
+)
 
 bp = Blueprint("selvbetjening", __name__, url_prefix="/selvbetjening")
 
@@ -27,6 +40,26 @@ MAX_EMAIL = 254
 MAX_ADDRESS = 200
 MAX_ID = 2**62
 SORT_AT_MOST = 300  # trigram matches sorted for a page; more are paged by walking the list's index
+# The trigram index is asked for at most this many characters of a search (6 trigrams); a
+# longer search is checked on those matches. FTS5 reads a doclist per trigram of the phrase:
+# 100 characters of trigrams most names hold ("sensen...") cost 40x the first 14, and the
+# first 8 cost 2.5 ms at 50,000 employees (bench/README.md).
+PHRASE_AT_MOST = 8
+# The bound on the SQLite work (CPU time) of one list page: the list and every search a person
+# makes cost under 10 ms at 50,000 employees; one e-mail domain that every employee holds, 46.
+SEARCH_CPU_SECONDS = 0.03
+# And what one session's list pages may use between them beyond SEARCH_CPU_FREE each (what a
+# page of the list or a narrow search costs; bulk's searches stay under it): a burst, then so
+# much per second. A person's searches, seconds apart, never reach it; a client sending costly
+# searches back to back gets the waiting page (bench/portal.py --hostile).
+SEARCH_CPU_FREE = 0.005
+SEARCH_CPU_BURST = 0.05
+SEARCH_CPU_PER_SECOND = 0.01
+TOO_MANY_SEARCHES = "Du har søgt meget på kort tid. Vent et øjeblik, og søg igen."
+TOO_MUCH_WORK = (
+    "Søgningen kræver for meget arbejde til at blive vist. Skriv en kortere eller mere præcis søgning, "
+    "eller vælg en gruppe eller status."
+)
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 MENU = [
@@ -125,8 +158,62 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+class SearchAllowance:
+    """Per session, the CPU time its list pages may still use: it grows by ``per_second`` up to
+    ``burst``, and each page's use is taken from it. Below zero, the session waits."""
+
+    def __init__(self, burst: float, per_second: float, clock=time.monotonic, keep: int = 10_000):
+        self.burst, self.per_second, self.clock, self.keep = burst, per_second, clock, keep
+        self._levels: dict[str, tuple[float, float]] = {}  # session -> (level, when)
+        self._lock = threading.Lock()
+
+    def level(self, key: str) -> float:
+        """The session's allowance now (seconds of CPU)."""
+        level, when = self._levels.get(key, (self.burst, self.clock()))
+        return min(self.burst, level + (self.clock() - when) * self.per_second)
+
+    def allows(self, key: str) -> bool:
+        with self._lock:
+            return self.level(key) >= 0
+
+    def spend(self, key: str, seconds: float) -> None:
+        with self._lock:
+            if len(self._levels) >= self.keep:  # forget the sessions that are full again
+                self._levels = {k: v for k, v in self._levels.items() if self.level(k) < self.burst}
+            self._levels[key] = (self.level(key) - seconds, self.clock())
+
+
+def _allowance() -> SearchAllowance:
+    allowance = current_app.extensions.get("sesag.search_allowance")
+    if allowance is None:
+        config = current_app.config
+        allowance = current_app.extensions.setdefault(
+            "sesag.search_allowance",
+            SearchAllowance(
+                config.get("SEARCH_CPU_BURST", SEARCH_CPU_BURST),
+                config.get("SEARCH_CPU_PER_SECOND", SEARCH_CPU_PER_SECOND),
+            ),
+        )
+    return allowance
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control and invisible characters, a tab or line break as a space.
+
+    No stored name, e-mail or group holds one (the form refuses them), so a search is what is
+    left; and a NUL would end FTS5's quoted phrase early ("unterminated string").
+    """
+    if text.isprintable():  # the common case: nothing to take out
+        return text
+    return "".join(
+        " " if char.isspace() else char
+        for char in text
+        if unicodedata.category(char) not in ("Cc", "Cf") or char.isspace()
+    )
+
+
 def _text_arg(name: str, limit: int) -> str:
-    return _nfc(request.args.get(name, "")).strip()[:limit]
+    return without_controls(_nfc(request.args.get(name, ""))).strip()[:limit]
 
 
 @bp.route("/medarbejdere")
@@ -149,12 +236,17 @@ def employees():
     if status != "alle":
         where.append("employee.active = ?")
         params.append(1 if status == "aktiv" else 0)
-    phrases, shorts, walk = [], [], []
+    phrases, shorts, walk, longs = [], [], [], False
     for field, column, text in (("name", "name_fold", name), ("email", "email_fold", email)):
         term = fold(text)
         if len(term) >= TRIGRAM:
-            phrases.append(f'{column} : "{term.replace(chr(34), chr(34) * 2)}"')
+            phrase = term[:PHRASE_AT_MOST]
+            phrases.append(f'{column} : "{phrase.replace(chr(34), chr(34) * 2)}"')
             walk.append((column, term))
+            if phrase != term:  # the index finds the matches of its start; the whole is checked on them
+                where.append(f"instr(employee.{column}, ?) > 0")
+                params.append(term)
+                longs = True
         elif term:  # too short for the trigram index: a scan of the index that holds the folded columns
             where.append(f"instr(employee.{column}, ?) > 0")
             params.append(term)
@@ -165,10 +257,31 @@ def employees():
     source = table
     if phrases:  # the trigram index finds the matches; the count reads only those rows
         # Only company and status to check: the narrow index, not the table's wide rows.
-        scope = " INDEXED BY employee_scope" if not (short or group) else ""
+        scope = " INDEXED BY employee_scope" if not (short or group or longs) else ""
         source = f"employee_search CROSS JOIN employee{scope} ON employee.id = employee_search.rowid"
         where.insert(0, "employee_search MATCH ?")
         params.insert(0, " AND ".join(phrases))
+    query = {"navn": name, "email": email, "gruppe": group, "status": status, "vis": size}
+    allowance, who = _allowance(), session.sid or request.remote_addr or ""
+    if not allowance.allows(who):  # answered before any query: the waiting page costs next to nothing
+        return render_template("error.html", title="Administrér medarbejdere", message=TOO_MANY_SEARCHES), 429
+    started = time.thread_time()
+    try:
+        with bounded_work(current_app.config.get("SEARCH_CPU_SECONDS", SEARCH_CPU_SECONDS)):
+            total, rows, pages = _list_page(
+                where, params, shorts, phrases, walk, source, table, group, status, size, page
+            )
+    except TooMuchWork:
+        return _employees_page(name, email, group, status, query, size, [], 0, 1, 1, TOO_MUCH_WORK), 400
+    finally:
+        used = time.thread_time() - started
+        allowance.spend(who, max(0.0, used - current_app.config.get("SEARCH_CPU_FREE", SEARCH_CPU_FREE)))
+    return _employees_page(name, email, group, status, query, size, rows, total, page, pages)
+
+
+def _list_page(where, params, shorts, phrases, walk, source, table, group, status, size, page):
+    """(total, the page's rows, pages) of the list's search; 404 for a page beyond the last."""
+    company = g.admin["company_id"]
     db = get_db()
     clause = " AND ".join(where)
     if len(shorts) <= 1 and not phrases and not group:
@@ -192,8 +305,10 @@ def employees():
             source = "employee INDEXED BY employee_short_search"
             del where[0], params[0]
             for column, term in walk:
-                where.append(f"instr(employee.{column}, ?) > 0")
-                params.append(term)
+                check = f"instr(employee.{column}, ?) > 0"
+                if check not in where:  # a long search's is there already
+                    where.append(check)
+                    params.append(term)
         clause = " AND ".join(where)
     pages = max(1, math.ceil(total / size))
     if page < 1 or page > pages:
@@ -205,11 +320,19 @@ def employees():
     order, skip, take = "", start, size
     if start > total / 2:
         order, skip, take = " DESC", max(0, total - start - size), min(size, total - start)
+    if not total:  # nothing matches: a second pass over the trigram index would find nothing again
+        return 0, [], pages
     rows = db.execute(
         f"SELECT * FROM employee WHERE id IN (SELECT employee.id FROM {source} WHERE {clause}"
         f" ORDER BY employee.name_key{order}, employee.id{order} LIMIT ? OFFSET ?) ORDER BY name_key, id",
         params + [take, skip],
     ).fetchall()
+    return total, rows, pages
+
+
+def _employees_page(name, email, group, status, query, size, rows, total, page, pages, error=""):
+    company = g.admin["company_id"]
+    db = get_db()
     # The distinct groups by index seeks, one per group, rather than a pass over every employee.
     groups = sorted(
         (
@@ -224,7 +347,6 @@ def employees():
         key=lambda grp: (danish_key(grp), grp),
     )
     searching = bool(name or email or group or status != "aktiv")
-    query = {"navn": name, "email": email, "gruppe": group, "status": status, "vis": size}
     return render_template(
         "employees.html",
         current="employees",
@@ -239,6 +361,7 @@ def employees():
         statuses=STATUSES,
         searching=searching,
         query=query,
+        error=error,
     )
 
 

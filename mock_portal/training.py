@@ -27,6 +27,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from flask import (
@@ -48,7 +49,8 @@ from werkzeug.wrappers import Request
 import catalogue
 from mock_portal import demo_data
 from mock_portal import rights as portal_rights
-from mock_portal.db import get_db, reset_demo_database
+from mock_portal.db import COPENHAGEN, get_db, reset_demo_database
+from mock_portal.selvbetjening import without_controls
 
 bp = Blueprint("training", __name__, url_prefix="/oevelse")
 
@@ -57,11 +59,12 @@ TRAINER_COOKIE = "sesag_traener"
 SANDBOX_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 PREFIX = "sandkasse-"
 MAX_EMPLOYEE_DIGITS = 9  # int() of a 10,000-digit string raises (and costs): refuse it as text
+MAX_TRAINEE = 60  # the trainee's name on the trainer's overview
 
 # The exercise's own bookkeeping, added to each sandbox copy (not to the portal's schema).
 TASK_SCHEMA = """
 CREATE TABLE oevelse (employee_id INTEGER NOT NULL, right_id TEXT NOT NULL, start_rights TEXT NOT NULL,
-                      started REAL NOT NULL, trin INTEGER, finished REAL);
+                      started REAL NOT NULL, trin INTEGER, finished REAL, trainee TEXT NOT NULL DEFAULT '');
 CREATE TABLE oevelse_gemt (employee_id INTEGER NOT NULL);
 """
 
@@ -171,9 +174,12 @@ class Sandboxes:
         with _connect(self.template) as db:
             return db.execute(sql, params).fetchall()
 
-    def create(self, employee_id: int, right_id: str, sandbox_id: str | None = None, client: str = "") -> str:
-        """A fresh copy of the demo data with the task in it; returns its id. A new sandbox
-        (no ``sandbox_id``) counts toward ``client``'s limit and needs room (NoRoom)."""
+    def create(
+        self, employee_id: int, right_id: str, sandbox_id: str | None = None, client: str = "", trainee: str = ""
+    ) -> str:
+        """A fresh copy of the demo data with the task (and the ``trainee``'s name) in it; returns
+        its id. A new sandbox (no ``sandbox_id``) counts toward ``client``'s limit and needs room
+        (NoRoom)."""
         self._seed_template()
         with self._lock:
             self.clean_up()
@@ -195,8 +201,8 @@ class Sandboxes:
                 ]
                 db.executescript(TASK_SCHEMA)
                 db.execute(
-                    "INSERT INTO oevelse (employee_id, right_id, start_rights, started) VALUES (?, ?, ?, ?)",
-                    (employee_id, right_id, " ".join(held), time.time()),
+                    "INSERT INTO oevelse (employee_id, right_id, start_rights, started, trainee) VALUES (?, ?, ?, ?, ?)",
+                    (employee_id, right_id, " ".join(held), time.time(), trainee),
                 )
             os.replace(partial, target)  # a reset swaps the whole file at once
         return sandbox_id
@@ -321,10 +327,16 @@ class Task:
     started: float
     finished: float | None
     step: int | None  # the Trin the panel showed last
+    trainee: str = ""  # the name the trainee gave, for the trainer's overview
+    email: str = ""
+    namesake: bool = False  # another active employee of the company has the same name
 
     @property
     def text(self) -> str:
-        return catalogue.training().task.format(employee=self.employee, right=self.right)
+        """The task, naming the employee by e-mail too when a colleague has the same name."""
+        return catalogue.training().task.format(
+            employee=employee_label(self.employee, self.email, self.namesake), right=self.right
+        )
 
     def words(self) -> dict[str, str]:
         """The task's placeholders for training.toml's sentences."""
@@ -342,7 +354,11 @@ class Result:
 
 def read_task(db: sqlite3.Connection) -> Task | None:
     """The task stored in a sandbox database."""
-    row = db.execute("SELECT o.*, e.name FROM oevelse o JOIN employee e ON e.id = o.employee_id").fetchone()
+    row = db.execute(
+        "SELECT o.*, e.name, e.email, EXISTS (SELECT 1 FROM employee n WHERE n.company_id = e.company_id"
+        " AND n.name = e.name AND n.id != e.id AND n.active = 1) AS namesake"
+        " FROM oevelse o JOIN employee e ON e.id = o.employee_id"
+    ).fetchone()
     if row is None:
         return None
     rights = se_sag_rights()
@@ -358,6 +374,9 @@ def read_task(db: sqlite3.Connection) -> Task | None:
         row["started"],
         row["finished"],
         row["trin"],
+        row["trainee"],
+        row["email"],
+        bool(row["namesake"]),
     )
 
 
@@ -550,20 +569,29 @@ def remember(response):
 # --- views -----------------------------------------------------------------------------------
 
 
+def employee_label(name: str, email: str, namesake: bool) -> str:
+    """How the task names an employee: the name, and the e-mail when a colleague shares it."""
+    return f"{name} ({email})" if namesake else name
+
+
 def _choices() -> list[sqlite3.Row]:
     """Employees of the first demo company who hold neither Se Sag right: candidates for the task."""
     marks = ",".join("?" * len(portal_rights.AES_RIGHTS))
     return sandboxes().template_rows(
-        "SELECT e.id, e.name FROM employee e JOIN company c ON c.id = e.company_id"
+        "SELECT e.id, e.name, e.email, EXISTS (SELECT 1 FROM employee n WHERE n.company_id = e.company_id"
+        " AND n.name = e.name AND n.id != e.id AND n.active = 1) AS namesake"
+        " FROM employee e JOIN company c ON c.id = e.company_id"
         " WHERE c.cvr = ? AND e.active = 1 AND NOT EXISTS (SELECT 1 FROM employee_right r"
         f" WHERE r.employee_id = e.id AND r.right_id IN ({marks})) ORDER BY e.id",
         (demo_data.companies()[0].cvr, *sorted(portal_rights.AES_RIGHTS)),
     )
 
 
-def _start(employee_id: int, right_id: str, sandbox_id: str | None = None):
+def _start(employee_id: int, right_id: str, sandbox_id: str | None = None, trainee: str = ""):
     try:
-        sandbox_id = sandboxes().create(employee_id, right_id, sandbox_id, client=request.remote_addr or "")
+        sandbox_id = sandboxes().create(
+            employee_id, right_id, sandbox_id, client=request.remote_addr or "", trainee=trainee
+        )
     except NoRoom as full:
         return render_template("error.html", title="Ingen plads til øvelsen", message=str(full)), full.status
     session.clear()  # log out: the exercise starts at Trin 1, in the sandbox
@@ -581,7 +609,10 @@ def start_page():
     admin = demo_data.companies()[0].admin
     return render_template(
         "training_start.html",
-        choices=_choices(),
+        choices=[
+            (row["id"], row["name"], employee_label(row["name"], row["email"], row["namesake"])) for row in _choices()
+        ],
+        max_trainee=MAX_TRAINEE,
         rights=se_sag_rights(),
         rule=catalogue.guide_text("da")["rule"],
         admin=admin,
@@ -603,11 +634,14 @@ def start():
     )
     if not valid or int(raw_employee) not in {row["id"] for row in _choices()}:
         abort(400, description="Vælg en medarbejder og en af rettighederne Sagsbehandler og Kommunal sagsbehandler.")
+    trainee = " ".join(without_controls(request.form.get("deltager", "")).split())
+    if len(trainee) > MAX_TRAINEE:
+        abort(400, description=f"Dit navn må højst være {MAX_TRAINEE} tegn.")
     old = current_sandbox()
     if old:
         get_db()  # opened before the file goes: a later use must not create an empty file there
         sandboxes().remove(old)
-    return _start(int(raw_employee), right_id)
+    return _start(int(raw_employee), right_id, trainee=trainee)
 
 
 @bp.route("/forfra", methods=("POST",))
@@ -616,7 +650,7 @@ def reset():
     task = current_task()
     if task is None:
         return redirect(url_for("training.start_page"))
-    return _start(task.employee_id, task.right_id, current_sandbox())
+    return _start(task.employee_id, task.right_id, current_sandbox(), trainee=task.trainee)
 
 
 @bp.route("/afslut", methods=("POST",))
@@ -648,7 +682,9 @@ def result():
 class Progress:
     """One trainee's row of the overview."""
 
+    trainee: str  # "" when the trainee gave no name
     task: str
+    started: str  # clock time, Copenhagen
     step: int | None
     finished: bool
     minutes: int
@@ -665,8 +701,10 @@ def progress() -> list[Progress]:
             continue
         if task is not None:
             end = task.finished or time.time()
-            rows.append(Progress(task.text, task.step, task.finished is not None, round((end - task.started) / 60)))
-    return sorted(rows, key=lambda row: (row.finished, row.task))
+            started = datetime.fromtimestamp(task.started, COPENHAGEN).strftime("kl. %H:%M")
+            minutes = round((end - task.started) / 60)
+            rows.append(Progress(task.trainee, task.text, started, task.step, task.finished is not None, minutes))
+    return sorted(rows, key=lambda row: (row.finished, row.task, row.trainee, row.started))
 
 
 def _trainer_token() -> str:

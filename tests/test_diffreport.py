@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
+import shlex
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -98,3 +101,77 @@ def test_run_options_round_trip(tmp_path):
     assert diffreport.load_run(tmp_path) == {}
     diffreport.save_run(tmp_path, lang="da", right="sagsbehandler", employee="Medlem - Lra", portal_label="mock")
     assert diffreport.load_run(tmp_path)["employee"] == "Medlem - Lra"
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+class _Tags(HTMLParser):
+    """Every start tag of a page with its attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_hostile_scene_names_are_escaped_and_quoted(tmp_path, make_shot):
+    """A scene named like markup is text in every place the report shows it (#20, 3)."""
+    committed, fresh = tmp_path / "committed", tmp_path / "fresh"
+    for status in ("changed", "removed", "added"):
+        name = f"{HOSTILE}{status}.png"
+        if status != "added":
+            make_shot(committed / name)
+        if status != "removed":
+            make_shot(fresh / name, colour=(227, 6, 19) if status == "changed" else (0, 40, 85))
+    results = diffreport.compare_folders(shots_of(committed), shots_of(fresh), tmp_path / "report")
+    assert sorted(result.status for result in results) == ["added", "changed", "removed"]
+    page = diffreport.write_report(results, tmp_path / "report", Path("screenshots")).read_text(encoding="utf-8")
+    parser = _Tags()
+    parser.feed(page)
+    assert not [(tag, attrs) for tag, attrs in parser.tags if any(name.startswith("on") for name in attrs)]
+    assert all(attrs["src"].startswith("data:image/png;base64,") for tag, attrs in parser.tags if tag == "img")
+    assert "&lt;img src=x onerror=alert(1)&gt;changed" in page
+    command = html.unescape(re.search(r"<code>(sesag guide --approve [^<]*)</code>", page)[1])
+    assert sorted(shlex.split(command)[3:]) == sorted(
+        f"{HOSTILE}{status}" for status in ("changed", "added", "removed")
+    )
+
+
+def test_approve_command_is_shell_quoted():
+    assert diffreport.approve_command(["trin-1-forside", "a b", "$(rm -rf ~)"]) == (
+        "sesag guide --approve trin-1-forside 'a b' '$(rm -rf ~)'"
+    )
+    assert diffreport.approve_command(["-x"]) == "sesag guide --approve -- -x"  # a name is never an option
+    assert diffreport.approve_command(["s"], ["--out", "my guide"]) == "sesag guide --approve --out 'my guide' s"
+
+
+def test_a_new_check_keeps_what_it_did_not_write(folders):
+    """The report folder is emptied of a check's own files only: never rmtree'd (#20, 13)."""
+    committed, fresh, report = folders
+    diffreport.compare_folders(committed, fresh, report)
+    diffreport.write_report([], report, Path("screenshots"))
+    diffreport.check_report_dir(report)  # an earlier check's folder is fine
+    diffreport.compare_folders(committed, {}, report)
+    assert not list((report / diffreport.NEW).iterdir()) and not list(report.glob("*-diff.png"))
+
+
+@pytest.mark.parametrize("case", ["a file", "parent is a file", "other files", "other files in new"])
+def test_an_unusable_report_folder_is_refused_with_one_line(tmp_path, case):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    report = {
+        "a file": tmp_path / "notes.txt",
+        "parent is a file": tmp_path / "notes.txt" / "guide-diff",
+        "other files": tmp_path,
+        "other files in new": tmp_path / "guide-diff",
+    }[case]
+    if case == "other files in new":
+        (report / diffreport.NEW).mkdir(parents=True)
+        (report / diffreport.NEW / "thesis.docx").write_bytes(b"mine")
+    with pytest.raises(diffreport.UnusableReportDir) as refused:
+        diffreport.check_report_dir(report)
+    message = str(refused.value)
+    assert message.startswith(f"--diff-dir {report}") and "\n" not in message
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"

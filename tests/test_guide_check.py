@@ -166,3 +166,48 @@ def test_what_a_locator_looked_for(call_log, expected):
 
 def test_an_error_without_a_locator_is_left_as_it_is():
     assert failure.looked_for(RuntimeError("the portal answered HTTP 500")) is None
+
+
+def test_check_prints_a_quoted_approve_line_for_hostile_scene_names(tmp_path, make_shot, monkeypatch):
+    """The terminal's --approve line runs as printed: every scene name shell-quoted, the
+    --out and --diff-dir of the check kept (#20, 3)."""
+    import shlex
+
+    hostile = "<img src=x onerror=alert(1)>"
+    committed, fresh, report = tmp_path / "my guide", tmp_path / "fresh", tmp_path / "the diff"
+    make_shot(committed / f"{hostile}.png")
+    make_shot(fresh / f"{hostile}.png", colour=(227, 6, 19))
+    guide.write_manifest(committed, "chromium 1", [f"{hostile}.png"])
+    guide.write_manifest(fresh, "chromium 1", [f"{hostile}.png"])
+
+    def fake_generate(folder, **options):
+        return guide.GuideRun(folder=fresh, shots=guide.scene_shots(fresh), browser="chromium 1")
+
+    monkeypatch.setattr(guide, "generate", fake_generate)
+    result = CliRunner().invoke(guide.guide_command, ["--check", "--out", str(committed), "--diff-dir", str(report)])
+    assert result.exit_code == 1, result.output
+    line = next(line for line in result.output.splitlines() if line.startswith("When the change is meant: "))
+    command = shlex.split(line.split(": ", 1)[1])
+    assert command == ["sesag", "guide", "--approve", "--out", str(committed), "--diff-dir", str(report), hostile]
+
+
+@pytest.mark.parametrize("case", ["a file", "parent is a file", "a folder of other files"])
+def test_check_refuses_an_unusable_diff_dir_before_any_work(tmp_path, monkeypatch, case):
+    """#20, 13: one line, exit 2, before the guide is made, and nothing of the user's removed."""
+    (tmp_path / "important.txt").write_text("keep", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "notes.md").write_text("keep", encoding="utf-8")
+    diff_dir = {
+        "a file": tmp_path / "important.txt",
+        "parent is a file": tmp_path / "important.txt" / "guide-diff",
+        "a folder of other files": tmp_path,
+    }[case]
+    monkeypatch.setattr(guide, "generate", lambda *args, **kwargs: pytest.fail("refused before any work"))
+    result = CliRunner().invoke(
+        guide.guide_command, ["--check", "--out", str(tmp_path / "screenshots"), "--diff-dir", str(diff_dir)]
+    )
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and "--diff-dir" in errors[0]
+    assert (tmp_path / "important.txt").read_text(encoding="utf-8") == "keep"
+    assert (tmp_path / "sub" / "notes.md").read_text(encoding="utf-8") == "keep"

@@ -206,3 +206,35 @@ def test_the_served_database_uses_a_write_ahead_log(tmp_path, served):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     ((app, _),) = served
     assert app.config["WAL"] is True
+
+
+def _unusable_db_paths(tmp_path):
+    (tmp_path / "a-file.txt").write_text("not a folder", encoding="utf-8")
+    (tmp_path / "a-folder").mkdir()
+    return {
+        "parent is a file": tmp_path / "a-file.txt" / "x.sqlite",
+        "grandparent is a file": tmp_path / "a-file.txt" / "sub" / "x.sqlite",
+        "a folder": tmp_path / "a-folder",
+        "not a database": tmp_path / "a-file.txt",
+        "under /proc": "/proc/sesag-nowhere/x.sqlite",
+    }
+
+
+@pytest.mark.parametrize(
+    "case", ["parent is a file", "grandparent is a file", "a folder", "not a database", "under /proc"]
+)
+@pytest.mark.parametrize("unlock", [False, True])
+def test_an_unusable_db_path_is_one_line_and_exit_2(tmp_path, instance_folder, monkeypatch, case, unlock):
+    """#20, 13: no traceback, one line naming --db, exit 2, and nothing made or changed."""
+    monkeypatch.setattr("waitress.serve", lambda *args, **kwargs: pytest.fail("must not serve"))
+    database = _unusable_db_paths(tmp_path)[case]
+    before = sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*") if "instance" not in path.parts)
+    arguments = ["--db", str(database), "--port", "5124", *(["--unlock", "admin"] if unlock else [])]
+    result = CliRunner().invoke(portal_command, arguments)
+    assert result.exit_code == 2, (result.output, result.stderr, result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and str(database) in lines[0], result.stderr
+    assert "Traceback" not in result.stderr + result.output
+    after = sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*") if "instance" not in path.parts)
+    assert after == before
+    assert (tmp_path / "a-file.txt").read_text(encoding="utf-8") == "not a folder"

@@ -41,6 +41,7 @@ FORM_FIELDS = [
     "right",
     "rettighed",
     "medarbejder",
+    "deltager",
     "ukendt",
 ]
 ODD = [
@@ -60,6 +61,8 @@ ODD = [
     "æøå ÆØÅ",
     "a\u030a",
     "\x00",
+    "a\x00b",  # a NUL in a search long enough for the trigram index (#20, 4)
+    "\x00\x00\x00",
     "\n",
     "\u200b",
     "\u202e",

@@ -45,10 +45,11 @@ class Trainee:
     def csrf(self, url: str = "/") -> str:
         return form_token(self.client.get(url).get_data(as_text=True))
 
-    def start(self, employee: int = LRA, right: str = SAGSBEHANDLER):
-        return self.client.post(
-            "/oevelse/start", data={"csrf_token": self.csrf("/oevelse"), "medarbejder": employee, "rettighed": right}
-        )
+    def start(self, employee: int = LRA, right: str = SAGSBEHANDLER, name: str | None = None):
+        data = {"csrf_token": self.csrf("/oevelse"), "medarbejder": employee, "rettighed": right}
+        if name is not None:
+            data["deltager"] = name
+        return self.client.post("/oevelse/start", data=data)
 
     def log_in(self) -> None:
         """The NemID log-in (demo admin, key from the demo hint), as conftest's ``auth`` does it."""
@@ -530,14 +531,74 @@ def test_the_trainer_overview_shows_each_trainees_progress(app, new_trainee):
         trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": app.config["TRAINER_CODE"]}).status_code
         == 302
     )
-    rows = [
-        " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", row)).split())
-        for row in re.findall(r"<tr>(.*?)</tr>", trainer.get("/oevelse/oversigt").get_data(as_text=True), re.S)
+    rows = overview_rows(trainer)
+    assert rows[0][:2] == ["Deltager", "Opgave"]
+    assert [row[:2] + row[3:] for row in rows[1:]] == [
+        ["uden navn", "Giv Medlem - Bruger rettigheden Kommunal sagsbehandler", "Trin 3 af 5", "Nej", "0 min."],
+        ["uden navn", "Giv Medlem - Lra rettigheden Sagsbehandler", "Trin 5 af 5", "Ja", "0 min."],
     ]
-    assert rows[1:] == [
-        "Giv Medlem - Bruger rettigheden Kommunal sagsbehandler Trin 3 af 5 Nej 0 min.",
-        "Giv Medlem - Lra rettigheden Sagsbehandler Trin 5 af 5 Ja 0 min.",
+    assert all(re.fullmatch(r"kl\. \d\d:\d\d", row[2]) for row in rows[1:])  # when each began
+
+
+def overview_rows(trainer) -> list[list[str]]:
+    """The trainer's overview as rows of cell texts (the header row first)."""
+    page = trainer.get("/oevelse/oversigt").get_data(as_text=True)
+    return [
+        [
+            " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)
     ]
+
+
+def trainer_of(app):
+    """A test client that has given the trainer code."""
+    trainer = app.test_client()
+    token = form_token(trainer.get("/oevelse/oversigt").get_data(as_text=True))
+    assert (
+        trainer.post("/oevelse/oversigt", data={"csrf_token": token, "kode": app.config["TRAINER_CODE"]}).status_code
+        == 302
+    )
+    return trainer
+
+
+def test_the_overview_tells_two_trainees_on_one_task_apart(app, new_trainee):
+    """#20, 18: each trainee's name (given on the start page) in a column of its own."""
+    for name in ("Mette Holm", "Jonas <b>Berg</b>"):
+        assert new_trainee().start(name=name).status_code == 302
+    rows = overview_rows(trainer_of(app))
+    assert sorted(row[0] for row in rows[1:]) == ["Jonas <b>Berg</b>", "Mette Holm"]  # escaped: shown as typed
+    assert len({tuple(row) for row in rows[1:]}) == 2
+    assert all(row[1] == "Giv Medlem - Lra rettigheden Sagsbehandler" for row in rows[1:])
+
+
+def test_start_forfra_keeps_the_trainees_name(app, new_trainee):
+    trainee = new_trainee()
+    trainee.start(name="Mette Holm")
+    assert trainee.client.post("/oevelse/forfra", data={"csrf_token": trainee.csrf("/")}).status_code == 302
+    assert [row[0] for row in overview_rows(trainer_of(app))[1:]] == ["Mette Holm"]
+
+
+def test_the_trainees_name_is_cleaned_and_bounded(app, new_trainee):
+    assert new_trainee().start(name="  Mette\x00 Holm\u200b ").status_code == 302
+    assert [row[0] for row in overview_rows(trainer_of(app))[1:]] == ["Mette Holm"]
+    too_long = new_trainee().start(name="x" * 61)
+    assert too_long.status_code == 400 and "Dit navn må højst være 60 tegn" in too_long.get_data(as_text=True)
+
+
+def test_the_task_list_tells_namesakes_apart(app, new_trainee):
+    """#20, 18: the demo company has two Anne Jensens; the list and the task name each by e-mail."""
+    page = new_trainee().client.get("/oevelse").get_data(as_text=True)
+    options = [htmllib.unescape(text) for text in re.findall(r"<option[^>]*>([^<]*)</option>", page)]
+    assert len(options) == len(set(options)) > 2
+    assert "Anne Jensen (anne.jensen@kommune-demo.dk)" in options
+    assert "Anne Jensen (anne.jensen2@kommune-demo.dk)" in options
+    assert "Medlem - Lra" in options  # a name nobody shares is shown alone
+    second = int(re.search(r'<option value="(\d+)"[^>]*>Anne Jensen \(anne\.jensen2@', page)[1])
+    trainee = new_trainee()
+    trainee.start(employee=second)
+    assert "Giv Anne Jensen (anne.jensen2@kommune-demo.dk) rettigheden Sagsbehandler" in trainee.panel("/")
 
 
 def test_portal_training_prints_the_trainer_code(monkeypatch, tmp_path):

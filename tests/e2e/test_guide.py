@@ -6,6 +6,7 @@ import html
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import zipfile
@@ -232,11 +233,12 @@ def test_a_renamed_link_fails_then_approve_makes_it_the_guide(made, portal, tmp_
         failed = check(portal, out, report)
         assert failed.returncode == 1, failed.stderr
         assert "trin-4-medarbejder" in failed.stderr
-        assert "sesag guide --approve trin-4-medarbejder" in failed.stderr
+        # The line to copy is shell-quoted and keeps the check's --out and --diff-dir: run as printed.
+        line = next(line for line in failed.stderr.splitlines() if line.startswith("When the change is meant: "))
+        command = shlex.split(line.split(": ", 1)[1])
+        assert command[:3] == ["sesag", "guide", "--approve"] and command[-1] == "trin-4-medarbejder"
         document = (out / "vejledning.html").read_bytes()
-        approved = run(
-            "guide", "--approve", "trin-4-medarbejder", "--out", str(out), "--diff-dir", str(report), timeout=300
-        )
+        approved = run(*command[1:], timeout=300)
         assert approved.returncode == 0, approved.stderr
         assert (out / "trin-4-medarbejder.png").read_bytes() == (report / "new" / "trin-4-medarbejder.png").read_bytes()
         again = check(portal, out, report)
