@@ -55,7 +55,7 @@ PRINT_GAP_PCT = 2
 # COLOUR_ERROR levels of 255 off, which no eye sees, and a third lighter to compress. The HTML
 # embeds them as lossless WebP, the PDF gets them as PNG (Chromium re-compresses every image but
 # a JPEG losslessly). The shots themselves, which --check compares, stay as they were taken.
-# Why not a palette or JPEG: docs/decisions/0001-document-image-copies.md.
+# Why not a palette or JPEG: docs/decisions/0009-document-image-copies.md.
 COLOUR_BITS = 6
 COLOUR_ERROR = 2
 _LEVELS = (1 << COLOUR_BITS) - 1
