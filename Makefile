@@ -40,10 +40,11 @@ $(FLOOR_VENV)/.installed-stamp: pyproject.toml Makefile
 	$(FLOOR_VENV)/bin/python -m pip install --quiet $(FLOOR) -e '.[test]'
 	touch $@
 
-lint: $(STAMP)          ## ruff (pyproject.toml), and docs/commands.md against every command's --help
+lint: $(STAMP)          ## ruff, the import contracts (pyproject.toml), docs/commands.md against --help
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/cog --check --check-fail-msg 'run make docs' docs/commands.md
+	$(BIN)/lint-imports
 
 docs: $(STAMP)          ## regenerate docs/commands.md from the commands' --help
 	$(BIN)/cog -r docs/commands.md

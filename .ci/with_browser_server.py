@@ -3,7 +3,7 @@
     .venv/bin/python .ci/with_browser_server.py [--timeout 60] -- COMMAND [ARG ...]
 
 Starts ``playwright launch-server --browser chromium`` with the Chromium and flags that
-``sesag browser`` finds for this machine (flows.browser.server_config), waits for the server's
+``sesag browser`` finds for this machine (flows.core.browser.server_config), waits for the server's
 ws:// endpoint, runs COMMAND with SESAG_CONNECT set to it, stops the server and exits with
 COMMAND's status. A server that does not come up within --timeout seconds is one clear message
 and exit 3.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows import browser  # the checkout's flows, also when run from elsewhere
+from flows.core import browser  # the checkout's flows, also when run from elsewhere
 
 SERVER_DID_NOT_START = 3
 

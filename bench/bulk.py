@@ -11,7 +11,7 @@ Sagsbehandler to each and revokes it again, per side:
 - peer: bench/peer.py, the bare Playwright script a QA engineer would write: the same screens
   and clicks, one tab, nothing verified, in the same headless shell as `sesag bulk`'s default
   profile (drawing frames: its plain clicks wait for them);
-- bulk, 1 / 2 / 4 workers: the `sesag bulk` code path (``flows.bulk.run_rows``: one log-in,
+- bulk, 1 / 2 / 4 workers: the `sesag bulk` code path (``flows.admin.bulk.run_rows``: one log-in,
   N workers, each a thread with its own Playwright and browser, sharing the log-in's storage
   state, a fresh tab every 20 rows, every change verified on the rights and events pages), in
   headless shells as `sesag bulk` launches them (default profile; `--fast-profile` adds 1 and 2
@@ -52,10 +52,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import peer
 
-from flows import bulk
-from flows.browser import BrowserSpec
-from flows.credentials import DEMO_PASSWORD, DEMO_USER, Credentials
-from flows.session import new_session
+from flows.admin import bulk
+from flows.admin.session import new_session
+from flows.core.browser import BrowserSpec
+from flows.core.credentials import DEMO_PASSWORD, DEMO_USER, Credentials
 
 RIGHT_VALUE = "aes.sagsbehandler"
 
@@ -310,7 +310,7 @@ class PeerSide:
     """bench/peer.py: the bare Playwright script, one tab, nothing verified."""
 
     def __init__(self, browser, url: str):
-        from flows import browser as browsers
+        from flows.core import browser as browsers
 
         self.url = url.rstrip("/")
         self.page = browser.new_context(**browsers.context_options()).new_page()
@@ -605,7 +605,7 @@ def main() -> None:
         parser.error(f"--latency / --workers: not a list of numbers: {args.latency!r} {args.workers!r}")
     from playwright.sync_api import sync_playwright
 
-    from flows import browser as browsers
+    from flows.core import browser as browsers
 
     people = bench_employees(args.n * len(latencies) + 3)
     warm, people = people[:3], people[3:]

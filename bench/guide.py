@@ -32,10 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright
 
-from flows import browser as browsers
-from flows import guide, steps
-from flows.credentials import Credentials
-from flows.embedded import embedded_portal
+from flows.core import browser as browsers
+from flows.core import steps
+from flows.core.credentials import Credentials
+from flows.core.embedded import embedded_portal
+from flows.guide import build as guide
 
 
 def bare_screenshots(folder: Path) -> None:

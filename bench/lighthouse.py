@@ -28,8 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows import browser as browsers  # noqa: E402
-from flows import guide, render, steps  # noqa: E402
+from flows.core import browser as browsers  # noqa: E402
+from flows.core import steps  # noqa: E402
+from flows.guide import build as guide  # noqa: E402
+from flows.guide import render  # noqa: E402
 
 LIGHTHOUSE = ROOT / "tools" / "validators" / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("accessibility", "performance")

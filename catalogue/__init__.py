@@ -1,7 +1,7 @@
 """The step catalogue: the vejledning's words, Trin 1-5 and their scenes, the Se Sag rights, and
 training mode's sentences. Plain data and one loader: no Flask, no Playwright.
 
-Both sides import it: the flows (``flows/steps.py`` adds what each scene clicks in a browser),
+Both sides import it: the flows (``flows/core/steps.py`` adds what each scene clicks in a browser),
 and the portal (``mock_portal/rights.py`` takes its Se Sag rights from :func:`rights`, training
 mode its hints from :func:`training`).
 
@@ -73,7 +73,7 @@ class Step:
 
     number: int
     bullets: dict[str, list[str]]
-    scenes: tuple[Any, ...]  # Scene here; flows.steps.Scene (with its browser work) in the flows
+    scenes: tuple[Any, ...]  # Scene here; flows.core.steps.Scene (with its browser work) in the flows
     name: dict[str, str] | None = None  # what the step does, per language
     note: dict[str, str] | None = None  # a case to know about, per language (Trin 5: the other right)
 

@@ -11,10 +11,10 @@ import click
 # and the portal never pulls in Playwright.
 COMMANDS = {
     "portal": "mock_portal.cli:portal_command",
-    "grant": "flows.commands:grant_command",
-    "bulk": "flows.bulk:bulk_command",
-    "guide": "flows.guide:guide_command",
-    "demo": "flows.demo:demo_command",
+    "grant": "flows.admin.commands:grant_command",
+    "bulk": "flows.admin.bulk:bulk_command",
+    "guide": "flows.guide.build:guide_command",
+    "demo": "flows.demo.show:demo_command",
     "browser": "flows.cli:browser_command",
 }
 
@@ -75,7 +75,7 @@ def browser_command(no_install, headless_shell):
     """
     from playwright.sync_api import sync_playwright
 
-    from flows import browser as browsers
+    from flows.core import browser as browsers
 
     def log(message):
         click.echo(message, err=True)

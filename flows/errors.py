@@ -1,6 +1,6 @@
 """What can go wrong when a right is granted or revoked.
 
-The exceptions say what happened; ``flows.commands.EXIT_CODES`` is the one table that turns
+The exceptions say what happened; ``flows.admin.commands.EXIT_CODES`` is the one table that turns
 them into exit codes. ``employee`` is the employee the portal found (name, e-mail) when the
 error came after the lookup, so reports can name whom a refusal was about.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flows.pages import EmployeeRow
+    from flows.core.pages import EmployeeRow
 
 
 class GrantError(Exception):

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
-from flows import animation, steps
-from flows.animation import Frame, build_walkthrough
+from flows.core import steps
+from flows.demo import animation
+from flows.demo.animation import Frame, build_walkthrough
 
 SCENES = [(step, scene) for step in steps.catalogue() for scene in step.scenes]
 

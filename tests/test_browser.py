@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from flows import browser
+from flows.core import browser
 
 
 class FakeChromium:
@@ -302,7 +302,7 @@ def test_a_server_that_does_not_answer_is_one_clear_line(recording):
 def test_guide_connect_option_reaches_open_browser(monkeypatch, tmp_path):
     from click.testing import CliRunner
 
-    from flows import guide
+    from flows.guide import build as guide
 
     monkeypatch.delenv(browser.CONNECT_ENV, raising=False)
     seen = []
@@ -462,8 +462,8 @@ def test_grant_and_bulk_sessions_launch_the_headless_shell(recording, on_path, m
     get the same spec (``Session.browser_spec``) and open theirs with it."""
     from playwright import sync_api
 
-    from flows import session
-    from flows.credentials import Credentials
+    from flows.admin import session
+    from flows.core.credentials import Credentials
 
     on_path["chromium-headless-shell"] = SHELL
     monkeypatch.setattr(sync_api, "sync_playwright", lambda: FakeSyncPlaywright(recording))
@@ -481,7 +481,7 @@ def test_grant_without_a_browser_says_to_run_sesag_browser_and_installs_nothing(
     from click.testing import CliRunner
     from playwright import sync_api
 
-    from flows.commands import grant_command
+    from flows.admin.commands import grant_command
 
     monkeypatch.setattr(browser.subprocess, "run", lambda *a, **k: pytest.fail(f"ran {a}"))
     monkeypatch.setattr(sync_api, "sync_playwright", lambda: FakeSyncPlaywright(no_bundled))

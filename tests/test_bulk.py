@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flows import bulk, commands, errors, grant
-from flows.bulk import Report, RowResult, Stop, exit_code, run_rows, summary_table
-from flows.pages import EmployeeRow
-from flows.sheets import BadRow, Row
+from flows import errors
+from flows.admin import bulk, commands, grant
+from flows.admin.bulk import Report, RowResult, Stop, exit_code, run_rows, summary_table
+from flows.admin.sheets import BadRow, Row
+from flows.core.pages import EmployeeRow
 
 
 def _result(line, status="ok", result="granted", changed=True):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flows.credentials import Credentials, CredentialsError, KeyCard
+from flows.core.credentials import Credentials, CredentialsError, KeyCard
 
 SECRET = "s3cret-Pässword"
 

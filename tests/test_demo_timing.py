@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows import demo, steps
-from flows.animation import Frame, reading_seconds
+from flows.core import steps
+from flows.demo import show as demo
+from flows.demo.animation import Frame, reading_seconds
 
 
 def test_without_a_display_it_says_headless_and_how_to_see_it():

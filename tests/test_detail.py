@@ -2,8 +2,8 @@
 
 from PIL import Image
 
-from flows import detail
-from flows.detail import Box
+from flows.guide import detail
+from flows.guide.detail import Box
 
 AREA = Box(0, 0, 980, 800)
 
@@ -94,7 +94,7 @@ def test_a_detail_takes_in_the_context_its_target_needs():
 
 def test_a_badge_never_covers_text_of_its_target_or_a_neighbour():
     """The issue's "Bruger-id" with its first letter under badge 1: the badge goes where no text is."""
-    from flows import overlay
+    from flows.core import overlay
 
     field = Box(520, 490, 470, 50)
     label = Box(520, 462, 60, 20)  # 'Nøgle' right above the field's top-left corner

@@ -1,4 +1,4 @@
-"""flows.diffreport: which shots changed (added and removed scenes too) and the review page."""
+"""flows.guide.diffreport: which shots changed (added and removed scenes too) and the review page."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from flows import diffreport
+from flows.guide import diffreport
 
 
 @pytest.fixture

@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from flows import commands, errors, grant, pages
-from flows.credentials import Credentials
-from flows.pages import EVENT_TIME, EmployeeRow, Event, SaveResult, event_mentions
-from flows.session import Session
+from flows import errors
+from flows.admin import commands, grant
+from flows.admin.session import Session
+from flows.core import pages
+from flows.core.credentials import Credentials
+from flows.core.pages import EVENT_TIME, EmployeeRow, Event, SaveResult, event_mentions
 
 LRA = EmployeeRow("Medlem - Lra", "lra@nets.dk", "Lra Nøglefil")
 
@@ -401,7 +403,7 @@ def test_one_table_from_exception_to_exit_code(exc, code):
 def test_grant_takes_a_right_as_bulk_does_by_label_in_any_case_or_by_slug(text, monkeypatch):
     from contextlib import contextmanager
 
-    from flows.sheets import parse_text
+    from flows.admin.sheets import parse_text
 
     asked = []
 

@@ -1,4 +1,4 @@
-"""flows.guide without a browser: the manifest, the build line, --check and --approve over
+"""flows.guide.build without a browser: the manifest, the build line, --check and --approve over
 folders of shots, and a failing step said in the page's words."""
 
 from pathlib import Path
@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flows import diffreport, failure, guide
+from flows.core import failure
+from flows.guide import build as guide
+from flows.guide import diffreport
 
 
 def _run(browser: str) -> guide.GuideRun:

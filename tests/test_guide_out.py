@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flows import guide
+from flows.guide import build as guide
 
 
 def old_guide(folder: Path, shots=("trin-1-forside.png", "trin-9-gone.png")) -> None:

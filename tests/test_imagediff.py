@@ -1,4 +1,4 @@
-"""flows.imagediff: rendering noise passes, any real change (text, a 2 px shift, a colour) fails.
+"""flows.guide.imagediff: rendering noise passes, any real change (text, a 2 px shift, a colour) fails.
 
 The noise fixtures in tests/data/imagediff are crops of the same guide shot made by two runs of
 the same Chromium build (the anti-aliasing along text-field edges that the old 0.1 % tolerance
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from flows.imagediff import (
+from flows.guide.imagediff import (
     DIFF_RED,
     MIN_PIXELS,
     compare,

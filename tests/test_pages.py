@@ -1,9 +1,9 @@
-"""flows.pages without a browser: how a click is made by default (Playwright's actionability
+"""flows.core.pages without a browser: how a click is made by default (Playwright's actionability
 checks) and in the fast profile (none: tests/e2e/test_grant_flow.py drives both for real)."""
 
 import pytest
 
-from flows import pages
+from flows.core import pages
 
 
 class FakeLocator:

@@ -592,13 +592,13 @@ def test_the_task_list_tells_namesakes_apart(app, new_trainee):
     page = new_trainee().client.get("/oevelse").get_data(as_text=True)
     options = [htmllib.unescape(text) for text in re.findall(r"<option[^>]*>([^<]*)</option>", page)]
     assert len(options) == len(set(options)) > 2
-    assert "Anne Jensen (anne.jensen@kommune-demo.dk)" in options
-    assert "Anne Jensen (anne.jensen2@kommune-demo.dk)" in options
+    assert "Anne Jensen (anne.jensen@eksempelkommune.dk)" in options
+    assert "Anne Jensen (anne.jensen2@eksempelkommune.dk)" in options
     assert "Medlem - Lra" in options  # a name nobody shares is shown alone
     second = int(re.search(r'<option value="(\d+)"[^>]*>Anne Jensen \(anne\.jensen2@', page)[1])
     trainee = new_trainee()
     trainee.start(employee=second)
-    assert "Giv Anne Jensen (anne.jensen2@kommune-demo.dk) rettigheden Sagsbehandler" in trainee.panel("/")
+    assert "Giv Anne Jensen (anne.jensen2@eksempelkommune.dk) rettigheden Sagsbehandler" in trainee.panel("/")
 
 
 def test_portal_training_prints_the_trainer_code(monkeypatch, tmp_path):

@@ -44,12 +44,12 @@ def test_the_test_suite_patches_no_pytest_or_werkzeug_internals():
 
 
 # The best-effort parsers of text meant for people (Playwright's call log, aria_snapshot's YAML):
-# their callers, outside flows/failure.py, may only use them to word an error.
+# their callers, outside flows/core/failure.py, may only use them to word an error.
 BEST_EFFORT = re.compile(r"\b(?:offered|looked_for|what_is_missing|failure\.explain)\(")
 
 
 def test_best_effort_parsers_only_word_error_messages():
     calls = [line for line in uses(BEST_EFFORT, sources(("flows",))) if "def " not in line]
-    outside = [line for line in calls if not line.startswith("flows/failure.py:")]
+    outside = [line for line in calls if not line.startswith("flows/core/failure.py:")]
     assert outside, "failure.explain words the guide's error"
     assert all("raise GuideError(failure.explain(" in line for line in outside), outside

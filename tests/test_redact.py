@@ -1,4 +1,4 @@
-"""flows.redact: a trace keeps its steps and loses every secret."""
+"""flows.core.redact: a trace keeps its steps and loses every secret."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 import zipfile
 from pathlib import Path
 
-from flows import redact
-from flows.credentials import Credentials, KeyCard
+from flows.core import redact
+from flows.core.credentials import Credentials, KeyCard
 
 PASSWORD = "hemmelig æ&ø+1"
 KEY = "620662"

@@ -18,7 +18,8 @@ from pdf_checks import accessibility_problems, without_artifacts
 from PIL import Image, ImageDraw
 from validators import pdfua_errors, vnu_messages
 
-from flows import render, steps
+from flows.core import steps
+from flows.guide import render
 
 SCENES = [scene for step in steps.catalogue() for scene in step.scenes]
 WHEN = datetime(2025, 11, 28, 12, 52, tzinfo=render.TIMEZONE)
@@ -119,7 +120,7 @@ def all_texts(lang: str) -> list[str]:
 @pytest.fixture(scope="module")
 def pdf_browser(playwright):
     """One Chromium for the module, from pytest-playwright's Playwright (one per session)."""
-    from flows.browser import open_browser
+    from flows.core.browser import open_browser
 
     browser = open_browser(playwright)
     yield browser

@@ -1,9 +1,9 @@
-"""flows.sheets: bulk files as administrators have them (CSV of every Excel flavour, .xlsx)."""
+"""flows.admin.sheets: bulk files as administrators have them (CSV of every Excel flavour, .xlsx)."""
 
 import pytest
 
-from flows import sheets
-from flows.sheets import BadRow, Row, SheetError, load, parse_text, sniff_delimiter, xlsx_cells
+from flows.admin import sheets
+from flows.admin.sheets import BadRow, Row, SheetError, load, parse_text, sniff_delimiter, xlsx_cells
 
 EXPECTED_ROWS = [
     Row(2, "lra@nets.dk", "sagsbehandler", "grant"),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import catalogue
-from flows import pages, steps
+from flows.core import pages, steps
 
 # The official guide, in ../shared beside the checkout (SESAG_SEED: another place, e.g. in a worktree).
 SEED = Path(os.environ.get("SESAG_SEED") or Path(__file__).resolve().parents[2] / "shared/seed/vejledning-se-sag.txt")
@@ -167,7 +167,7 @@ def test_no_doubled_words_in_either_language():
 def test_each_edition_logs_in_to_an_organisation_that_gives_its_right(right, user, employee):
     """--right picks the edition and its worked example on the embedded portal: the insurer's
     administrator gives Sagsbehandler, the municipality's gives Kommunal sagsbehandler."""
-    from flows import embedded
+    from flows.core import embedded
 
     example = embedded.example_for(right)
     assert (example.credentials.user, example.employee) == (user, employee)

@@ -6,7 +6,7 @@ into ``browser_type_launch_args`` / ``browser_context_args`` so ``--headed``, ``
 With ``SESAG_CONNECT=ws://...`` the browser comes from that Playwright browser server (a grid,
 or CI's local ``playwright launch-server``) through pytest-playwright's ``connect_options``.
 The traces pytest-playwright keeps (``--tracing retain-on-failure``) are redacted after each
-test (``flows.redact.ArtefactRedactor``): no demo password or key-card key stays in them.
+test (``flows.core.redact.ArtefactRedactor``): no demo password or key-card key stays in them.
 
 Every test here is marked ``e2e`` (``make test-fast`` leaves them out). ``make test`` runs
 pytest-xdist with ``--dist loadscope``: the tests of one module run on one worker, so
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from flows import browser as sesag_browser
-from flows.embedded import embedded_portal
-from flows.redact import ArtefactRedactor
+from flows.core import browser as sesag_browser
+from flows.core.embedded import embedded_portal
+from flows.core.redact import ArtefactRedactor
 from mock_portal import demo_data
 
 HERE = Path(__file__).parent

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from flows.credentials import DEMO_PASSWORD
+from flows.core.credentials import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 # The demo administrator's log-in, as a user puts it in the environment.

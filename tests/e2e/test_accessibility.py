@@ -13,10 +13,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 from sesag_cli import run
 
-from flows import steps
-from flows.credentials import Credentials
-from flows.embedded import embedded_portal
-from flows.pages import EmployeePage, EmployeesPage, FrontPage, LoginPage, RightsPage, SelfServicePage
+from flows.core import steps
+from flows.core.credentials import Credentials
+from flows.core.embedded import embedded_portal
+from flows.core.pages import EmployeePage, EmployeesPage, FrontPage, LoginPage, RightsPage, SelfServicePage
 
 BLOCKING = ("serious", "critical")
 AXE = Axe()

@@ -10,14 +10,14 @@ import json
 import zipfile
 from pathlib import Path
 
-from flows import redact
+from flows.core import redact
 from mock_portal import demo_data
 
 HERE = Path(__file__).parent
 
 FAILING_TEST = """
-from flows.credentials import Credentials
-from flows.pages import LoginPage
+from flows.core.credentials import Credentials
+from flows.core.pages import LoginPage
 
 
 def test_logs_in_then_fails(page, portal):

@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import expect
 from sesag_cli import demo_env, start
 
-from flows import commands
-from flows.credentials import Credentials
-from flows.grant import find_employee
-from flows.session import Session
+from flows.admin import commands
+from flows.admin.grant import find_employee
+from flows.admin.session import Session
+from flows.core.credentials import Credentials
 from mock_portal.demo_data import companies
 
 

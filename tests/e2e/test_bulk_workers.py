@@ -2,10 +2,10 @@
 
 from test_bulk_interrupt import plain_employees  # tests/e2e is on sys.path (rootdir-less test modules)
 
-from flows import bulk
-from flows.credentials import Credentials
-from flows.session import Session
-from flows.sheets import Row
+from flows.admin import bulk
+from flows.admin.session import Session
+from flows.admin.sheets import Row
+from flows.core.credentials import Credentials
 
 
 def rows_for(people):
@@ -58,7 +58,7 @@ def test_each_worker_drives_a_browser_of_its_own_in_a_thread_of_its_own_with_the
 
 
 def test_a_worker_that_cannot_open_its_browser_fails_the_run_with_that_error(page, portal):
-    from flows.browser import BrowserNotFound, BrowserSpec
+    from flows.core.browser import BrowserNotFound, BrowserSpec
 
     portal.reset()
     session = Session(

@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import expect
 from sesag_cli import demo_env, run
 
-from flows import commands, grant
-from flows.credentials import Credentials
-from flows.session import Session
+from flows.admin import commands, grant
+from flows.admin.session import Session
+from flows.core.credentials import Credentials
 
 SECRET = "nemid-demo"
 

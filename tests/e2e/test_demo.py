@@ -8,9 +8,10 @@ from PIL import Image
 from playwright.sync_api import expect
 from sesag_cli import run
 
-from flows import demo, overlay, steps
-from flows.animation import reading_seconds
-from flows.credentials import Credentials
+from flows.core import overlay, steps
+from flows.core.credentials import Credentials
+from flows.demo import show as demo
+from flows.demo.animation import reading_seconds
 
 SCENES = [(step, scene) for step in steps.catalogue() for scene in step.scenes]
 

@@ -6,12 +6,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from flows import commands, errors, grant
-from flows.credentials import Credentials
-from flows.embedded import embedded_portal
-from flows.pages import EmployeesPage
-from flows.session import Session
-from flows.steps import RIGHT_KEYS
+from flows import errors
+from flows.admin import commands, grant
+from flows.admin.session import Session
+from flows.core.credentials import Credentials
+from flows.core.embedded import embedded_portal
+from flows.core.pages import EmployeesPage
+from flows.core.steps import RIGHT_KEYS
 
 LRA = "lra@nets.dk"
 BRUGER = "bruger@nets.dk"
@@ -158,7 +159,7 @@ def test_wrong_password_shows_the_portals_alert(page, portal):
 
 
 def test_wrong_key_is_refused(page, portal, tmp_path):
-    from flows.credentials import KeyCard
+    from flows.core.credentials import KeyCard
 
     card = KeyCard({code: "000000" for code in [f"{n:04d}" for n in range(10000)]})
     session = Session(page, portal.url, Credentials("admin", "nemid-demo", card), retries=0)
@@ -295,8 +296,8 @@ def test_an_employee_renamed_between_rows_is_looked_up_again(session, portal):
 @pytest.fixture
 def frameless_session(playwright, portal):
     """A session in the fast profile's browser: a headless shell that draws no frames
-    (flows.browser.NO_FRAMES), with a short timeout, so a click waiting for a frame fails fast."""
-    from flows import browser as browsers
+    (flows.core.browser.NO_FRAMES), with a short timeout, so a click waiting for a frame fails fast."""
+    from flows.core import browser as browsers
 
     spec = browsers.BrowserSpec(profile=browsers.FAST_PROFILE, pictures=False)
     options = browsers.launch_options(playwright, pictures=False, profile=spec.profile)

@@ -18,7 +18,8 @@ from jinja2 import BaseLoader
 from PIL import Image, ImageChops
 from sesag_cli import DEMO_LOGIN, run
 
-from flows import embedded, guide, redact, steps
+from flows.core import embedded, redact, steps
+from flows.guide import build as guide
 from mock_portal import demo_data
 
 REPO = Path(__file__).resolve().parents[2]

@@ -18,8 +18,9 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from validators import pdfua_errors, vnu_messages
 
-from flows import guide, steps
-from flows.detail import Box
+from flows.core import steps
+from flows.guide import build as guide
+from flows.guide.detail import Box
 
 SCENES = [scene for step in steps.catalogue() for scene in step.scenes]
 MIN_LABEL_PT = 9.0

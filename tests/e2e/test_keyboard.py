@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
 
-from flows import steps
-from flows.credentials import Credentials
-from flows.pages import EmployeePage, EmployeesPage, FrontPage, LoginPage, RightsPage, SelfServicePage, navigate
+from flows.core import steps
+from flows.core.credentials import Credentials
+from flows.core.pages import EmployeePage, EmployeesPage, FrontPage, LoginPage, RightsPage, SelfServicePage, navigate
 
 MAX_TABS = 80  # more than any portal page has controls before the one the procedure needs
 

@@ -8,9 +8,9 @@ pages show it.
 import pytest
 from playwright.sync_api import expect
 
-from flows import grant
-from flows.credentials import Credentials
-from flows.embedded import embedded_portal
+from flows.admin import grant
+from flows.core.credentials import Credentials
+from flows.core.embedded import embedded_portal
 from mock_portal.db import get_db
 from mock_portal.generate import grow_demo_company
 

@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from flows import steps
-from flows.credentials import Credentials
-from flows.pages import EventsPage
+from flows.core import steps
+from flows.core.credentials import Credentials
+from flows.core.pages import EventsPage
 
 STEPS = [step.number for step in steps.catalogue()]
 

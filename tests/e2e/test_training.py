@@ -9,11 +9,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from flows import browser as sesag_browser
-from flows import steps
-from flows.credentials import Credentials
-from flows.embedded import embedded_portal
-from flows.pages import EmployeePage, EmployeesPage, FrontPage, LoginPage, RightsPage, SelfServicePage
+from flows.core import browser as sesag_browser
+from flows.core import steps
+from flows.core.credentials import Credentials
+from flows.core.embedded import embedded_portal
+from flows.core.pages import EmployeePage, EmployeesPage, FrontPage, LoginPage, RightsPage, SelfServicePage
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +128,7 @@ def framed(page: Page):
 
 def test_vis_hvor_frames_what_the_guide_frames_on_each_screen(page: Page, training_portal):
     """The catalogue's declarative targets, found by training.js in the live page, are the very
-    elements flows/steps.py's Playwright targets find, scene by scene through Trin 1-5."""
+    elements flows/core/steps.py's Playwright targets find, scene by scene through Trin 1-5."""
     start_exercise(page, training_portal.url)
     walk = steps.Walk(page=page, base_url=training_portal.url, credentials=Credentials.demo())
     checked = []

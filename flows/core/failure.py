@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from flows import first_line
 
 if TYPE_CHECKING:
-    from flows.steps import StepFailed
+    from flows.core.steps import StepFailed
 
 # The last locator of the chain Playwright was waiting for: get_by_role("button", name=...).
 _WAITING = re.compile(r"waiting for .*get_by_(role|label|text)\((.*)\)\s*$", re.MULTILINE)
@@ -66,7 +66,7 @@ def _plural(role: str) -> str:
 
 def what_is_missing(page, error: BaseException) -> str | None:
     """ "no button 'X'; buttons on the page: A, B" for a locator that never came, else None."""
-    from flows.pages import offered
+    from flows.core.pages import offered
 
     wanted = looked_for(error)
     if wanted is None or wanted[0] == "text":
@@ -89,7 +89,7 @@ def explain(failed: StepFailed, page) -> str:
 
 def save_page(page, path: Path) -> Path | None:
     """A screenshot of the page as it was when the step failed (secrets masked), or None."""
-    from flows.pages import LoginPage
+    from flows.core.pages import LoginPage
 
     try:
         page.screenshot(path=str(path), animations="disabled", caret="hide", mask=LoginPage(page).secrets())

@@ -1,8 +1,8 @@
 """Regenerate the illustrated vejledning: run Trin 1-5, frame each target, shoot, render.
 
-One code path: ``flows.steps.run_procedure`` walks the step catalogue; at each scene this
+One code path: ``flows.core.steps.run_procedure`` walks the step catalogue; at each scene this
 module frames the elements to click in red, hides secrets, takes the screenshot and removes
-the frame; ``flows.render`` then writes HTML, PDF and Markdown from the same catalogue.
+the frame; ``flows.guide.render`` then writes HTML, PDF and Markdown from the same catalogue.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from pathlib import Path
 
 import click
 
-from flows import detail, diffreport, failure, first_line, overlay, redact, render, steady, steps
-from flows.embedded import credentials_for, example_for, portal_or_embedded
+from flows import first_line
+from flows.core import failure, overlay, redact, steady, steps
+from flows.core.embedded import credentials_for, example_for, portal_or_embedded
+from flows.guide import detail, diffreport, render
 
 DEVICE_SCALE = 2  # sharp when printed
-MASK_COLOUR = "#d0d4d9"
+MASK_COLOUR = overlay.MASK_COLOUR
 DEFAULT_OUT = Path("screenshots")
 DEFAULT_DIFF_DIR = Path("guide-diff")
 # Written beside the screenshots: what made them. Pixels depend on the browser build (text
@@ -93,7 +95,7 @@ def browser_build(browser) -> str:
 
 def write_manifest(folder: Path, browser: str, shots: list[str] | None = None) -> None:
     """Record what made the screenshots in ``folder`` (see MANIFEST), and which files they are."""
-    from flows import browser as browsers
+    from flows.core import browser as browsers
 
     data = {
         "browser": browser,
@@ -179,7 +181,7 @@ def shot_area(page) -> detail.Box:
 
     Leaves out the grey desk on either side and, on short pages, the empty page and footer.
     """
-    from flows.pages import PortalSheet
+    from flows.core.pages import PortalSheet
 
     sheet = PortalSheet(page)
     box = sheet.sheet.bounding_box()
@@ -302,13 +304,13 @@ def generate(
 
     ``previous`` is the guide it would replace (unchanged shots keep its date); nothing is
     written there. On the embedded portal ``right`` picks the edition's worked example (who
-    logs in, and ``employee`` when None: ``flows.embedded.example_for``); elsewhere the
+    logs in, and ``employee`` when None: ``flows.core.embedded.example_for``); elsewhere the
     credentials come from the environment and ``employee`` defaults to the guide's own row. On failure the trace of the browser session, without its secrets
-    (``flows.redact``), is saved to ``trace`` and GuideError raised.
+    (``flows.core.redact``), is saved to ``trace`` and GuideError raised.
     """
     from playwright.sync_api import sync_playwright
 
-    from flows import browser as browsers
+    from flows.core import browser as browsers
 
     steps.right_label(right)  # unknown right: a clear error before any browser starts
     steps.guide_text(lang)
@@ -566,7 +568,7 @@ def approve_shots(
     """
     from playwright.sync_api import sync_playwright
 
-    from flows import browser as browsers
+    from flows.core import browser as browsers
 
     new_dir = report_dir / diffreport.NEW
     fresh = scene_shots(new_dir)  # the check's manifest names its shots: a detail is never a scene

@@ -1,8 +1,8 @@
 """Grant or revoke a Se Sag right for one employee through the portal, verified afterwards.
 
 ``grant_right(session, employee, right, ...)`` is the function ``sesag grant``, ``sesag bulk``
-and the tests call; ``flows.session`` gives it a logged-in tab. The work is the guide's
-Trin 2-5 over the page objects of ``flows.pages``; what one call has done so far (a save sent,
+and the tests call; ``flows.admin.session`` gives it a logged-in tab. The work is the guide's
+Trin 2-5 over the page objects of ``flows.core.pages``; what one call has done so far (a save sent,
 whose answer may have been lost) is kept in a ``Progress`` value across the retries.
 """
 
@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import catalogue
+from flows.admin.session import Session
+from flows.core.steps import RIGHT_KEYS, right_label
 from flows.errors import (
     AmbiguousEmployee,
     EmployeeNotFound,
@@ -22,8 +24,6 @@ from flows.errors import (
     StaleSave,
     VerificationFailed,
 )
-from flows.session import Session
-from flows.steps import RIGHT_KEYS, right_label
 
 # The one name of a row already as asked (the right already held, or already not held): the
 # result of grant_right, the report's rows and totals and bulk's summary all use it.
@@ -121,7 +121,7 @@ def _states(target: dict[str, bool], keys) -> str:
 
 
 def _mentions(event, key: str, target: dict[str, bool]) -> bool:
-    from flows.pages import event_mentions
+    from flows.core.pages import event_mentions
 
     return event_mentions(event.text, catalogue.right(key).portal_label, target[key])
 

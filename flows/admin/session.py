@@ -19,8 +19,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from flows.browser import BrowserSpec
-from flows.credentials import Credentials, CredentialsError
+from flows.core.browser import BrowserSpec
+from flows.core.credentials import Credentials, CredentialsError
 from flows.errors import LoginError, PortalDown, PortalUnreachable, StaleSave
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
@@ -37,7 +37,7 @@ _BLOCKED = re.compile(r"\.(?:png|jpe?g|gif|webp|avif|svg|ico|bmp|woff2?|ttf|otf|
 
 @dataclass
 class Session:
-    """A logged-in portal tab and the page objects over it (``flows.pages.Screens``)."""
+    """A logged-in portal tab and the page objects over it (``flows.core.pages.Screens``)."""
 
     page: object
     base_url: str
@@ -63,7 +63,7 @@ class Session:
         self._bind_screens()
 
     def _bind_screens(self) -> None:
-        from flows.pages import Screens
+        from flows.core.pages import Screens
 
         self.screens = Screens(self.page, self.base_url, force=self.browser_spec.force_clicks)
 
@@ -104,7 +104,7 @@ class Session:
 
     def with_retries(self, what: str, work: Callable[[int], object]) -> object:
         """Run ``work(attempt)``; on portal errors and time-outs wait, log in again if needed, retry."""
-        from flows import pages
+        from flows.core import pages
 
         attempt, log_in_first = 0, False
         while True:
@@ -130,7 +130,7 @@ class Session:
         )
 
     def _log_in_once(self) -> None:
-        from flows import pages
+        from flows.core import pages
 
         login = self.screens.login
         try:
@@ -162,7 +162,7 @@ def new_session(
 ) -> Session:
     """A fresh context and page in ``browser``, logged in to the portal (``browser_spec``: how
     ``browser`` was opened, for bulk's workers to open theirs alike)."""
-    from flows import browser as browsers
+    from flows.core import browser as browsers
 
     context = browser.new_context(**browsers.context_options())
     if block:
@@ -194,7 +194,7 @@ def open_session(
     afterwards."""
     from playwright.sync_api import sync_playwright
 
-    from flows import browser as browsers
+    from flows.core import browser as browsers
 
     with ExitStack() as stack:
         playwright = stack.enter_context(sync_playwright())
@@ -228,7 +228,7 @@ class WorkerThread:
     def _serve(self, storage_state: dict, settings: dict, started: Future) -> None:
         from playwright.sync_api import sync_playwright
 
-        from flows import browser as browsers
+        from flows.core import browser as browsers
 
         try:
             with sync_playwright() as playwright:

@@ -8,8 +8,11 @@ from collections.abc import Callable
 
 import click
 
-from flows import browser as browsers
-from flows.credentials import Credentials, CredentialsError
+from flows.admin.grant import normalise_right
+from flows.admin.session import DEFAULT_BASE_URL, DEFAULT_RETRIES, DEFAULT_TIMEOUT, open_session
+from flows.core import browser as browsers
+from flows.core.credentials import Credentials, CredentialsError
+from flows.core.steps import RIGHT_KEYS
 from flows.errors import (
     AmbiguousEmployee,
     EmployeeNotFound,
@@ -19,9 +22,6 @@ from flows.errors import (
     SaveRefused,
     VerificationFailed,
 )
-from flows.grant import normalise_right
-from flows.session import DEFAULT_BASE_URL, DEFAULT_RETRIES, DEFAULT_TIMEOUT, open_session
-from flows.steps import RIGHT_KEYS
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -50,7 +50,7 @@ EXIT_CODES: dict[type[BaseException], int] = {
 
 class RightParam(click.ParamType):
     """A Se Sag right as ``sesag grant --right`` and bulk files take it: its key or its label,
-    any case (``flows.grant.normalise_right`` decides, for both)."""
+    any case (``flows.admin.grant.normalise_right`` decides, for both)."""
 
     name = "right"
 
@@ -71,8 +71,8 @@ def exit_code_for(exc: BaseException) -> int:
 
 def run_cli(work: Callable[[], int]) -> None:
     """Run a command body: a known failure becomes one line on stderr and its exit code."""
-    from flows import pages
-    from flows.browser import BrowserNotFound
+    from flows.core import pages
+    from flows.core.browser import BrowserNotFound
     from flows.errors import GrantError
 
     try:
@@ -209,7 +209,7 @@ def grant_command(
       6  log-in failed or credentials missing
       7  saved, but the rights or events page does not confirm it
     """
-    from flows.grant import grant_right
+    from flows.admin.grant import grant_right
 
     if revoke and replace:
         raise click.UsageError("--replace only applies when granting (not with --revoke).")

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.imagediff import Diff, compare_files, diff_image
+from flows.guide.imagediff import Diff, compare_files, diff_image
 
 NEW = "new"  # the report folder's copy of the fresh shots: what --approve takes
 RUN_FILE = "run.json"  # how the fresh shots were made (language, right, ...): --approve renders with it

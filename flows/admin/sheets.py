@@ -5,7 +5,7 @@ in English or Danish: UTF-8 with or without a BOM, or Windows-1252 (a file of bo
 refused, its first non-UTF-8 line named). ``.xlsx``: the first sheet. Columns
 ``employee,right[,action]`` or ``medarbejder;rettighed;handling``, in that order or named by a
 header line in any case; actions ``grant``/``revoke`` or ``tildel``/``fjern``; rights by key or
-by label (``flows.grant.normalise_right``). Within limits of size, rows and columns. Blank lines and lines starting with ``#`` are skipped.
+by label (``flows.admin.grant.normalise_right``). Within limits of size, rows and columns. Blank lines and lines starting with ``#`` are skipped.
 
 ``load(path)`` gives the good rows and the bad ones (each with its line number); a file that
 cannot be read at all raises ``SheetError`` with one message saying what was found and what
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.grant import normalise_right
+from flows.admin.grant import normalise_right
 
 # Column -> the header words that name it (English, Danish).
 HEADERS = {

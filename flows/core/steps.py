@@ -24,7 +24,7 @@ import catalogue as words
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
-    from flows.credentials import Credentials
+    from flows.core.credentials import Credentials
 
 LANGUAGES = words.LANGUAGES
 RIGHT_KEYS = words.right_keys()
@@ -61,7 +61,7 @@ class Walk:
     right: str = "sagsbehandler"
 
     def __post_init__(self) -> None:
-        from flows import pages  # Playwright is needed only once a browser is driven
+        from flows.core import pages  # Playwright is needed only once a browser is driven
 
         # The same page objects as the grant session's (front, login, ..., rights, events).
         vars(self).update(vars(pages.Screens(self.page, self.base_url)))
@@ -153,7 +153,9 @@ def catalogue() -> tuple[Step, ...]:
         scenes = []
         for scene in step.scenes:
             if scene.id not in ACTIONS:
-                raise words.CatalogueError(f"{words.VEJLEDNING}: scene {scene.id!r} has no action in flows/steps.py")
+                raise words.CatalogueError(
+                    f"{words.VEJLEDNING}: scene {scene.id!r} has no action in flows/core/steps.py"
+                )
             scenes.append(
                 Scene(
                     scene.id,

@@ -123,7 +123,7 @@ class Credentials:
 
     def secrets(self) -> list[str]:
         """The password and every key (on the card, or typed from the demo hint): what no
-        trace, screenshot, log or report may hold (``flows.redact``)."""
+        trace, screenshot, log or report may hold (``flows.core.redact``)."""
         keys = self.keycard.keys() if self.keycard is not None else []
         return [self.password, *keys, *sorted(self.typed_keys)]
 

@@ -1,6 +1,6 @@
 """Grant or revoke Se Sag rights for many employees from a CSV or Excel file, in one log-in.
 
-The file is read by ``flows.sheets``. Each row goes through ``flows.grant.grant_right`` after one
+The file is read by ``flows.admin.sheets``. Each row goes through ``flows.admin.grant.grant_right`` after one
 log-in: with ``workers`` > 1 in that many browsers sharing it, the rows of one employee always
 in the same browser and in file order (so the one-right rule stays safe). The
 JSON report is written after every row (``"complete": false`` until the last one, rows not
@@ -26,11 +26,12 @@ from pathlib import Path
 
 import click
 
-from flows import commands, errors
-from flows import grant as grants
-from flows.credentials import Credentials
-from flows.session import Session, WorkerThread, open_session
-from flows.sheets import BadRow, Row, SheetError, load
+from flows import errors
+from flows.admin import commands
+from flows.admin import grant as grants
+from flows.admin.session import Session, WorkerThread, open_session
+from flows.admin.sheets import BadRow, Row, SheetError, load
+from flows.core.credentials import Credentials
 
 # Rows per browser tab before ``Session.renew_page``: a tab slows down with every page it has
 # loaded (about 6 per row); a new tab costs about 0.1 s. bench/bulk.py measures the effect.
@@ -148,7 +149,7 @@ def do_row(
 ) -> RowResult:
     """One row through ``grant_right``; a failure is recorded, not raised. ``simulated``: in a
     dry run, the rights as the earlier rows would have left them (see ``grant_right``)."""
-    from flows import pages
+    from flows.core import pages
 
     started = time.perf_counter()
     base = dict(line=row.line, employee=row.employee, right=row.right, action=row.action)

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
-from flows.overlay import MARK_COLOUR
+from flows.core.overlay import MARK_COLOUR
 
 THRESHOLD = 0.1  # pixelmatch's default: the YIQ distance, 0..1, below which colours are "the same"
 MAX_YIQ_DELTA = 35215  # the largest squared YIQ distance (black against white)

@@ -25,7 +25,7 @@ import catalogue
 from flows import first_line
 
 if TYPE_CHECKING:
-    from flows.credentials import Credentials
+    from flows.core.credentials import Credentials
 
 # Right key (the CLI's word) -> (checkbox accessible name, checkbox value), from the catalogue's rights table.
 AES = "Arbejdsmarkedets Erhvervssikring"
@@ -555,7 +555,7 @@ class Event:
 
     def at(self) -> datetime | None:
         """The time as an aware datetime (to the minute), or None when the portal wrote another form."""
-        from flows.browser import TIMEZONE
+        from flows.core.browser import TIMEZONE
 
         try:
             return datetime.strptime(" ".join(self.time.split()), EVENT_TIME).replace(tzinfo=ZoneInfo(TIMEZONE))
@@ -607,7 +607,7 @@ class EventsPage(_LoggedInPage):
 
 class Screens:
     """The page objects of every screen over one tab: the one set both the procedure's walk
-    (``flows.steps.Walk``) and the grant session (``flows.session.Session``) use. ``force``:
+    (``flows.core.steps.Walk``) and the grant session (``flows.admin.session.Session``) use. ``force``:
     their clicks skip Playwright's actionability checks (the fast profile only, see ``click``)."""
 
     def __init__(self, page: Page, base_url: str, force: bool = False):
@@ -626,7 +626,7 @@ def offered(page: Page, role: str) -> list[str]:
     What the page offers instead of a missing element, in the page's own words (a failing step
     says "no button 'Gem rettigheder'; buttons on the page: Fortryd, Gem ændringer").
 
-    Best effort, for error messages only (``flows.failure``): it reads the YAML of
+    Best effort, for error messages only (``flows.core.failure``): it reads the YAML of
     ``aria_snapshot()`` with a regex, and that text's form is Playwright's to change. No flow
     decides anything on it; on any doubt it returns fewer names, or none.
     """

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flows.detail import Box
+from flows.core.geometry import Box
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 MARK_COLOUR = "#e30613"  # the red of the official guides' frames
+MASK_COLOUR = "#d0d4d9"  # what covers a secret in a screenshot (the guide's and the demo's)
 FRAME_BORDER = 3
 FRAME_GAP = 4  # white space between the frame's inner edge and its target
 FRAME_PADDING = FRAME_BORDER + FRAME_GAP  # from the target's edge to the frame's outer edge

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flows.credentials import Credentials
+    from flows.core.credentials import Credentials
 
 # A fixed moment for everything the portal dates (events, confirmations), so screenshots of
 # the embedded mock are the same pixels on every run.
@@ -101,7 +101,7 @@ def example_for(right_key: str) -> Example:
     staff get that right (an insurer for Sagsbehandler, a municipality for Kommunal
     sagsbehandler) and the employee they give it to, from the portal's demo data."""
     import catalogue
-    from flows.credentials import Credentials
+    from flows.core.credentials import Credentials
     from mock_portal import demo_data
 
     company, person = demo_data.example(catalogue.right(right_key).portal_id)
@@ -110,6 +110,6 @@ def example_for(right_key: str) -> Example:
 
 def credentials_for(embedded: bool):
     """The demo administrator on the embedded mock; SESAG_* from the environment elsewhere."""
-    from flows.credentials import Credentials
+    from flows.core.credentials import Credentials
 
     return Credentials.demo() if embedded else Credentials.from_env()

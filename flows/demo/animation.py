@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from flows.overlay import MARK_COLOUR
+from flows.core.overlay import MARK_COLOUR
 
 WIDTH = 960
 DEFAULT_SECONDS = 4.0  # long enough to read a caption of two lines

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import click
 
-from flows import first_line, overlay, steps
-from flows.animation import READING_SPEED, reading_seconds
+from flows import first_line
+from flows.core import overlay, steps
+from flows.demo.animation import READING_SPEED, reading_seconds
 
 # Characters a second a viewer reads a caption at.
 SPEEDS = {"slow": READING_SPEED * 2 / 3, "normal": READING_SPEED}
@@ -56,8 +57,6 @@ def live_demo(
 def shoot_scene(walk: steps.Walk, scene: steps.Scene, path: Path) -> tuple:
     """Frame the scene's targets, screenshot the viewport (secrets masked) and return where the
     targets are in it: the pointer and the zoom of the walkthrough go there."""
-    from flows.guide import MASK_COLOUR
-
     page, targets = walk.page, scene.targets(walk)
     overlay.mark(page, targets)  # scrolls each target into view first
     try:
@@ -67,7 +66,11 @@ def shoot_scene(walk: steps.Walk, scene: steps.Scene, path: Path) -> tuple:
             if box
         )
         page.screenshot(
-            path=str(path), animations="disabled", caret="hide", mask=walk.login.secrets(), mask_color=MASK_COLOUR
+            path=str(path),
+            animations="disabled",
+            caret="hide",
+            mask=walk.login.secrets(),
+            mask_color=overlay.MASK_COLOUR,
         )
     finally:
         overlay.clear(page)
@@ -83,8 +86,8 @@ def walkthrough(
     out: Path, base_url: str, credentials, employee: str, right: str, lang: str, speed: float, browser
 ) -> dict:
     """Shoot every scene and write the animated, captioned walkthrough into ``out``."""
-    from flows import browser as browsers
-    from flows.animation import Frame, build_walkthrough
+    from flows.core import browser as browsers
+    from flows.demo.animation import Frame, build_walkthrough
 
     context = browser.new_context(**browsers.context_options(device_scale_factor=1))
     walk = steps.Walk(
@@ -198,9 +201,9 @@ def demo_command(base_url, right, employee, lang, speed, headed, connect, out):
     """
     from playwright.sync_api import sync_playwright
 
-    from flows import browser as browsers
-    from flows.browser import display_available
-    from flows.embedded import credentials_for, portal_or_embedded
+    from flows.core import browser as browsers
+    from flows.core.browser import display_available
+    from flows.core.embedded import credentials_for, portal_or_embedded
 
     notice = None if out else headless_notice(headed, display_available())
     if notice:

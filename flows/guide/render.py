@@ -1,11 +1,11 @@
 """Render the captured screenshots as the illustrated vejledning: HTML, PDF and Markdown.
 
-One set of Jinja2 templates (``flows/templates/``) is fed by the step catalogue
-(``flows.steps``): every word comes from ``vejledning.toml``, the templates hold only layout.
+One set of Jinja2 templates (``flows/guide/templates/``) is fed by the step catalogue
+(``flows.core.steps``): every word comes from ``vejledning.toml``, the templates hold only layout.
 ``vejledning.html`` is self-contained (screenshots as data URIs) and prints on A4;
 ``vejledning.pdf`` is that same page printed by Chromium with "Side N af M" footers;
 ``vejledning.md`` links the PNGs beside it so the guide reads on a code host.
-Each scene shows its full shot and, beside it, its magnified details (``flows.detail``).
+Each scene shows its full shot and, beside it, its magnified details (``flows.guide.detail``).
 The output depends only on the capture: the same shots and generation time give the same bytes,
 the PDF included (its dates are set to the generation time, see ``generation_time``).
 """
@@ -34,8 +34,9 @@ from markupsafe import Markup, escape
 from PIL import Image
 
 import catalogue
-from flows import browser as browsers
-from flows import detail, pdfdoc, steps
+from flows.core import browser as browsers
+from flows.core import steps
+from flows.guide import detail, pdfdoc
 
 FORMATS = ("html", "pdf", "md")
 BASENAME = "vejledning"
@@ -246,7 +247,7 @@ def slug(text: str) -> str:
 @cache
 def _environments() -> tuple[Environment, Environment]:
     """(HTML environment with autoescape, Markdown environment without)."""
-    loader = PackageLoader("flows", "templates")
+    loader = PackageLoader("flows.guide", "templates")
     common = dict(
         loader=loader, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
     )
@@ -303,7 +304,7 @@ class Copies:
 
     The PDF is printed from placeholders: a white JPEG of each picture's size, marked with its
     key. Chromium puts a JPEG into the PDF as it is (any other image it decodes and compresses
-    again, the slowest part of printing), and ``flows.pdfdoc`` swaps each placeholder for the
+    again, the slowest part of printing), and ``flows.guide.pdfdoc`` swaps each placeholder for the
     copy's pixels, compressed here in the threads (``flate``).
     """
 
@@ -433,7 +434,7 @@ def _scene_context(
         if key not in image_src:
             break
         keys.append(key)
-    # Which marks a detail shows: all in one detail, or one each (flows.detail.plan groups them in order).
+    # Which marks a detail shows: all in one detail, or one each (flows.guide.detail.plan groups them in order).
     named = numbered if len(marks) > 1 else marks  # a lone mark has no badge
     shown_in = [named] * len(keys) if len(keys) != len(named) else [[mark] for mark in named]
     details = []
@@ -558,7 +559,7 @@ def print_pdf(capture: Capture, shots: dict[str, Path], target: Path, browser, c
     The page is loaded from a file beside the screenshots' document copies (see COLOUR_BITS),
     which spares Chromium a page of a MB of base64; a browser that cannot read our files (a
     remote one) gets the self-contained page instead. Chromium tags the PDF and makes its
-    bookmarks; ``flows.pdfdoc`` finishes it (language, metadata, artifacts).
+    bookmarks; ``flows.guide.pdfdoc`` finishes it (language, metadata, artifacts).
     """
     prefix = f".{target.stem}-print-"
     page_file = target.with_name(f"{prefix}page.html")
@@ -608,7 +609,7 @@ def _print_with_own_browser(capture: Capture, shots: dict[str, Path], target: Pa
     def work() -> None:
         from playwright.sync_api import sync_playwright
 
-        from flows.browser import open_browser
+        from flows.core.browser import open_browser
 
         with sync_playwright() as playwright:
             browser = open_browser(playwright)

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 import pikepdf
 from pikepdf import Name
 
-# The comment that marks a placeholder image (see ``flows.render.Copies``), followed by its key.
+# The comment that marks a placeholder image (see ``flows.guide.render.Copies``), followed by its key.
 PLACEHOLDER = "sesag-picture:"
 
 # Operators that put marks on the page; state operators (q, cm, colours) may stay unmarked.

@@ -1,0 +1,3 @@
+"""Showing the procedure to new administrators: the live captioned run and the animated walkthrough,
+``sesag demo``.
+"""
