@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from flows import first_line
-from flows.core import failure, overlay, redact, steady, steps
+from flows.core import failure, folders, overlay, redact, steady, steps
 from flows.core.embedded import credentials_for, example_for, portal_or_embedded
 from flows.guide import detail, diffreport, render
 
@@ -432,39 +432,20 @@ def owned_files(folder: Path) -> set[str]:
     return {name for name in names if name not in ("", ".", "..") and Path(name).name == name}  # names in folder only
 
 
-def _nearest_existing(path: Path) -> Path:
-    path = path.absolute()
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return path
+def _not_the_guides(out: Path) -> list[str]:
+    """What in ``out`` is not a guide's: all of it when it has no manifest (staging aside)."""
+    if (out / MANIFEST).is_file():
+        return []
+    return [
+        path.name + ("/" if path.is_dir() else "") for path in out.iterdir() if not path.name.startswith(STAGING_PREFIX)
+    ]
 
 
 def check_out(out: Path) -> None:
     """Refuse (UnusableOut) an --out the guide may not write into, before any work is done: a
     file; a folder holding files the guide did not write and no guide of its own (a home or
     project folder given by mistake); a place that cannot be written."""
-    if out.exists() and not out.is_dir():
-        raise UnusableOut(f"--out {out} is a file, not a folder")
-    if out.is_dir():
-        if not (out / MANIFEST).is_file():
-            foreign = sorted(
-                path.name + ("/" if path.is_dir() else "")
-                for path in out.iterdir()
-                if not path.name.startswith(STAGING_PREFIX)
-            )
-            if foreign:
-                shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-                raise UnusableOut(
-                    f"--out {out} holds files the guide did not write ({shown}): give a new or empty folder, "
-                    "or a folder the guide was made in"
-                )
-        where = out
-    else:
-        where = _nearest_existing(out)
-        if not where.is_dir():
-            raise UnusableOut(f"--out {out}: {where} is a file, not a folder")
-    if not os.access(where, os.W_OK | os.X_OK):
-        raise UnusableOut(f"--out {out}: {where} cannot be written")
+    folders.check_folder(out, "--out", _not_the_guides, "the guide", "a folder the guide was made in", UnusableOut)
 
 
 @contextmanager

@@ -13,13 +13,13 @@ from __future__ import annotations
 import base64
 import html
 import json
-import os
 import shlex
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.core import folders
 from flows.guide.imagediff import Diff, compare_files, diff_image
 
 NEW = "new"  # the report folder's copy of the fresh shots: what --approve takes
@@ -52,23 +52,14 @@ def check_report_dir(report_dir: Path) -> None:
     """Refuse (UnusableReportDir) a --diff-dir a check may not write into, before any work: a
     file; a folder holding anything a check does not write (a check empties the folder of its
     own files only); a place that cannot be written."""
-    if report_dir.exists() and not report_dir.is_dir():
-        raise UnusableReportDir(f"--diff-dir {report_dir} is a file, not a folder")
-    if report_dir.is_dir():
-        foreign = _own_files(report_dir)[1]
-        if foreign:
-            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-            raise UnusableReportDir(
-                f"--diff-dir {report_dir} holds files a check did not write ({shown}): "
-                "give a new or empty folder, or the folder of an earlier check"
-            )
-        where = report_dir
-    else:
-        where = next(folder for folder in report_dir.absolute().parents if folder.exists())
-        if not where.is_dir():
-            raise UnusableReportDir(f"--diff-dir {report_dir}: {where} is a file, not a folder")
-    if not os.access(where, os.W_OK | os.X_OK):
-        raise UnusableReportDir(f"--diff-dir {report_dir}: {where} cannot be written")
+    folders.check_folder(
+        report_dir,
+        "--diff-dir",
+        lambda folder: _own_files(folder)[1],
+        "a check",
+        "the folder of an earlier check",
+        UnusableReportDir,
+    )
 
 
 @dataclass(frozen=True)
