@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from flows import errors
-from flows.admin import bulk, commands, grant
+from flows.admin import bulk, grant
 from flows.admin.bulk import Report, RowResult, Stop, exit_code, run_rows, summary_table
 from flows.admin.sheets import BadRow, Row
 from flows.core.pages import EmployeeRow
+from flows.errors import ExitStatus
 
 
 def _result(line, status="ok", result="granted", changed=True):
@@ -256,7 +257,7 @@ def test_after_a_portal_outage_the_report_is_not_complete(monkeypatch, tmp_path)
     report = tmp_path / "report.json"
     text = "a@x.dk,sagsbehandler\nb@x.dk,sagsbehandler\nc@x.dk,sagsbehandler\n"
     result = run_bulk(monkeypatch, tmp_path, text, down_from_the_second_row, "--report", str(report))
-    assert result.exit_code == commands.EXIT_PORTAL
+    assert result.exit_code == ExitStatus.PORTAL
     data = json.loads(report.read_text(encoding="utf-8"))
     assert [row["status"] for row in data["rows"]] == ["ok", "failed", "not-run"]
     assert data["complete"] is False and data["ok"] is False
@@ -350,7 +351,7 @@ def test_a_report_path_that_cannot_be_written_is_one_line_and_exit_2_before_any_
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
     done = []
     result = run_bulk(monkeypatch, tmp_path, THREE_ROWS, _recording_grant(done), "--report", str(tmp_path / where))
-    assert result.exit_code == commands.EXIT_USAGE and done == []
+    assert result.exit_code == ExitStatus.USAGE and done == []
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
     [line] = [line for line in result.output.splitlines() if line.startswith("Error")]
     assert "cannot write the report" in line and where in line
@@ -369,7 +370,7 @@ def test_a_report_write_failing_mid_run_stops_before_the_next_change_and_says_wh
     monkeypatch.setattr(Report, "write", fill_the_disk_at_the_third_write)
     report, done = tmp_path / "report.json", []
     result = run_bulk(monkeypatch, tmp_path, THREE_ROWS, _recording_grant(done), "--report", str(report))
-    assert result.exit_code == commands.EXIT_REPORT == 8
+    assert result.exit_code == ExitStatus.REPORT == 8
     assert done == ["a@x.dk", "b@x.dk"]  # line 2 was done when its write failed; line 3 never started
     data = json.loads(report.read_text(encoding="utf-8"))  # the last report that could be written
     assert [row["status"] for row in data["rows"]] == ["ok", "not-run", "not-run"] and data["complete"] is False
@@ -385,7 +386,7 @@ def test_a_nul_in_one_cell_fails_that_row_and_the_other_rows_are_done(monkeypatc
     done, report = [], tmp_path / "report.json"
     text = "a@x.dk,sagsbehandler\nb\0@x.dk,sagsbehandler\nc@x.dk,sagsbehandler\n"
     result = run_bulk(monkeypatch, tmp_path, text, _recording_grant(done), "--report", str(report))
-    assert result.exit_code == commands.EXIT_FAILED and done == ["a@x.dk", "c@x.dk"]
+    assert result.exit_code == ExitStatus.FAILED and done == ["a@x.dk", "c@x.dk"]
     data = json.loads(report.read_text(encoding="utf-8"))
     assert [row["status"] for row in data["rows"]] == ["ok", "failed", "ok"] and data["complete"] is True
     assert "line 2: " in result.stdout and "U+0000" in data["rows"][1]["message"]
@@ -399,6 +400,6 @@ def test_report_never_overwrites_a_file_it_did_not_write(monkeypatch, tmp_path, 
         target.write_text('["someone else\'s data"]' if other.endswith(".json") else "my notes", encoding="utf-8")
     done = []
     result = run_bulk(monkeypatch, tmp_path, THREE_ROWS, _recording_grant(done), "--report", str(target))
-    assert result.exit_code == commands.EXIT_USAGE and done == []
+    assert result.exit_code == ExitStatus.USAGE and done == []
     assert "--report" in result.output and "Traceback" not in result.output
     assert target.read_text(encoding="utf-8") in (THREE_ROWS, "my notes", '["someone else\'s data"]')

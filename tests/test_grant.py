@@ -18,6 +18,7 @@ from flows.admin.session import Session
 from flows.core import pages
 from flows.core.credentials import Credentials
 from flows.core.pages import EVENT_TIME, EmployeeRow, Event, SaveResult, event_mentions
+from flows.errors import ExitStatus
 
 LRA = EmployeeRow("Medlem - Lra", "lra@nets.dk", "Lra Nøglefil")
 
@@ -140,7 +141,7 @@ def test_one_right_rule_refuses_without_replace(monkeypatch):
     portal = FakePortal(**{"kommunal-sagsbehandler": True})
     with pytest.raises(errors.RuleRefused, match="holds Kommunal sagsbehandler.*--replace") as info:
         grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
-    assert commands.exit_code_for(info.value) == commands.EXIT_REFUSED
+    assert commands.exit_code_for(info.value) == ExitStatus.REFUSED
     assert portal.saves == 0 and portal.held["kommunal-sagsbehandler"]
 
 
@@ -187,7 +188,7 @@ def test_gives_up_after_the_retries(monkeypatch):
     portal.fail_open = 10
     with pytest.raises(errors.PortalDown, match="gave up after 3 tries") as info:
         grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
-    assert commands.exit_code_for(info.value) == commands.EXIT_PORTAL and portal.saves == 0
+    assert commands.exit_code_for(info.value) == ExitStatus.PORTAL and portal.saves == 0
 
 
 def test_portal_refusal_is_reported_and_not_retried(monkeypatch):
@@ -210,7 +211,7 @@ def test_unknown_and_ambiguous_employee(monkeypatch):
     session = make_session(FakePortal(), monkeypatch, rows=(LRA, twin))
     with pytest.raises(errors.EmployeeNotFound) as info:
         grant.grant_right(session, "nobody@nets.dk", "sagsbehandler")
-    assert commands.exit_code_for(info.value) == commands.EXIT_EMPLOYEE
+    assert commands.exit_code_for(info.value) == ExitStatus.EMPLOYEE
     with pytest.raises(errors.AmbiguousEmployee):
         grant.grant_right(session, "Medlem - Lra", "sagsbehandler")
 
@@ -388,11 +389,11 @@ def test_not_held_wording(monkeypatch):
 @pytest.mark.parametrize(
     "exc, code",
     [
-        (errors.AmbiguousEmployee("x"), commands.EXIT_EMPLOYEE),
-        (errors.RuleRefused("x"), commands.EXIT_REFUSED),
-        (errors.LoginError("x"), commands.EXIT_LOGIN),
-        (errors.VerificationFailed("x"), commands.EXIT_UNVERIFIED),
-        (errors.GrantError("x"), commands.EXIT_FAILED),
+        (errors.AmbiguousEmployee("x"), ExitStatus.EMPLOYEE),
+        (errors.RuleRefused("x"), ExitStatus.REFUSED),
+        (errors.LoginError("x"), ExitStatus.LOGIN),
+        (errors.VerificationFailed("x"), ExitStatus.UNVERIFIED),
+        (errors.GrantError("x"), ExitStatus.FAILED),
     ],
 )
 def test_one_table_from_exception_to_exit_code(exc, code):
@@ -439,4 +440,4 @@ def test_no_portal_at_the_address_says_which_address_and_what_to_do():
     assert "http://127.0.0.1:5999" in message and "net::ERR_CONNECTION_REFUSED" in message
     assert "sesag portal" in message and "--base-url" in message and "SESAG_BASE_URL" in message
     assert "Page.goto" not in message and "\n" not in message and page.goto.call_count == 2
-    assert commands.exit_code_for(info.value) == commands.EXIT_PORTAL
+    assert commands.exit_code_for(info.value) == ExitStatus.PORTAL

@@ -32,6 +32,7 @@ from flows.admin import grant as grants
 from flows.admin.session import Session, WorkerThread, open_session
 from flows.admin.sheets import BadRow, Row, SheetError, load
 from flows.core.credentials import Credentials
+from flows.errors import ExitStatus
 
 # Rows per browser tab before ``Session.renew_page``: a tab slows down with every page it has
 # loaded (about 6 per row); a new tab costs about 0.1 s. bench/bulk.py measures the effect.
@@ -118,7 +119,7 @@ class Stop:
 
     @property
     def exit_code(self) -> int:
-        return commands.EXIT_SIGINT if self.signal == signal.SIGINT else commands.EXIT_SIGTERM
+        return ExitStatus.SIGINT if self.signal == signal.SIGINT else ExitStatus.SIGTERM
 
     def name(self) -> str:
         return signal.Signals(self.signal).name if self.signal else self.reason or ""
@@ -489,10 +490,10 @@ def totals_line(data: dict) -> str:
 def exit_code(results: list[RowResult]) -> int:
     kinds = {r.result for r in results if r.status == "failed"}
     if "login-failed" in kinds:
-        return commands.EXIT_LOGIN
+        return ExitStatus.LOGIN
     if "portal-unavailable" in kinds:
-        return commands.EXIT_PORTAL
-    return commands.EXIT_FAILED if kinds or any(r.status == "not-run" for r in results) else commands.EXIT_OK
+        return ExitStatus.PORTAL
+    return ExitStatus.FAILED if kinds or any(r.status == "not-run" for r in results) else ExitStatus.OK
 
 
 def progress(total: int, dry_run: bool) -> tuple[Callable[[RowResult], None], Callable[[], None]]:
@@ -672,7 +673,7 @@ def bulk_command(
             click.echo(f"Report: {report}", err=True)
         if record.write_error is not None:
             _tell_what_the_report_lacks(record)
-            return commands.EXIT_REPORT
+            return ExitStatus.REPORT
         if stop:
             return stop.exit_code
         return fatal or exit_code(results)

@@ -1,5 +1,5 @@
-"""``sesag grant`` and what it shares with ``sesag bulk``: the browser options, and the one
-table from exception to exit code."""
+"""``sesag grant`` and what it shares with ``sesag bulk``: the browser options, and how an
+exception becomes its exit code (``flows.errors.ExitStatus``)."""
 
 from __future__ import annotations
 
@@ -13,39 +13,7 @@ from flows.admin.session import DEFAULT_BASE_URL, DEFAULT_RETRIES, DEFAULT_TIMEO
 from flows.core import browser as browsers
 from flows.core.credentials import Credentials, CredentialsError
 from flows.core.steps import RIGHT_KEYS
-from flows.errors import (
-    AmbiguousEmployee,
-    EmployeeNotFound,
-    LoginError,
-    PortalDown,
-    RuleRefused,
-    SaveRefused,
-    VerificationFailed,
-)
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_EMPLOYEE = 3
-EXIT_REFUSED = 4
-EXIT_PORTAL = 5
-EXIT_LOGIN = 6
-EXIT_UNVERIFIED = 7
-EXIT_REPORT = 8  # bulk: the report could not be written mid-run; stopped before the next change
-EXIT_SIGINT = 130  # 128 + the signal's number, as a shell reports it
-EXIT_SIGTERM = 143
-
-# Exception -> exit code; the first class in this order that matches wins (subclasses first).
-EXIT_CODES: dict[type[BaseException], int] = {
-    AmbiguousEmployee: EXIT_EMPLOYEE,
-    EmployeeNotFound: EXIT_EMPLOYEE,
-    RuleRefused: EXIT_REFUSED,
-    SaveRefused: EXIT_REFUSED,
-    PortalDown: EXIT_PORTAL,
-    LoginError: EXIT_LOGIN,
-    CredentialsError: EXIT_LOGIN,
-    VerificationFailed: EXIT_UNVERIFIED,
-}
+from flows.errors import ExitStatus
 
 
 class RightParam(click.ParamType):
@@ -65,8 +33,8 @@ class RightParam(click.ParamType):
 
 
 def exit_code_for(exc: BaseException) -> int:
-    """The exit code for ``exc`` (1 for anything the table does not name)."""
-    return next((code for kind, code in EXIT_CODES.items() if isinstance(exc, kind)), EXIT_FAILED)
+    """The exit code ``exc`` carries (``ExitStatus.FAILED`` for anything else)."""
+    return getattr(exc, "exit_status", ExitStatus.FAILED)
 
 
 def run_cli(work: Callable[[], int]) -> None:
@@ -82,7 +50,7 @@ def run_cli(work: Callable[[], int]) -> None:
         sys.exit(exit_code_for(exc))
     except pages.PlaywrightError as exc:  # the browser itself failed (crashed, closed, not started)
         click.echo(f"Error: the browser failed: {pages.first_line(exc)}", err=True)
-        sys.exit(EXIT_FAILED)
+        sys.exit(ExitStatus.FAILED)
     sys.exit(code)
 
 
@@ -220,6 +188,6 @@ def grant_command(
         with open_session(base_url, credentials, spec, timeout, retries, block_assets) as session:
             outcome = grant_right(session, employee, right, revoke=revoke, replace=replace, dry_run=dry_run)
         click.echo(outcome.message)
-        return EXIT_OK
+        return ExitStatus.OK
 
     run_cli(work)

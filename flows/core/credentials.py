@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.errors import ExitStatus
+
 DEMO = "demo"  # SESAG_KEYCARD value: read the key from the demo mock's hint box
 DEMO_USER = "admin"
 DEMO_PASSWORD = "nemid-demo"
@@ -24,6 +26,8 @@ _KEY = re.compile(r"^\d{6}$")
 
 class CredentialsError(ValueError):
     """Credentials are missing or unusable; the message never contains a secret."""
+
+    exit_status = ExitStatus.LOGIN
 
 
 class KeyCard:

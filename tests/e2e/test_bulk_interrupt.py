@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import expect
 from sesag_cli import demo_env, start
 
-from flows.admin import commands
 from flows.admin.grant import find_employee
 from flows.admin.session import Session
 from flows.core.credentials import Credentials
+from flows.errors import ExitStatus
 from mock_portal.demo_data import companies
 
 
@@ -46,7 +46,7 @@ def wait_for_rows_done(report, process, count, deadline=240):
 @pytest.mark.parametrize(
     "signal_number, code, workers",
     # SIGTERM with two workers: the second worker's own browser must finish its row too, not die.
-    [(signal.SIGINT, commands.EXIT_SIGINT, "1"), (signal.SIGTERM, commands.EXIT_SIGTERM, "2")],
+    [(signal.SIGINT, ExitStatus.SIGINT, "1"), (signal.SIGTERM, ExitStatus.SIGTERM, "2")],
 )
 def test_a_signal_mid_file_leaves_a_true_report_and_the_rerun_finishes(
     portal, page, tmp_path, signal_number, code, workers

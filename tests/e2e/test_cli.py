@@ -11,9 +11,10 @@ import pytest
 from playwright.sync_api import expect
 from sesag_cli import demo_env, run
 
-from flows.admin import commands, grant
+from flows.admin import grant
 from flows.admin.session import Session
 from flows.core.credentials import Credentials
+from flows.errors import ExitStatus
 
 SECRET = "nemid-demo"
 
@@ -64,7 +65,7 @@ def test_grant_command_rule_and_replace(portal, session):
     refused = run(
         "grant", "--employee", "lra@nets.dk", "--right", "sagsbehandler", "--base-url", portal.url, env=demo_env()
     )
-    assert refused.returncode == commands.EXIT_REFUSED
+    assert refused.returncode == ExitStatus.REFUSED
     assert "--replace" in refused.stderr and refused.stderr.count("Error:") == 1
     replaced = run(
         "grant",
@@ -85,7 +86,7 @@ def test_grant_command_unknown_employee(portal):
     result = run(
         "grant", "--employee", "nobody@example.dk", "--right", "sagsbehandler", "--base-url", portal.url, env=demo_env()
     )
-    assert result.returncode == commands.EXIT_EMPLOYEE and "nobody@example.dk" in result.stderr
+    assert result.returncode == ExitStatus.EMPLOYEE and "nobody@example.dk" in result.stderr
 
 
 def test_grant_command_wrong_password(portal):
@@ -99,7 +100,7 @@ def test_grant_command_wrong_password(portal):
         portal.url,
         env=demo_env({"SESAG_PASSWORD": "not-the-password"}),
     )
-    assert result.returncode == commands.EXIT_LOGIN
+    assert result.returncode == ExitStatus.LOGIN
     assert "not-the-password" not in result.stdout + result.stderr
     assert result.stderr.startswith("Error: Log-in refused")
 
@@ -120,7 +121,7 @@ def test_grant_command_portal_down_is_one_clear_message():
         "1",
         env=demo_env(),
     )
-    assert result.returncode == commands.EXIT_PORTAL
+    assert result.returncode == ExitStatus.PORTAL
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error:") and "2 tries" in lines[0]
     assert f"no portal answers at http://127.0.0.1:{port}" in lines[0] and "ERR_CONNECTION_REFUSED" in lines[0]
@@ -134,7 +135,7 @@ def test_bulk_with_no_portal_names_the_address_and_what_to_do(tmp_path):
     sheet = tmp_path / "rights.csv"
     sheet.write_text("lra@nets.dk;sagsbehandler\n", encoding="utf-8")
     result = run("bulk", str(sheet), "--base-url", f"http://127.0.0.1:{port}", "--retries", "0", env=demo_env())
-    assert result.returncode == commands.EXIT_PORTAL
+    assert result.returncode == ExitStatus.PORTAL
     [error] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert (
         f"no portal answers at http://127.0.0.1:{port}" in error and "sesag portal" in error and "--base-url" in error

@@ -13,6 +13,7 @@ from flows.core.credentials import Credentials
 from flows.core.embedded import embedded_portal
 from flows.core.pages import EmployeesPage
 from flows.core.steps import RIGHT_KEYS
+from flows.errors import ExitStatus
 
 LRA = "lra@nets.dk"
 BRUGER = "bruger@nets.dk"
@@ -127,7 +128,7 @@ def test_dry_run_changes_nothing(session):
 def test_unknown_employee_is_a_clear_error(session):
     with pytest.raises(errors.EmployeeNotFound, match="nobody@example.dk") as info:
         grant.grant_right(session, "nobody@example.dk", "sagsbehandler")
-    assert commands.exit_code_for(info.value) == commands.EXIT_EMPLOYEE
+    assert commands.exit_code_for(info.value) == ExitStatus.EMPLOYEE
     with pytest.raises(errors.EmployeeNotFound, match="Medlem - "):  # partial name: candidates listed
         grant.grant_right(session, "Medlem", "sagsbehandler")
 
