@@ -36,7 +36,7 @@ class Node:
             yield from child.walk()
 
 
-CATALOGUE: tuple[Node, ...] = (
+RIGHTS_TREE: tuple[Node, ...] = (
     Node(
         "offentlige",
         "Offentlige",
@@ -98,12 +98,12 @@ AES_RIGHTS = frozenset(r.portal_id for r in catalogue.rights())
 
 def all_rights() -> dict[str, Right]:
     """Every grantable right by id."""
-    return {right.id: right for node in CATALOGUE for sub in node.walk() for right in sub.rights}
+    return {right.id: right for node in RIGHTS_TREE for sub in node.walk() for right in sub.rights}
 
 
 def service_of(right_id: str) -> Node:
     """The service node that carries ``right_id``."""
-    for node in CATALOGUE:
+    for node in RIGHTS_TREE:
         for sub in node.walk():
             if any(right.id == right_id for right in sub.rights):
                 return sub

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
-from mock_portal import rights as catalogue
+from mock_portal import rights as portal_rights
 from mock_portal.auth import login_required
 from mock_portal.db import (
     COPENHAGEN,
@@ -503,11 +503,11 @@ def rights(employee_id):
         shown = wanted
         try:
             if not person["active"]:  # deleted: a right on it would be a right nobody sees or revokes
-                raise catalogue.RightsRuleError(
+                raise portal_rights.RightsRuleError(
                     f"{person['name']} er slettet (inaktiv). Rettigheder gives kun til aktive medarbejdere."
                 )
-            catalogue.validate(wanted)
-        except catalogue.RightsRuleError as refusal:
+            portal_rights.validate(wanted)
+        except portal_rights.RightsRuleError as refusal:
             flash(str(refusal), "error")
             status = 400
         else:
@@ -526,14 +526,14 @@ def rights(employee_id):
                         "rights.html",
                         current="employees",
                         person=person,
-                        tree=catalogue.CATALOGUE,
-                        one_right=catalogue.ONE_AES_RIGHT,
+                        tree=portal_rights.RIGHTS_TREE,
+                        one_right=portal_rights.ONE_AES_RIGHT,
                         held=_held(employee_id),
                         version=current,
                     ), 409
                 # Only rights the catalogue knows take part: one of a service since removed from the
                 # catalogue is not on the page, so its absence from the form is no wish to revoke it.
-                before = _held(employee_id) & catalogue.all_rights().keys()
+                before = _held(employee_id) & portal_rights.all_rights().keys()
                 for right_id in sorted(wanted - before):
                     db.execute(
                         "INSERT INTO employee_right (employee_id, right_id) VALUES (?, ?)", (employee_id, right_id)
@@ -542,7 +542,7 @@ def rights(employee_id):
                     db.execute(
                         "DELETE FROM employee_right WHERE employee_id = ? AND right_id = ?", (employee_id, right_id)
                     )
-                changes = catalogue.describe_change(before, wanted)
+                changes = portal_rights.describe_change(before, wanted)
                 for text in changes:
                     _event(person, text)
                 if changes:
@@ -553,8 +553,8 @@ def rights(employee_id):
         "rights.html",
         current="employees",
         person=person,
-        tree=catalogue.CATALOGUE,
-        one_right=catalogue.ONE_AES_RIGHT,
+        tree=portal_rights.RIGHTS_TREE,
+        one_right=portal_rights.ONE_AES_RIGHT,
         held=shown,
         version=person["rights_version"],
     ), status

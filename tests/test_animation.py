@@ -14,7 +14,7 @@ from flows.core import steps
 from flows.demo import animation
 from flows.demo.animation import Frame, build_walkthrough
 
-SCENES = [(step, scene) for step in steps.catalogue() for scene in step.scenes]
+SCENES = [(step, scene) for step in steps.procedure() for scene in step.scenes]
 
 
 def shot(path: Path, index: int, size=(1280, 900)) -> Path:

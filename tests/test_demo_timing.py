@@ -31,7 +31,7 @@ def test_normal_speed_reads_15_characters_a_second():
 
 
 def test_only_the_confirmation_is_shown_without_a_click():
-    scenes = [scene for step in steps.catalogue() for scene in step.scenes]
+    scenes = [scene for step in steps.procedure() for scene in step.scenes]
     assert [scene.id for scene in scenes if demo.shows_only(scene)] == ["trin-5-gemt"]
 
 

@@ -9,7 +9,7 @@ import unicodedata
 
 import pytest
 
-from mock_portal import rights as catalogue
+from mock_portal import rights as portal_rights
 from mock_portal.db import danish_key, fold, get_db, search_keys
 from mock_portal.generate import GROUPS, grow_demo_company, people
 
@@ -99,8 +99,8 @@ def test_generated_rows_look_like_a_large_municipality(query):
         held.setdefault(row["employee_id"], set()).add(row["right_id"])
     assert 0.1 < len(held) / len(generated) < 0.2
     assert any("aes.sagsbehandler" in r for r in held.values()) and any("lbf.laeseadgang" in r for r in held.values())
-    for rights in held.values():
-        catalogue.validate(rights)  # never both Se Sag rights
+    for held_rights in held.values():
+        portal_rights.validate(held_rights)  # never both Se Sag rights
 
 
 @grown

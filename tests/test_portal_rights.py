@@ -9,9 +9,9 @@ SAG, KOM = "aes.sagsbehandler", "aes.kommunal_sagsbehandler"
 
 
 def test_catalogue_tree_as_in_the_guide():
-    top = [node.label for node in rights.CATALOGUE]
+    top = [node.label for node in rights.RIGHTS_TREE]
     assert top == ["Offentlige", "Forsikringer", "Finans"]
-    offentlige = rights.CATALOGUE[0]
+    offentlige = rights.RIGHTS_TREE[0]
     assert [child.label for child in offentlige.children] == [
         "Landsbyggefonden",
         "Arbejdsmarkedets Erhvervssikring",

@@ -21,7 +21,7 @@ from validators import pdfua_errors, vnu_messages
 from flows.core import steps
 from flows.guide import render
 
-SCENES = [scene for step in steps.catalogue() for scene in step.scenes]
+SCENES = [scene for step in steps.procedure() for scene in step.scenes]
 WHEN = datetime(2025, 11, 28, 12, 52, tzinfo=render.TIMEZONE)
 PORTAL = "http://127.0.0.1:5000/"
 
@@ -112,7 +112,7 @@ def all_texts(lang: str) -> list[str]:
     text = steps.guide_text(lang)
     texts = [text["issuer"], text["title"], text["rule"], *text["intro"]]
     texts += [right["label"][lang] for right in steps.rights()] + [right["who"][lang] for right in steps.rights()]
-    for step in steps.catalogue():
+    for step in steps.procedure():
         texts += [step.title(lang), *step.bullets[lang], *(scene.caption[lang] for scene in step.scenes)]
     return texts
 
@@ -167,8 +167,8 @@ def test_html_holds_every_word_of_the_guide(html_md):
 def test_html_steps_come_in_order_with_their_bullets(html_md):
     _, files = html_md
     text = Page(files["html"].read_text(encoding="utf-8")).text
-    body = text[text.index(steps.catalogue()[0].bullets["da"][0]) :]
-    positions = [body.index(squash(bullet)) for step in steps.catalogue() for bullet in step.bullets["da"]]
+    body = text[text.index(steps.procedure()[0].bullets["da"][0]) :]
+    positions = [body.index(squash(bullet)) for step in steps.procedure() for bullet in step.bullets["da"]]
     assert positions == sorted(positions)
 
 
@@ -243,8 +243,8 @@ def test_markdown_holds_every_word_of_the_guide(html_md):
     missing = [text for text in all_texts("da") if squash(text) not in readable]
     assert missing == []
     titles = re.findall(r"^## (.+)$", md, flags=re.M)
-    assert [t for t in titles if t.startswith("Trin")] == [step.heading("da") for step in steps.catalogue()]
-    for step in steps.catalogue():  # the table of contents links each step's heading anchor
+    assert [t for t in titles if t.startswith("Trin")] == [step.heading("da") for step in steps.procedure()]
+    for step in steps.procedure():  # the table of contents links each step's heading anchor
         assert f"](#{render.slug(step.heading('da'))})" in md
 
 
@@ -456,7 +456,7 @@ def render_html_of(shots, tmp_path, lang="da", right="sagsbehandler", employee="
 def test_headings_say_what_each_step_does(shots, tmp_path):
     html, md = render_html_of(shots, tmp_path)
     headings = [squash(re.sub(r"<[^>]+>", "", h)) for h in re.findall(r'<h2 class="step-title"[^>]*>(.*?)</h2>', html)]
-    assert headings == [step.heading("da") for step in steps.catalogue()]
+    assert headings == [step.heading("da") for step in steps.procedure()]
     assert "Trin 3: Find medarbejderen" in headings
     assert "## Trin 3: Find medarbejderen" in md
     assert f"](#{render.slug('Trin 3: Find medarbejderen')})" in md  # the contents link the heading's anchor
@@ -472,7 +472,7 @@ def test_trin_5_says_what_to_do_when_the_other_right_is_ticked(shots, tmp_path, 
 
     html, md = render_html_of(shots, tmp_path, lang, right)
     text = Page(html).text
-    trin_5 = text[text.index(steps.catalogue()[4].heading(lang)) :]
+    trin_5 = text[text.index(steps.procedure()[4].heading(lang)) :]
     assert f"'{other}'" in trin_5 and f"'{steps.right_label(right, 'da')}'" in trin_5
     assert ONE_AES_RIGHT in trin_5
     assert ("én gem bytter" if lang == "da" else "one save swaps") in trin_5
@@ -485,7 +485,7 @@ def test_before_you_start_and_after_saving(shots, tmp_path, lang):
     text = Page(render_html_of(shots, tmp_path, lang)[0]).text
     before, after = text.index(words["before_title"]), text.index(words["after_title"])
     assert (
-        before < text.index(steps.catalogue()[0].heading(lang)) < text.index(steps.catalogue()[4].heading(lang)) < after
+        before < text.index(steps.procedure()[0].heading(lang)) < text.index(steps.procedure()[4].heading(lang)) < after
     )
     for line in (*words["before"], *words["after"]):
         assert squash(line.replace("'", "")) in text.replace("'", "")
@@ -596,7 +596,7 @@ def test_in_print_a_detail_that_fits_goes_beside_its_shot_in_order(shots_with_de
 
 def _headings(lang: str) -> list[str]:
     words = steps.guide_text(lang)
-    steps_ = [step.heading(lang) for step in steps.catalogue()]
+    steps_ = [step.heading(lang) for step in steps.procedure()]
     return [words["title"], words["before_title"], *steps_, words["after_title"]]
 
 

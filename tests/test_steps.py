@@ -14,19 +14,19 @@ SEED = Path(os.environ.get("SESAG_SEED") or Path(__file__).resolve().parents[2] 
 
 
 def test_five_steps_in_order():
-    assert [step.number for step in steps.catalogue()] == [1, 2, 3, 4, 5]
-    assert steps.catalogue()[0].title("da") == "Trin 1"
-    assert steps.catalogue()[4].title("en") == "Step 5"
+    assert [step.number for step in steps.procedure()] == [1, 2, 3, 4, 5]
+    assert steps.procedure()[0].title("da") == "Trin 1"
+    assert steps.procedure()[4].title("en") == "Step 5"
 
 
 def test_every_scene_has_exactly_one_action():
-    scene_ids = [scene.id for step in steps.catalogue() for scene in step.scenes]
+    scene_ids = [scene.id for step in steps.procedure() for scene in step.scenes]
     assert len(scene_ids) == len(set(scene_ids))
     assert sorted(scene_ids) == sorted(steps.ACTIONS)
 
 
 def test_every_step_and_scene_speaks_both_languages():
-    for step in steps.catalogue():
+    for step in steps.procedure():
         assert len(step.bullets["da"]) == len(step.bullets["en"]) > 0
         for scene in step.scenes:
             assert scene.caption["da"] and scene.caption["en"]
@@ -39,7 +39,7 @@ def test_danish_text_is_the_official_guide_verbatim(require):
     seed = " ".join(seed.split())
     texts = [steps.guide_text("da")["title"], steps.guide_text("da")["rule"], *steps.guide_text("da")["intro"]]
     texts += [right["who"]["da"] for right in steps.rights()]
-    texts += [bullet for step in steps.catalogue() for bullet in step.bullets["da"]]
+    texts += [bullet for step in steps.procedure() for bullet in step.bullets["da"]]
     missing = [text for text in texts if " ".join(text.split()) not in seed]
     assert missing == []
 
@@ -69,12 +69,12 @@ def test_run_procedure_prepares_shows_then_acts_each_scene_in_order():
                 targets=lambda w: [],
                 act=lambda w, s=scene_id: log.append(("act", s)),
             )
-        steps.catalogue.cache_clear()
+        steps.procedure.cache_clear()
         steps.run_procedure(walk, lambda step, scene, w: log.append(("shown", scene.id)))
     finally:
         steps.ACTIONS.update(original)
-        steps.catalogue.cache_clear()
-    ids = [scene.id for step in steps.catalogue() for scene in step.scenes]
+        steps.procedure.cache_clear()
+    ids = [scene.id for step in steps.procedure() for scene in step.scenes]
     expected = [(kind, scene_id) for scene_id in ids for kind in ("prepare", "shown", "act")]
     assert log == expected
 
@@ -90,14 +90,14 @@ def test_a_failing_scene_is_named():
         for scene_id in original:
             if scene_id != "trin-3-medarbejdere":
                 steps.ACTIONS[scene_id] = steps.Action(targets=lambda w: [])
-        steps.catalogue.cache_clear()
+        steps.procedure.cache_clear()
         with pytest.raises(
             steps.StepFailed, match=r"^Trin 3 \(trin-3-medarbejdere\) failed: no such employee$"
         ) as failed:
             steps.run_procedure(walk)
     finally:
         steps.ACTIONS.update(original)
-        steps.catalogue.cache_clear()
+        steps.procedure.cache_clear()
     assert failed.value.step.number == 3
     assert isinstance(failed.value.__cause__, LookupError)
 
@@ -106,12 +106,12 @@ def test_a_scene_without_an_action_is_an_error_naming_file_and_scene():
     original = dict(steps.ACTIONS)
     try:
         del steps.ACTIONS["trin-4-medarbejder"]
-        steps.catalogue.cache_clear()
+        steps.procedure.cache_clear()
         with pytest.raises(ValueError, match=r"^vejledning\.toml: scene 'trin-4-medarbejder' has no action"):
-            steps.catalogue()
+            steps.procedure()
     finally:
         steps.ACTIONS.update(original)
-        steps.catalogue.cache_clear()
+        steps.procedure.cache_clear()
 
 
 def test_rights_derive_from_the_catalogue():
@@ -135,7 +135,7 @@ def _all_strings(value):
 
 
 def test_the_key_card_has_a_scene_of_its_own():
-    trin_1 = steps.catalogue()[0]
+    trin_1 = steps.procedure()[0]
     assert [(scene.id, scene.screen) for scene in trin_1.scenes] == [
         ("trin-1-forside", "front"),
         ("trin-1-log-paa", "login"),
@@ -149,7 +149,7 @@ def test_the_key_card_has_a_scene_of_its_own():
 
 
 def test_every_scene_says_what_its_screenshot_shows():
-    for step in steps.catalogue():
+    for step in steps.procedure():
         for scene in step.scenes:
             assert scene.shows and scene.shows["da"] and scene.shows["en"], scene.id
 

@@ -146,7 +146,7 @@ class Scene(words.Scene):
 
 
 @cache
-def catalogue() -> tuple[Step, ...]:
+def procedure() -> tuple[Step, ...]:
     """Trin 1-5 in the guide's order, each scene with its action (a scene without one is an error)."""
     steps = []
     for step in words.steps():
@@ -192,7 +192,7 @@ def run_procedure(walk: Walk, on_scene: OnScene | None = None) -> None:
 
     Any failure is raised as StepFailed naming the step and scene it happened in.
     """
-    for step in catalogue():
+    for step in procedure():
         for scene in step.scenes:
             try:
                 scene.prepare(walk)

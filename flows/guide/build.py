@@ -262,7 +262,7 @@ def capture(
     """
     walk = steps.Walk(page=page, base_url=base_url, credentials=credentials, employee=employee, right=right)
     shots: dict[str, Path] = {}
-    total = len(steps.catalogue())
+    total = len(steps.procedure())
 
     def on_scene(step: steps.Step, scene: steps.Scene, walk: steps.Walk) -> None:
         started = time.perf_counter()
@@ -584,7 +584,7 @@ def approve_shots(
         write_manifest(staging, committed_browser(new_dir) or "", [f"{scene}.png" for scene in kept + added])
         shots = {
             scene.id: staging / f"{scene.id}.png"
-            for step in steps.catalogue()
+            for step in steps.procedure()
             for scene in step.scenes
             if (staging / f"{scene.id}.png").exists()
         }

@@ -374,7 +374,7 @@ def guide_context(
         "one_right": catalogue.one_right_sentence(),
     }
     trin = []
-    for step in steps.catalogue():
+    for step in steps.procedure():
         heading = step.heading(lang)
         trin.append(
             {
@@ -487,7 +487,7 @@ def _scene_context(
 def _collect_shots(capture: Capture, out_dir: Path) -> dict[str, Path]:
     """Each scene's PNG as ``out_dir/<scene_id>.png``, and its details beside it (copied in
     when they live elsewhere); keyed by file stem."""
-    wanted = [scene.id for step in steps.catalogue() for scene in step.scenes]
+    wanted = [scene.id for step in steps.procedure() for scene in step.scenes]
     missing = [scene_id for scene_id in wanted if scene_id not in capture.shots]
     if missing:
         raise ValueError(f"no screenshot for scene(s): {', '.join(missing)}")
@@ -535,7 +535,7 @@ def pdf_footer(capture: Capture) -> str:
 def pdf_document(capture: Capture) -> pdfdoc.Document:
     """What the guide's PDF says about itself: title, language, publisher, headings, link names."""
     text = steps.guide_text(capture.lang)
-    step_titles = {slug(step.title(capture.lang)): step.title(capture.lang) for step in steps.catalogue()}
+    step_titles = {slug(step.title(capture.lang)): step.title(capture.lang) for step in steps.procedure()}
     headings = [text["title"], text["contents"], *(r["label"][capture.lang] for r in steps.rights())]
     return pdfdoc.Document(
         title=text["title"],

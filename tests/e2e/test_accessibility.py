@@ -53,7 +53,7 @@ def test_every_scene_of_the_procedure(page: Page, portal):
 
     walk = steps.Walk(page=page, base_url=portal.url, credentials=Credentials.demo())
     steps.run_procedure(walk, check)
-    assert len(results) == sum(len(step.scenes) for step in steps.catalogue())
+    assert len(results) == sum(len(step.scenes) for step in steps.procedure())
     assert_accessible(results)
 
 

@@ -13,7 +13,7 @@ from flows.core.credentials import Credentials
 from flows.demo import show as demo
 from flows.demo.animation import reading_seconds
 
-SCENES = [(step, scene) for step in steps.catalogue() for scene in step.scenes]
+SCENES = [(step, scene) for step in steps.procedure() for scene in step.scenes]
 
 
 def test_live_demo_captions_every_scene_and_grants(page, portal, monkeypatch):

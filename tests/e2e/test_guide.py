@@ -23,7 +23,7 @@ from flows.guide import build as guide
 from mock_portal import demo_data
 
 REPO = Path(__file__).resolve().parents[2]
-SCENES = [scene for step in steps.catalogue() for scene in step.scenes]
+SCENES = [scene for step in steps.procedure() for scene in step.scenes]
 RED = (0xE3, 0x06, 0x13)
 
 
@@ -78,7 +78,7 @@ def test_documents_hold_every_step_in_order(made):
     page = " ".join(html.unescape(re.sub(r"<[^>]+>", "", source)).split())
     markdown = (out / "vejledning.md").read_text(encoding="utf-8")
     positions = []
-    for step in steps.catalogue():
+    for step in steps.procedure():
         assert step.title("da") in page and step.title("da") in markdown
         positions.append(page.index(step.title("da")))
         for bullet in step.bullets["da"]:
@@ -99,7 +99,7 @@ def test_pdf_has_pages_and_the_steps(made, pdf_pages):
     pages = pdf_pages(pdf)
     assert len(pages) >= 5
     text = "\n".join(pages)
-    for step in steps.catalogue():
+    for step in steps.procedure():
         assert step.title("da") in text
     assert "Side 1 af" in text
 

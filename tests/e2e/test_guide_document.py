@@ -22,7 +22,7 @@ from flows.core import steps
 from flows.guide import build as guide
 from flows.guide.detail import Box
 
-SCENES = [scene for step in steps.catalogue() for scene in step.scenes]
+SCENES = [scene for step in steps.procedure() for scene in step.scenes]
 MIN_LABEL_PT = 9.0
 PHONE = {"width": 390, "height": 844}
 
@@ -115,7 +115,7 @@ def test_at_most_6_pages_and_every_page_starts_with_a_heading(made, kommune, pdf
         pages = pdf_pages(folder / "vejledning.pdf")
         assert len(pages) <= 6, f"{folder}: {len(pages)} pages"
         words = steps.guide_text(language)
-        headings = [step.heading(language) for step in steps.catalogue()]
+        headings = [step.heading(language) for step in steps.procedure()]
         allowed = {*headings, *(f"{h} ({words['continued']})" for h in headings), words["after_title"]}
         firsts = [" ".join(page.strip().splitlines()[0].split()) for page in pages[1:]]
         assert [first for first in firsts if first not in allowed] == [], firsts
@@ -222,7 +222,7 @@ def test_the_guide_reads_whole_in_its_language(made, pdf_pages):
     lang, out, run = made
     text = " ".join(" ".join(pdf_pages(out / "vejledning.pdf")).split())
     wanted = [steps.guide_text(lang)["title"], *(s.caption[lang] for s in SCENES)]
-    wanted += [bullet for step in steps.catalogue() for bullet in step.bullets[lang]]
+    wanted += [bullet for step in steps.procedure() for bullet in step.bullets[lang]]
     assert [w for w in wanted if " ".join(w.split()) not in text] == []
     other = "en" if lang == "da" else "da"
     assert steps.guide_text(other)["title"] not in text
@@ -262,7 +262,7 @@ def test_the_pdf_is_tagged_and_accessible(made):
     headings = [
         text["title"],
         text["before_title"],
-        *(step.heading(lang) for step in steps.catalogue()),
+        *(step.heading(lang) for step in steps.procedure()),
         text["after_title"],
     ]
     assert accessibility_problems(out / "vejledning.pdf", lang, text["title"], headings) == []

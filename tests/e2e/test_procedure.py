@@ -7,7 +7,7 @@ from flows.core import steps
 from flows.core.credentials import Credentials
 from flows.core.pages import EventsPage
 
-STEPS = [step.number for step in steps.catalogue()]
+STEPS = [step.number for step in steps.procedure()]
 
 
 class Reached(Exception):
@@ -31,7 +31,7 @@ def test_trin_shows_what_the_guide_frames(number, page, portal):
     except steps.StepFailed as stopped:
         if not isinstance(stopped.__cause__, Reached):
             raise
-    wanted = [scene.id for step in steps.catalogue() if step.number <= number for scene in step.scenes]
+    wanted = [scene.id for step in steps.procedure() if step.number <= number for scene in step.scenes]
     assert seen[: len(wanted)] == wanted
 
 

@@ -142,7 +142,7 @@ def test_vis_hvor_frames_what_the_guide_frames_on_each_screen(page: Page, traini
         checked.append(scene.id)
 
     steps.run_procedure(walk, on_scene)
-    assert checked == [scene.id for step in steps.catalogue() for scene in step.scenes]
+    assert checked == [scene.id for step in steps.procedure() for scene in step.scenes]
 
 
 def test_vis_hvor_switches_the_frames_off_and_remembers_it(page: Page, training_portal):
