@@ -83,12 +83,7 @@ def browser_options(function):
                 metavar="MS",
                 help="Slow each browser action down by MS milliseconds.",
             ),
-            click.option(
-                "--connect",
-                metavar="WS_URL",
-                envvar=browsers.CONNECT_ENV,
-                help=f"Use a remote Playwright browser server instead of a local Chromium (env {browsers.CONNECT_ENV}).",
-            ),
+            browsers.connect_option,
             click.option(
                 "--profile",
                 type=click.Choice(browsers.PROFILES),

@@ -57,6 +57,19 @@ PROFILE_ENV = "SESAG_PROFILE"
 # A Playwright browser server for every command that opens a browser (a grid, CI's launch-server).
 CONNECT_ENV = "SESAG_CONNECT"
 
+
+def connect_option(function):
+    """``--connect WS_URL`` (env SESAG_CONNECT): every command that opens a browser takes it."""
+    import click
+
+    return click.option(
+        "--connect",
+        metavar="WS_URL",
+        envvar=CONNECT_ENV,
+        help=f"Use a remote Playwright browser server instead of a local Chromium (env {CONNECT_ENV}).",
+    )(function)
+
+
 VIEWPORT = {"width": 1280, "height": 900}
 LOCALE = "da-DK"
 TIMEZONE = catalogue.TIMEZONE

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from flows import first_line
+from flows.core import browser as browsers
 from flows.core import overlay, steps
 from flows.demo.animation import READING_SPEED, reading_seconds
 
@@ -86,7 +87,6 @@ def walkthrough(
     out: Path, base_url: str, credentials, employee: str, right: str, lang: str, speed: float, browser
 ) -> dict:
     """Shoot every scene and write the animated, captioned walkthrough into ``out``."""
-    from flows.core import browser as browsers
     from flows.demo.animation import Frame, build_walkthrough
 
     context = browser.new_context(**browsers.context_options(device_scale_factor=1))
@@ -167,12 +167,7 @@ def headless_notice(headed: bool, display: bool) -> str | None:
     help="Reading speed: each step shows as long as its caption takes to read (normal: 15 characters a second, at least 2.5 s; slow: 10).",
 )
 @click.option("--headed", is_flag=True, help="Show the browser window (when a display exists).")
-@click.option(
-    "--connect",
-    metavar="WS_URL",
-    envvar="SESAG_CONNECT",
-    help="Use a remote Playwright browser server (env SESAG_CONNECT).",
-)
+@browsers.connect_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -201,7 +196,6 @@ def demo_command(base_url, right, employee, lang, speed, headed, connect, out):
     """
     from playwright.sync_api import sync_playwright
 
-    from flows.core import browser as browsers
     from flows.core.browser import display_available
     from flows.core.embedded import credentials_for, portal_or_embedded
 

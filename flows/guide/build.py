@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 
 from flows import first_line
+from flows.core import browser as browsers
 from flows.core import failure, folders, overlay, redact, steady, steps
 from flows.core.embedded import credentials_for, example_for, portal_or_embedded
 from flows.guide import detail, diffreport, render
@@ -95,7 +96,6 @@ def browser_build(browser) -> str:
 
 def write_manifest(folder: Path, browser: str, shots: list[str] | None = None) -> None:
     """Record what made the screenshots in ``folder`` (see MANIFEST), and which files they are."""
-    from flows.core import browser as browsers
 
     data = {
         "browser": browser,
@@ -309,8 +309,6 @@ def generate(
     (``flows.core.redact``), is saved to ``trace`` and GuideError raised.
     """
     from playwright.sync_api import sync_playwright
-
-    from flows.core import browser as browsers
 
     steps.right_label(right)  # unknown right: a clear error before any browser starts
     steps.guide_text(lang)
@@ -549,8 +547,6 @@ def approve_shots(
     """
     from playwright.sync_api import sync_playwright
 
-    from flows.core import browser as browsers
-
     new_dir = report_dir / diffreport.NEW
     fresh = scene_shots(new_dir)  # the check's manifest names its shots: a detail is never a scene
     if not fresh:
@@ -649,12 +645,7 @@ def approve_shots(
     help="Where a failing run saves its Playwright trace (and a screenshot of the page beside it).",
 )
 @click.option("--headed", is_flag=True, help="Show the browser (needs a display).")
-@click.option(
-    "--connect",
-    metavar="WS_URL",
-    envvar="SESAG_CONNECT",
-    help="Use a remote Playwright browser server (env SESAG_CONNECT).",
-)
+@browsers.connect_option
 def guide_command(
     scenes, out, base_url, right, employee, lang, formats, check_only, approve, diff_dir, trace, headed, connect
 ):
