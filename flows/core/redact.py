@@ -46,11 +46,23 @@ def spellings(secret: str) -> set[str]:
     return {form for form in forms if form}
 
 
+def _pattern(form: str) -> str:
+    """Where ``form`` stands as itself: a number (a key) not inside a longer number, such as the
+    trace's timestamps; anything else wherever it stands."""
+    escaped = re.escape(form)
+    return rf"(?<![0-9]){escaped}(?![0-9])" if form.isdigit() else escaped
+
+
+def holds(data: bytes, form: str) -> bool:
+    """Whether ``data`` holds the spelling ``form`` of a secret (as ``redact_text`` finds it)."""
+    return re.search(_pattern(form).encode(), data) is not None
+
+
 def redact_text(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every spelling of every secret replaced by MASK (longest first)."""
     forms = sorted({form for secret in secrets if secret for form in spellings(secret)}, key=len, reverse=True)
     for form in forms:
-        text = text.replace(form, MASK)
+        text = re.sub(_pattern(form), MASK, text)
     return text
 
 
