@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: guide test test-fast test-floor lint docs check portal demo bench lighthouse setup browser validators clean
+.PHONY: guide test test-browser test-fast test-floor lint docs check portal demo bench lighthouse setup browser validators clean
 
 # One edition per Se Sag right: Sagsbehandler (an insurer's example) and, for municipalities,
 # Kommunal sagsbehandler (a job centre's).
@@ -17,8 +17,13 @@ guide: setup            ## regenerate both editions of the vejledning: screensho
 
 # -n auto: one pytest-xdist worker per core; loadscope keeps each module on one worker, so a
 # module's shared fixtures (a whole guide, a training portal) are made once, not once per worker.
-test: setup             ## run every test: unit, portal and end-to-end
+test: setup test-browser ## run every test: unit, portal and end-to-end
 	$(BIN)/pytest -n auto --dist loadscope
+
+# The tests drive the fast profile too, in the headless shell: running them asks for it, so it is
+# installed beside a system Chromium when missing (apt may upgrade that Chromium with it).
+test-browser: $(STAMP)
+	$(BIN)/sesag browser --headless-shell
 
 # -n auto: the unit suite is CPU-bound enough for two workers to pay. --ignore: every test in
 # tests/e2e is e2e (its conftest marks them), so they are not even imported.
@@ -30,7 +35,7 @@ test-fast: $(STAMP)     ## the unit and Flask test-client tests only (no portal 
 FLOOR_VENV := .venv-floor
 FLOOR      := playwright==1.49.0 pytest-playwright==0.5.0 flask==3.0.0 werkzeug==3.0.0
 FLOOR_TESTS := tests/e2e/test_grant_flow.py tests/e2e/test_bulk_workers.py tests/e2e/test_bulk_interrupt.py
-test-floor: $(FLOOR_VENV)/.installed-stamp browser
+test-floor: $(FLOOR_VENV)/.installed-stamp test-browser
 	$(FLOOR_VENV)/bin/python -c "import importlib.metadata as m; print('floor:', *(f'{d}=={m.version(d)}' for d in ('playwright', 'pytest-playwright', 'flask', 'werkzeug')))"
 	$(FLOOR_VENV)/bin/pytest -p no:cacheprovider $(FLOOR_TESTS)
 
