@@ -124,15 +124,22 @@ def published_manifest(out: Path) -> dict:
     return json.loads((out / guide.MANIFEST).read_text(encoding="utf-8"))
 
 
+def published_once_and_restaged(tmp_path) -> tuple[Path, Path]:
+    """``out`` holding a published guide (made with "chromium 2"), and ``second``: the same guide
+    staged again, to be published over it."""
+    out, first, second = tmp_path / "out", tmp_path / "first", tmp_path / "second"
+    for staging in (first, second, out):
+        staging.mkdir()
+    for staging in (first, second):
+        new_guide(staging)
+    guide.publish(first, out)
+    return out, second
+
+
 def test_a_new_build_alone_leaves_the_manifest_as_it_was(tmp_path):
     """Same pictures, byte for byte, from another browser build: guide.json does not change (a
     fresh clone stays clean after `make guide`)."""
-    out, first, second = tmp_path / "out", tmp_path / "first", tmp_path / "second"
-    for staging in (first, second):
-        staging.mkdir()
-        new_guide(staging)
-    out.mkdir()
-    guide.publish(first, out)
+    out, second = published_once_and_restaged(tmp_path)
     before = (out / guide.MANIFEST).read_bytes()
     guide.write_manifest(second, "chromium 3", ["trin-1-forside.png"])
     guide.publish(second, out)
@@ -141,12 +148,7 @@ def test_a_new_build_alone_leaves_the_manifest_as_it_was(tmp_path):
 
 
 def test_a_changed_picture_records_the_build_that_made_it(tmp_path):
-    out, first, second = tmp_path / "out", tmp_path / "first", tmp_path / "second"
-    for staging in (first, second):
-        staging.mkdir()
-        new_guide(staging)
-    out.mkdir()
-    guide.publish(first, out)
+    out, second = published_once_and_restaged(tmp_path)
     (second / "trin-1-forside.detail-1.png").write_bytes(b"another detail")
     guide.write_manifest(second, "chromium 3", ["trin-1-forside.png"])
     guide.publish(second, out)

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
@@ -27,20 +25,13 @@ from zoneinfo import ZoneInfo
 import pikepdf
 from pikepdf import Name
 
+from flows import tool
+
 # The comment that marks a placeholder image (see ``flows.guide.render.Copies``), followed by its key.
 PLACEHOLDER = "sesag-picture:"
 
 # Operators that put marks on the page; state operators (q, cm, colours) may stay unmarked.
 _PAINTING = {"Tj", "TJ", "'", '"', "Do", "sh", "BI", "f", "F", "f*", "B", "B*", "b", "b*", "S", "s"}
-
-
-@cache
-def tool() -> str:
-    """This tool and its version, as the PDF's Creator names it: ``sesag 0.1.0``."""
-    try:
-        return f"sesag {version('sesag')}"
-    except PackageNotFoundError:  # run from a source tree that is not installed
-        return "sesag"
 
 
 @dataclass

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.metadata
 import io
 import os
 import re
@@ -34,6 +33,7 @@ from markupsafe import Markup, escape
 from PIL import Image
 
 import catalogue
+from flows import tool
 from flows.core import browser as browsers
 from flows.core import steps
 from flows.guide import detail, pdfdoc
@@ -168,19 +168,6 @@ def format_date(moment: datetime, lang: str = "da") -> str:
     local = moment.astimezone(TIMEZONE)
     month = _MONTHS[lang][local.month - 1]
     return f"{local.day}. {month} {local.year}" if lang == "da" else f"{local.day} {month} {local.year}"
-
-
-def generator_version() -> str:
-    """The installed version of this tool (``sesag``), as its package metadata says."""
-    try:
-        return importlib.metadata.version("sesag")
-    except importlib.metadata.PackageNotFoundError:  # run from a checkout that is not installed
-        return "0+unknown"
-
-
-def generator() -> str:
-    """What made the guide, for the reader: 'sesag 0.1.0'."""
-    return f"sesag {generator_version()}"
 
 
 def _segments(text: str) -> Iterator[tuple[str, str]]:
@@ -399,7 +386,7 @@ def guide_context(
         "t": text,
         "rights": rights,
         "steps": trin,
-        "updated": (before_date, date, after_date.format(generator=generator())),
+        "updated": (before_date, date, after_date.format(generator=tool())),
         "generated_iso": capture.generated_at.astimezone(TIMEZONE).isoformat(timespec="minutes"),
         "margin": MARGIN,
         "print_shot_pct": PRINT_SHOT_PCT,
