@@ -30,12 +30,13 @@ from types import ModuleType
 
 import pytest
 from jinja2 import BytecodeCache
-from portal_html import demo_key_shown, form_token, key_code_shown
 from werkzeug.security import generate_password_hash
 
 from mock_portal import create_app, demo_data
 from mock_portal.db import get_db, reset_demo_database
 from mock_portal.generate import grow_demo_company
+
+from helpers.portal_html import demo_key_shown, form_token, key_code_shown
 
 pytest_plugins = ("pytester",)  # tests of the suite's own plugins run a pytest of their own
 

@@ -17,10 +17,11 @@ import urllib.request
 from http.cookiejar import CookieJar
 
 import pytest
-from portal_html import demo_key_shown, form_token
 from waitress.server import create_server
 
 from mock_portal import demo_data
+
+from helpers.portal_html import demo_key_shown, form_token
 
 WRONG_LOGIN = "Forkert bruger-id eller adgangskode. Prøv igen."
 

@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pikepdf
 import pytest
-from pdf_checks import accessibility_problems, without_artifacts
 from PIL import Image, ImageDraw
-from validators import pdfua_errors, vnu_messages
 
 import flows
 from flows.core import steps
 from flows.guide import render
+
+from helpers.pdf_checks import accessibility_problems, without_artifacts
+from helpers.validators import pdfua_errors, vnu_messages
 
 SCENES = [scene for step in steps.procedure() for scene in step.scenes]
 WHEN = datetime(2025, 11, 28, 12, 52, tzinfo=render.TIMEZONE)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from validators import require
+
+from helpers.validators import require
 
 
 def test_a_missing_validator_fails_under_ci_with_the_way_to_install_it(monkeypatch):

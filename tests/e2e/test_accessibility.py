@@ -11,12 +11,13 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
-from sesag_cli import run
 
 from flows.core import steps
 from flows.core.credentials import Credentials
 from flows.core.embedded import embedded_portal
 from flows.core.pages import EmployeePage, EmployeesPage, FrontPage, LoginPage, RightsPage, SelfServicePage
+
+from helpers.sesag_cli import run
 
 BLOCKING = ("serious", "critical")
 AXE = Axe()

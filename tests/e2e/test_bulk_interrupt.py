@@ -10,13 +10,14 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-from sesag_cli import demo_env, start
 
 from flows.admin.grant import find_employee
 from flows.admin.session import Session
 from flows.core.credentials import Credentials
 from flows.errors import ExitStatus
 from mock_portal.demo_data import companies
+
+from helpers.sesag_cli import demo_env, start
 
 
 def plain_employees(count):

@@ -9,12 +9,13 @@ import socket
 
 import pytest
 from playwright.sync_api import expect
-from sesag_cli import demo_env, run
 
 from flows.admin import grant
 from flows.admin.session import Session
 from flows.core.credentials import Credentials
 from flows.errors import ExitStatus
+
+from helpers.sesag_cli import demo_env, run
 
 SECRET = "nemid-demo"
 

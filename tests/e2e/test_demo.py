@@ -6,12 +6,13 @@ import re
 
 from PIL import Image
 from playwright.sync_api import expect
-from sesag_cli import run
 
 from flows.core import overlay, steps
 from flows.core.credentials import Credentials
 from flows.demo import show as demo
 from flows.demo.animation import reading_seconds
+
+from helpers.sesag_cli import run
 
 SCENES = [(step, scene) for step in steps.procedure() for scene in step.scenes]
 

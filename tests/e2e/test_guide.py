@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from jinja2 import BaseLoader
 from PIL import Image, ImageChops
-from sesag_cli import DEMO_LOGIN, run
 
 from flows.core import embedded, redact, steps
 from flows.guide import build as guide
 from mock_portal import demo_data
+
+from helpers.sesag_cli import DEMO_LOGIN, run
 
 REPO = Path(__file__).resolve().parents[2]
 SCENES = [scene for step in steps.procedure() for scene in step.scenes]

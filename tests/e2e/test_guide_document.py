@@ -13,14 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from pdf_checks import accessibility_problems
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
-from validators import pdfua_errors, vnu_messages
 
 from flows.core import steps
 from flows.guide import build as guide
 from flows.guide.detail import Box
+
+from helpers.pdf_checks import accessibility_problems
+from helpers.validators import pdfua_errors, vnu_messages
 
 SCENES = [scene for step in steps.procedure() for scene in step.scenes]
 MIN_LABEL_PT = 9.0
@@ -256,7 +257,7 @@ def test_the_html_works_on_a_phone_and_opens_shots_full_size(made, page):
 
 
 def test_the_pdf_is_tagged_and_accessible(made):
-    """Every point of the accessible PDF on the real guide (tests/pdf_checks.py), and pdfua."""
+    """Every point of the accessible PDF on the real guide (tests/helpers/pdf_checks.py), and pdfua."""
     lang, out, _ = made
     text = steps.guide_text(lang)
     headings = [

@@ -1,8 +1,7 @@
 """``sesag`` (``python -m flows.cli``) in a subprocess of its own, as a user runs it.
 
 A subprocess, because the pytest-playwright session already runs Playwright's sync API in this
-process (the command starts its own), and so that a signal reaches only the command. Imported by
-name (``from sesag_cli import run``), as tests/portal_html.py is: pytest puts tests/e2e on sys.path.
+process (the command starts its own), and so that a signal reaches only the command.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-TOOLS = Path(__file__).resolve().parents[1] / "tools" / "validators"
+TOOLS = Path(__file__).resolve().parents[2] / "tools" / "validators"
 VNU_JAR = TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"  # the package's documented path
 
 
