@@ -7,6 +7,9 @@ import os
 
 import click
 
+from flows.core.running import run_command
+from flows.errors import BrowserNotFound
+
 # name -> "module:attribute". Loaded on first use so `sesag --help` and `sesag portal` stay fast
 # and the portal never pulls in Playwright.
 COMMANDS = {
@@ -70,9 +73,13 @@ def browser_command(no_install, headless_shell):
     \b
     Exit codes:
       0  a Chromium was found (or installed)
-      1  none found (--no-install), or the install failed: the message says what to run
       2  usage error
+      10 none found (--no-install), or the install failed: the message says what to run
     """
+    run_command(lambda: _find_or_install(no_install, headless_shell))
+
+
+def _find_or_install(no_install: bool, headless_shell: bool) -> None:
     from playwright.sync_api import sync_playwright
 
     from flows.core import browser as browsers
@@ -80,32 +87,29 @@ def browser_command(no_install, headless_shell):
     def log(message):
         click.echo(message, err=True)
 
-    try:
-        with sync_playwright() as playwright:
-            try:
-                path = browsers.executable_path(playwright)
-            except browsers.BrowserNotFound:
-                if no_install:
-                    raise
-                log(f"No Chromium found. Installing one with {browsers.chromium_install_plan()} ...")
-                browsers.install_chromium(log=log)
-                path = browsers.executable_path(playwright)
-            click.echo(f"Chromium: {path or 'Playwright bundled ' + playwright.chromium.executable_path}")
-            shell = browsers.headless_shell_path(playwright)
-            if not shell and headless_shell and _shell_would_be_used(browsers, playwright) and not no_install:
-                if not browsers.can_apt_get():
-                    raise browsers.BrowserNotFound(
-                        f"--headless-shell installs with apt-get, as root on Debian; install {browsers.HEADLESS_SHELL} yourself."
-                    )
-                log(
-                    f"Installing {browsers.HEADLESS_SHELL} with `apt-get update` and `apt-get install "
-                    f"{browsers.HEADLESS_SHELL}`; {browsers.APT_UPGRADE_NOTE} ..."
+    with sync_playwright() as playwright:
+        try:
+            path = browsers.executable_path(playwright)
+        except BrowserNotFound:
+            if no_install:
+                raise
+            log(f"No Chromium found. Installing one with {browsers.chromium_install_plan()} ...")
+            browsers.install_chromium(log=log)
+            path = browsers.executable_path(playwright)
+        click.echo(f"Chromium: {path or 'Playwright bundled ' + playwright.chromium.executable_path}")
+        shell = browsers.headless_shell_path(playwright)
+        if not shell and headless_shell and _shell_would_be_used(browsers, playwright) and not no_install:
+            if not browsers.can_apt_get():
+                raise BrowserNotFound(
+                    f"--headless-shell installs with apt-get, as root on Debian; install {browsers.HEADLESS_SHELL} yourself."
                 )
-                browsers.install_headless_shell(log=log)
-                shell = browsers.headless_shell_path(playwright)
-            click.echo(f"Headless shell (grant, bulk): {shell or _no_headless_shell(path)}")
-    except browsers.BrowserNotFound as exc:
-        raise click.ClickException(str(exc)) from exc
+            log(
+                f"Installing {browsers.HEADLESS_SHELL} with `apt-get update` and `apt-get install "
+                f"{browsers.HEADLESS_SHELL}`; {browsers.APT_UPGRADE_NOTE} ..."
+            )
+            browsers.install_headless_shell(log=log)
+            shell = browsers.headless_shell_path(playwright)
+        click.echo(f"Headless shell (grant, bulk): {shell or _no_headless_shell(path)}")
 
 
 def _shell_would_be_used(browsers, playwright) -> bool:

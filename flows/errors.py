@@ -1,8 +1,10 @@
-"""What can go wrong when a right is granted or revoked, and the exit codes of grant and bulk.
+"""Every failure a sesag command can end in, and the exit codes of all commands.
 
-Each exception carries its exit code (``exit_status``); ``ExitStatus`` is the one list of the
-codes. ``employee`` is the employee the portal found (name, e-mail) when the error came after
-the lookup, so reports can name whom a refusal was about.
+One hierarchy: each exception carries its exit code (``exit_status``), and ``ExitStatus`` is the
+one list of the codes, each with one meaning in every command (each command's --help lists the
+ones it can end with; docs/decisions/0011-exit-codes.md). ``employee`` is the employee the portal
+found (name, e-mail) when a grant's error came after the lookup, so reports can name whom a
+refusal was about.
 """
 
 from __future__ import annotations
@@ -12,28 +14,77 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from flows.core.pages import EmployeeRow
+    from flows.core.steps import Scene, Step
 
 
 class ExitStatus(IntEnum):
-    """How ``sesag grant`` and ``sesag bulk`` end (their --help lists the same)."""
+    """How every ``sesag`` command ends."""
 
     OK = 0
-    FAILED = 1  # unexpected, or (bulk) some lines failed
-    USAGE = 2
+    FAILED = 1  # not all done: an unexpected error, or (bulk) some lines failed or were not run
+    USAGE = 2  # an option, file or folder that cannot be used; nothing was done
     EMPLOYEE = 3  # not found, or more than one matches
     REFUSED = 4  # the one-right rule, or the portal refused the save
-    PORTAL = 5  # unreachable or failing after the retries
+    PORTAL = 5  # unreachable, failing after the retries, or a page the flows do not know
     LOGIN = 6  # log-in failed or credentials missing
     UNVERIFIED = 7  # saved, but the rights or events page does not confirm it
     REPORT = 8  # bulk: the report could not be written mid-run; stopped before the next change
+    CHANGED = 9  # guide check: a screenshot differs from the approved one
+    BROWSER = 10  # no browser to run (`sesag browser` installs one), or the browser failed
     SIGINT = 130  # 128 + the signal's number, as a shell reports it
     SIGTERM = 143
 
 
-class GrantError(Exception):
-    """A grant that could not be done."""
+class SesagError(Exception):
+    """A failure a command reports in one line and ends with its ``exit_status``."""
 
     exit_status = ExitStatus.FAILED
+
+
+class UsageError(SesagError):
+    """An option, file or folder the command cannot use; nothing was done."""
+
+    exit_status = ExitStatus.USAGE
+
+
+class BrowserNotFound(SesagError):
+    """No usable Chromium (or no browser server answering)."""
+
+    exit_status = ExitStatus.BROWSER
+
+
+class CredentialsError(SesagError, ValueError):
+    """Credentials are missing or unusable; the message never contains a secret."""
+
+    exit_status = ExitStatus.LOGIN
+
+
+class PortalError(SesagError):
+    """The portal could not be used: a page it should show did not come."""
+
+    exit_status = ExitStatus.PORTAL
+
+
+class PortalUnavailable(PortalError):
+    """The portal did not answer, or answered with a server error (worth retrying)."""
+
+
+class PortalUnreachable(PortalUnavailable):
+    """Nothing answered at the address at all (connection refused, unknown host, ...)."""
+
+
+class LoginFailed(PortalError):
+    """The portal refused the log-in; the message is the portal's own alert text."""
+
+    exit_status = ExitStatus.LOGIN
+
+
+class NotLoggedIn(PortalError):
+    """The portal sent us to the log-in page (session ended; worth logging in again)."""
+
+
+class GrantError(SesagError):
+    """A grant that could not be done."""
 
     def __init__(self, message: str, employee: EmployeeRow | None = None):
         super().__init__(message)
@@ -67,17 +118,18 @@ class SaveRefused(GrantError):
 
 
 class PortalDown(GrantError):
-    """The portal did not answer, or kept failing, after the retries."""
+    """The portal did not answer, or kept failing, after the retries (``unreachable``: nothing
+    answered at its address at all)."""
 
     exit_status = ExitStatus.PORTAL
 
-
-class PortalUnreachable(PortalDown):
-    """Nothing answered at the portal's address, after the retries."""
+    def __init__(self, message: str, employee: EmployeeRow | None = None, unreachable: bool = False):
+        super().__init__(message, employee)
+        self.unreachable = unreachable
 
 
 class LoginError(GrantError):
-    """Missing credentials, or the portal refused the log-in."""
+    """Missing credentials, or the portal refused the log-in (after ``LoginFailed``)."""
 
     exit_status = ExitStatus.LOGIN
 
@@ -88,5 +140,33 @@ class VerificationFailed(GrantError):
     exit_status = ExitStatus.UNVERIFIED
 
 
-class StaleSave(Exception):
+class StaleSave(SesagError):
     """The save met a newer version of the employee's rights: read again and retry."""
+
+
+class StepFailed(SesagError):
+    """A scene of the procedure failed: names the step and scene, and ends as its cause does."""
+
+    def __init__(self, step: Step, scene: Scene, cause: BaseException, text: str):
+        super().__init__(f"Trin {step.number} ({scene.id}) failed: {text}")
+        self.step = step
+        self.scene = scene
+        self.exit_status = exit_status_of(cause, ExitStatus.PORTAL)
+
+
+class GuideError(SesagError):
+    """The guide could not be made; the message names the step (``exit_status`` as its cause's)."""
+
+    def __init__(self, message: str, exit_status: ExitStatus = ExitStatus.PORTAL):
+        super().__init__(message)
+        self.exit_status = exit_status
+
+
+class UnusableFolder(UsageError):
+    """--out or --diff-dir cannot take what the command writes: a file, a folder of other files,
+    or not writable."""
+
+
+def exit_status_of(exc: BaseException, default: ExitStatus = ExitStatus.FAILED) -> ExitStatus:
+    """The exit code ``exc`` carries (``default`` for an exception of no sesag kind)."""
+    return getattr(exc, "exit_status", default)

@@ -4,6 +4,7 @@ import subprocess
 
 import pytest
 
+from flows import errors
 from flows.core import browser
 
 
@@ -46,15 +47,15 @@ def test_sesag_chromium_overrides(tmp_path, monkeypatch):
 
 def test_bad_sesag_chromium_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("SESAG_CHROMIUM", str(tmp_path / "nope"))
-    with pytest.raises(browser.BrowserNotFound, match="SESAG_CHROMIUM"):
+    with pytest.raises(errors.BrowserNotFound, match="SESAG_CHROMIUM"):
         browser.executable_path(FakePlaywright(str(tmp_path / "missing")))
 
 
 def test_nothing_found_says_to_run_sesag_browser_and_installs_nothing(tmp_path, no_system_chromium, monkeypatch):
     monkeypatch.setattr(browser.subprocess, "run", lambda *a, **k: pytest.fail(f"ran {a}"))
-    with pytest.raises(browser.BrowserNotFound, match=r"No Chromium found\. Run `sesag browser`"):
+    with pytest.raises(errors.BrowserNotFound, match=r"No Chromium found\. Run `sesag browser`"):
         browser.executable_path(FakePlaywright(str(tmp_path / "missing")))
-    with pytest.raises(browser.BrowserNotFound, match="sesag browser"):
+    with pytest.raises(errors.BrowserNotFound, match="sesag browser"):
         browser.launch_options(FakePlaywright(str(tmp_path / "missing")), pictures=False)
 
 
@@ -177,7 +178,7 @@ def test_sesag_chromium_shell_names_the_headless_shell(on_path, no_bundled, tmp_
 
 def test_bad_sesag_chromium_shell_is_a_clear_error(on_path, no_bundled, tmp_path, monkeypatch):
     monkeypatch.setenv("SESAG_CHROMIUM_SHELL", str(tmp_path / "nope"))
-    with pytest.raises(browser.BrowserNotFound, match="SESAG_CHROMIUM_SHELL=.*nope is not an executable file"):
+    with pytest.raises(errors.BrowserNotFound, match="SESAG_CHROMIUM_SHELL=.*nope is not an executable file"):
         browser.launch_options(no_bundled, pictures=False)
 
 
@@ -292,7 +293,7 @@ def test_browser_module_keeps_no_connection_or_launch_registry():
 
 def test_a_server_that_does_not_answer_is_one_clear_line(recording):
     recording.chromium.refuse = True
-    with pytest.raises(browser.BrowserNotFound) as refused:
+    with pytest.raises(errors.BrowserNotFound) as refused:
         browser.open_browser(recording, browser.BrowserSpec(connect="ws://127.0.0.1:9/"))
     assert str(refused.value) == (
         "cannot connect to the browser server ws://127.0.0.1:9/: WebSocket error: connect ECONNREFUSED 127.0.0.1:9"
@@ -309,11 +310,11 @@ def test_guide_connect_option_reaches_open_browser(monkeypatch, tmp_path):
 
     def generate(*args, **kwargs):
         seen.append(kwargs["connect"])
-        raise guide.GuideError("stopped before any browser")
+        raise errors.GuideError("stopped before any browser")
 
     monkeypatch.setattr(guide, "generate", generate)
     result = CliRunner().invoke(guide.guide_command, ["--out", str(tmp_path / "g"), "--connect", "ws://grid:3000/"])
-    assert result.exit_code == 2 and seen == ["ws://grid:3000/"]
+    assert result.exit_code == errors.ExitStatus.PORTAL and seen == ["ws://grid:3000/"]
     result = CliRunner().invoke(
         guide.guide_command, ["--out", str(tmp_path / "g")], env={browser.CONNECT_ENV: "ws://from-env/"}
     )
@@ -445,7 +446,7 @@ def test_sesag_browser_says_what_it_will_install_then_installs_it(root_with_apt,
 def test_sesag_browser_no_install_with_nothing_found_is_one_line(no_system_chromium, no_bundled, monkeypatch):
     monkeypatch.setattr(browser.subprocess, "run", lambda *a, **k: pytest.fail(f"ran {a}"))
     result = sesag_browser(monkeypatch, no_bundled, "--no-install")
-    assert result.exit_code == 1 and "No Chromium found. Run `sesag browser`" in result.output
+    assert result.exit_code == errors.ExitStatus.BROWSER and "No Chromium found. Run `sesag browser`" in result.output
 
 
 def test_sesag_browser_with_playwrights_bundled_chromium(on_path, tmp_path, monkeypatch):
@@ -490,7 +491,7 @@ def test_grant_without_a_browser_says_to_run_sesag_browser_and_installs_nothing(
         ["--employee", "x@example.dk", "--right", "sagsbehandler"],
         env={"SESAG_USER": "admin", "SESAG_PASSWORD": "x", "SESAG_KEYCARD": "demo"},
     )
-    assert result.exit_code == 1
+    assert result.exit_code == errors.ExitStatus.BROWSER
     assert result.output == (
         "Error: No Chromium found. Run `sesag browser` to install one (or `make setup`), or point SESAG_CHROMIUM "
         "at a Chromium binary.\n"

@@ -2,7 +2,8 @@
 
 import pytest
 
-from flows.core.credentials import Credentials, CredentialsError, KeyCard
+from flows.core.credentials import Credentials, KeyCard
+from flows.errors import CredentialsError
 
 SECRET = "s3cret-Pässword"
 

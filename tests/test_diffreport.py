@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from flows import errors
 from flows.guide import diffreport
 
 
@@ -170,7 +171,7 @@ def test_an_unusable_report_folder_is_refused_with_one_line(tmp_path, case):
     if case == "other files in new":
         (report / diffreport.NEW).mkdir(parents=True)
         (report / diffreport.NEW / "thesis.docx").write_bytes(b"mine")
-    with pytest.raises(diffreport.UnusableReportDir) as refused:
+    with pytest.raises(errors.UnusableFolder) as refused:
         diffreport.check_report_dir(report)
     message = str(refused.value)
     assert message.startswith(f"--diff-dir {report}") and "\n" not in message

@@ -52,7 +52,7 @@ class FakePortal:
     def open_rights(self):
         if self.fail_open:
             self.fail_open -= 1
-            raise pages.PortalUnavailable("HTTP 503")
+            raise errors.PortalUnavailable("HTTP 503")
         self.ticked = dict(self.held)
 
     def held_now(self):
@@ -71,7 +71,7 @@ class FakePortal:
         self.held = dict(self.ticked)
         if self.fail_save_answer:
             self.fail_save_answer -= 1
-            raise pages.PortalUnavailable("the portal did not answer: timeout")
+            raise errors.PortalUnavailable("the portal did not answer: timeout")
         if self.resent_as_stale:
             self.resent_as_stale -= 1
             return SaveResult(False, "Rettighederne er ændret af en anden. Genindlæs siden.", stale=True)
@@ -141,7 +141,7 @@ def test_one_right_rule_refuses_without_replace(monkeypatch):
     portal = FakePortal(**{"kommunal-sagsbehandler": True})
     with pytest.raises(errors.RuleRefused, match="holds Kommunal sagsbehandler.*--replace") as info:
         grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
-    assert commands.exit_code_for(info.value) == ExitStatus.REFUSED
+    assert errors.exit_status_of(info.value) == ExitStatus.REFUSED
     assert portal.saves == 0 and portal.held["kommunal-sagsbehandler"]
 
 
@@ -188,7 +188,7 @@ def test_gives_up_after_the_retries(monkeypatch):
     portal.fail_open = 10
     with pytest.raises(errors.PortalDown, match="gave up after 3 tries") as info:
         grant.grant_right(make_session(portal, monkeypatch), "lra@nets.dk", "sagsbehandler")
-    assert commands.exit_code_for(info.value) == ExitStatus.PORTAL and portal.saves == 0
+    assert errors.exit_status_of(info.value) == ExitStatus.PORTAL and portal.saves == 0
 
 
 def test_portal_refusal_is_reported_and_not_retried(monkeypatch):
@@ -211,7 +211,7 @@ def test_unknown_and_ambiguous_employee(monkeypatch):
     session = make_session(FakePortal(), monkeypatch, rows=(LRA, twin))
     with pytest.raises(errors.EmployeeNotFound) as info:
         grant.grant_right(session, "nobody@nets.dk", "sagsbehandler")
-    assert commands.exit_code_for(info.value) == ExitStatus.EMPLOYEE
+    assert errors.exit_status_of(info.value) == ExitStatus.EMPLOYEE
     with pytest.raises(errors.AmbiguousEmployee):
         grant.grant_right(session, "Medlem - Lra", "sagsbehandler")
 
@@ -224,7 +224,7 @@ def session_that_expires_once(monkeypatch, calls: list):
     def expire_once():
         if not calls:
             calls.append("expired")
-            raise pages.NotLoggedIn("session ended")
+            raise errors.NotLoggedIn("session ended")
         portal.open_rights()
 
     session.screens.employee_page = mock.Mock(open_rights=expire_once)
@@ -316,7 +316,7 @@ def test_a_failing_log_in_again_is_retried_too(monkeypatch):
     def flaky_login():
         calls.append("login")
         if calls.count("login") == 1:
-            raise pages.PortalUnavailable("HTTP 502")
+            raise errors.PortalUnavailable("HTTP 502")
 
     monkeypatch.setattr(session, "_log_in_once", flaky_login)
     assert grant.grant_right(session, "lra@nets.dk", "sagsbehandler").result == "granted"
@@ -397,7 +397,7 @@ def test_not_held_wording(monkeypatch):
     ],
 )
 def test_one_table_from_exception_to_exit_code(exc, code):
-    assert commands.exit_code_for(exc) == code
+    assert errors.exit_status_of(exc) == code
 
 
 @pytest.mark.parametrize("text", ["Sagsbehandler", "SAGSBEHANDLER", "kommunal sagsbehandler", "Kommunal-Sagsbehandler"])
@@ -440,4 +440,4 @@ def test_no_portal_at_the_address_says_which_address_and_what_to_do():
     assert "http://127.0.0.1:5999" in message and "net::ERR_CONNECTION_REFUSED" in message
     assert "sesag portal" in message and "--base-url" in message and "SESAG_BASE_URL" in message
     assert "Page.goto" not in message and "\n" not in message and page.goto.call_count == 2
-    assert commands.exit_code_for(info.value) == ExitStatus.PORTAL
+    assert errors.exit_status_of(info.value) == ExitStatus.PORTAL

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from flows.core import failure
+from flows.errors import ExitStatus
 from flows.guide import build as guide
 from flows.guide import diffreport
 
@@ -187,7 +188,7 @@ def test_check_prints_a_quoted_approve_line_for_hostile_scene_names(tmp_path, ma
 
     monkeypatch.setattr(guide, "generate", fake_generate)
     result = CliRunner().invoke(guide.guide_command, ["--check", "--out", str(committed), "--diff-dir", str(report)])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == ExitStatus.CHANGED, result.output
     line = next(line for line in result.output.splitlines() if line.startswith("When the change is meant: "))
     command = shlex.split(line.split(": ", 1)[1])
     assert command == ["sesag", "guide", "--approve", "--out", str(committed), "--diff-dir", str(report), hostile]
@@ -208,7 +209,7 @@ def test_check_refuses_an_unusable_diff_dir_before_any_work(tmp_path, monkeypatc
     result = CliRunner().invoke(
         guide.guide_command, ["--check", "--out", str(tmp_path / "screenshots"), "--diff-dir", str(diff_dir)]
     )
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == ExitStatus.USAGE, result.output
     errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
     assert len(errors) == 1 and "--diff-dir" in errors[0]
     assert (tmp_path / "important.txt").read_text(encoding="utf-8") == "keep"

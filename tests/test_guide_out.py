@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from flows.errors import ExitStatus
 from flows.guide import build as guide
 
 
@@ -41,7 +42,7 @@ def test_a_folder_of_other_files_is_refused_before_any_work(tmp_path):
     out.mkdir()
     user_files(out)
     done = CliRunner().invoke(guide.guide_command, ["--out", str(out)])
-    assert done.exit_code == 2, done.output
+    assert done.exit_code == ExitStatus.USAGE, done.output
     lines = done.output.strip().splitlines()
     assert len(lines) == 1 and "holds files the guide did not write (important.txt, sub/)" in lines[0]
     assert (out / "important.txt").read_text(encoding="utf-8") == "mine"
@@ -54,7 +55,7 @@ def test_an_out_that_cannot_be_a_folder_is_one_line_and_exit_2(tmp_path, below):
     (tmp_path / "README.md").write_text("x", encoding="utf-8")
     out = tmp_path / "README.md" / below if below else tmp_path / "README.md"
     done = CliRunner().invoke(guide.guide_command, ["--out", str(out)])
-    assert done.exit_code == 2 and len(done.output.strip().splitlines()) == 1, done.output
+    assert done.exit_code == ExitStatus.USAGE and len(done.output.strip().splitlines()) == 1, done.output
     assert "is a file, not a folder" in done.output
 
 

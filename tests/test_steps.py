@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import catalogue
+from flows import errors
 from flows.core import pages, steps
 
 # The official guide, in ../shared beside the checkout (SESAG_SEED: another place, e.g. in a worktree).
@@ -92,7 +93,7 @@ def test_a_failing_scene_is_named():
                 steps.ACTIONS[scene_id] = steps.Action(targets=lambda w: [])
         steps.procedure.cache_clear()
         with pytest.raises(
-            steps.StepFailed, match=r"^Trin 3 \(trin-3-medarbejdere\) failed: no such employee$"
+            errors.StepFailed, match=r"^Trin 3 \(trin-3-medarbejdere\) failed: no such employee$"
         ) as failed:
             steps.run_procedure(walk)
     finally:

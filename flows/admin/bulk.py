@@ -32,6 +32,7 @@ from flows.admin import grant as grants
 from flows.admin.session import Session, WorkerThread, open_session
 from flows.admin.sheets import BadRow, Row, SheetError, load
 from flows.core.credentials import Credentials
+from flows.core.running import run_command
 from flows.errors import ExitStatus
 
 # Rows per browser tab before ``Session.renew_page``: a tab slows down with every page it has
@@ -173,7 +174,7 @@ def do_row(
             email=outcome.email,
             changed=outcome.changed,
         )
-    except (errors.GrantError, pages.PortalError, pages.PlaywrightError) as exc:
+    except (errors.GrantError, errors.PortalError, pages.PlaywrightError) as exc:
         found = getattr(exc, "employee", None)
         result = RowResult(
             **base,
@@ -603,6 +604,7 @@ def bulk_command(
       6    log-in failed or credentials missing
       8    the report could not be written mid-run (disk full, folder gone): stopped before the
            next change; what was done is printed, the last report written stays
+      10   no browser (run `sesag browser`), or the browser failed
       130  stopped by SIGINT (Ctrl-C); 143: stopped by SIGTERM
     """
     try:
@@ -648,7 +650,7 @@ def bulk_command(
                         )
                 except errors.GrantError as exc:  # log-in refused or portal down before the first line
                     click.echo(f"Error: {exc}", err=True)
-                    fatal, fatal_kind = commands.exit_code_for(exc), failure_kind(exc)
+                    fatal, fatal_kind = errors.exit_status_of(exc), failure_kind(exc)
                     for row in to_do:
                         record.by_line[row.line] = RowResult.not_run(row, f"not run: {exc}")
                 finally:
@@ -678,4 +680,4 @@ def bulk_command(
             return stop.exit_code
         return fatal or exit_code(results)
 
-    commands.run_cli(work)
+    run_command(work)

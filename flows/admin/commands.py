@@ -1,17 +1,14 @@
-"""``sesag grant`` and what it shares with ``sesag bulk``: the browser options, and how an
-exception becomes its exit code (``flows.errors.ExitStatus``)."""
+"""``sesag grant`` and what it shares with ``sesag bulk``: the browser options."""
 
 from __future__ import annotations
-
-import sys
-from collections.abc import Callable
 
 import click
 
 from flows.admin.grant import normalise_right
 from flows.admin.session import DEFAULT_BASE_URL, DEFAULT_RETRIES, DEFAULT_TIMEOUT, open_session
 from flows.core import browser as browsers
-from flows.core.credentials import Credentials, CredentialsError
+from flows.core.credentials import Credentials
+from flows.core.running import run_command
 from flows.core.steps import RIGHT_KEYS
 from flows.errors import ExitStatus
 
@@ -30,28 +27,6 @@ class RightParam(click.ParamType):
             return normalise_right(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
-
-
-def exit_code_for(exc: BaseException) -> int:
-    """The exit code ``exc`` carries (``ExitStatus.FAILED`` for anything else)."""
-    return getattr(exc, "exit_status", ExitStatus.FAILED)
-
-
-def run_cli(work: Callable[[], int]) -> None:
-    """Run a command body: a known failure becomes one line on stderr and its exit code."""
-    from flows.core import pages
-    from flows.core.browser import BrowserNotFound
-    from flows.errors import GrantError
-
-    try:
-        code = work()
-    except (GrantError, CredentialsError, pages.PortalError, BrowserNotFound) as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(exit_code_for(exc))
-    except pages.PlaywrightError as exc:  # the browser itself failed (crashed, closed, not started)
-        click.echo(f"Error: the browser failed: {pages.first_line(exc)}", err=True)
-        sys.exit(ExitStatus.FAILED)
-    sys.exit(code)
 
 
 def browser_spec(
@@ -164,13 +139,14 @@ def grant_command(
     \b
     Exit codes:
       0  done and verified, or unchanged (the right already held / not held); dry run passed
-      1  unexpected error (no browser: run `sesag browser`; page not as expected)
+      1  unexpected error
       2  usage error
       3  employee not found, or more than one employee matches
       4  refused: the one-right rule (use --replace), or the portal refused the save
-      5  portal unreachable or failing after the retries
+      5  portal unreachable or failing after the retries, or a page not as expected
       6  log-in failed or credentials missing
       7  saved, but the rights or events page does not confirm it
+      10 no browser (run `sesag browser`), or the browser failed
     """
     from flows.admin.grant import grant_right
 
@@ -185,4 +161,4 @@ def grant_command(
         click.echo(outcome.message)
         return ExitStatus.OK
 
-    run_cli(work)
+    run_command(work)

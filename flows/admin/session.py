@@ -20,8 +20,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flows.core.browser import BrowserSpec
-from flows.core.credentials import Credentials, CredentialsError
-from flows.errors import LoginError, PortalDown, PortalUnreachable, StaleSave
+from flows.core.credentials import Credentials
+from flows.errors import (
+    CredentialsError,
+    LoginError,
+    LoginFailed,
+    NotLoggedIn,
+    PortalDown,
+    PortalUnavailable,
+    PortalUnreachable,
+    StaleSave,
+)
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 DEFAULT_RETRIES = 3  # tries after the first one, for portal errors and time-outs
@@ -114,13 +123,13 @@ class Session:
                     self._log_in_once()
                     log_in_first = False
                 return work(attempt)
-            except (pages.PortalUnavailable, pages.NotLoggedIn, pages.PlaywrightTimeout, StaleSave) as exc:
+            except (PortalUnavailable, NotLoggedIn, pages.PlaywrightTimeout, StaleSave) as exc:
                 if attempt > self.retries:
-                    if isinstance(exc, pages.PortalUnreachable):
-                        raise PortalUnreachable(self._unreachable(str(exc), attempt)) from None
+                    if isinstance(exc, PortalUnreachable):
+                        raise PortalDown(self._unreachable(str(exc), attempt), unreachable=True) from None
                     reason = pages.first_line(exc) if isinstance(exc, pages.PlaywrightTimeout) else str(exc)
                     raise PortalDown(f"{what}: {reason} (gave up after {attempt} tries)") from None
-                log_in_first = log_in_first or isinstance(exc, pages.NotLoggedIn)
+                log_in_first = log_in_first or isinstance(exc, NotLoggedIn)
                 self.sleep(self.backoff * 2 ** (attempt - 1))
 
     def _unreachable(self, reason: str, tries: int) -> str:
@@ -130,13 +139,11 @@ class Session:
         )
 
     def _log_in_once(self) -> None:
-        from flows.core import pages
-
         login = self.screens.login
         try:
             login.open(self.base_url)
             login.log_in(self.credentials)
-        except pages.LoginFailed as exc:
+        except LoginFailed as exc:
             raise LoginError(str(exc)) from None
         except CredentialsError as exc:
             raise LoginError(f"Log-in: {exc}") from None

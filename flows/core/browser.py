@@ -21,6 +21,7 @@ from typing import Any
 
 import catalogue
 from flows import first_line
+from flows.errors import BrowserNotFound
 
 SYSTEM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 HEADLESS_SHELL = "chromium-headless-shell"  # Debian's package and command of that name
@@ -85,10 +86,6 @@ INSTALL_HELP = (
 # Debian builds chromium and chromium-headless-shell from one source package, at one version:
 # installing either may upgrade the other, and the libraries they share.
 APT_UPGRADE_NOTE = "apt may upgrade the system Chromium (and the libraries it shares) along with it"
-
-
-class BrowserNotFound(RuntimeError):
-    """No usable Chromium (or no browser server answering)."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.errors import ExitStatus
+from flows.errors import CredentialsError
 
 DEMO = "demo"  # SESAG_KEYCARD value: read the key from the demo mock's hint box
 DEMO_USER = "admin"
@@ -22,12 +22,6 @@ DEMO_PASSWORD = "nemid-demo"
 
 _CODE = re.compile(r"^\d{4}$")
 _KEY = re.compile(r"^\d{6}$")
-
-
-class CredentialsError(ValueError):
-    """Credentials are missing or unusable; the message never contains a secret."""
-
-    exit_status = ExitStatus.LOGIN
 
 
 class KeyCard:

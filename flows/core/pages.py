@@ -23,6 +23,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: F401 
 
 import catalogue
 from flows import first_line
+from flows.errors import LoginFailed, NotLoggedIn, PortalError, PortalUnavailable, PortalUnreachable
 
 if TYPE_CHECKING:
     from flows.core.credentials import Credentials
@@ -38,31 +39,11 @@ EVENT_REVOKED = "fjernet"
 _RIGHTS_URL = re.compile(r"/selvbetjening/medarbejdere/[^/?#]+/rettigheder/?(?:[?#].*)?$")
 
 
-class PortalError(RuntimeError):
-    """The portal could not be used: it answered 5xx, or a page it should show did not come."""
-
-
-class PortalUnavailable(PortalError):
-    """The portal did not answer, or answered with a server error (worth retrying)."""
-
-
-class PortalUnreachable(PortalUnavailable):
-    """Nothing answered at the address at all (connection refused, unknown host, ...)."""
-
-
 # Chromium's errors for "no answer at this address" (not a page that failed to load).
 UNREACHABLE = re.compile(
     r"net::ERR_(?:CONNECTION_REFUSED|NAME_NOT_RESOLVED|NAME_RESOLUTION_FAILED|ADDRESS_UNREACHABLE|"
     r"CONNECTION_TIMED_OUT|INTERNET_DISCONNECTED)"
 )
-
-
-class LoginFailed(PortalError):
-    """The portal refused the log-in; the message is the portal's own alert text."""
-
-
-class NotLoggedIn(PortalError):
-    """The portal sent us to the log-in page (session ended)."""
 
 
 def exactly(text: str) -> re.Pattern:

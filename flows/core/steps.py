@@ -20,6 +20,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import catalogue as words
+from flows import first_line
+from flows.errors import StepFailed
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -176,17 +178,6 @@ def procedure() -> tuple[Step, ...]:
 OnScene = Callable[[Step, Scene, Walk], None]
 
 
-class StepFailed(RuntimeError):
-    """A scene of the procedure failed; names the step and scene, chains the cause."""
-
-    def __init__(self, step: Step, scene: Scene, cause: BaseException):
-        from flows import first_line
-
-        super().__init__(f"Trin {step.number} ({scene.id}) failed: {first_line(cause)}")
-        self.step = step
-        self.scene = scene
-
-
 def run_procedure(walk: Walk, on_scene: OnScene | None = None) -> None:
     """Walk Trin 1-5: for each scene prepare it, hand it to ``on_scene``, then do its click.
 
@@ -200,4 +191,4 @@ def run_procedure(walk: Walk, on_scene: OnScene | None = None) -> None:
                     on_scene(step, scene, walk)
                 scene.act(walk)
             except Exception as exc:
-                raise StepFailed(step, scene, exc) from exc
+                raise StepFailed(step, scene, exc, first_line(exc)) from exc

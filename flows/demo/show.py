@@ -10,7 +10,6 @@ clicks them.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -18,9 +17,9 @@ from pathlib import Path
 
 import click
 
-from flows import first_line
 from flows.core import browser as browsers
 from flows.core import overlay, steps
+from flows.core.running import run_command
 from flows.demo.animation import READING_SPEED, reading_seconds
 
 # Characters a second a viewer reads a caption at.
@@ -192,39 +191,45 @@ def demo_command(base_url, right, employee, lang, speed, headed, connect, out):
     \b
     Exit codes:
       0  the walkthrough ran (or was written)
-      2  it could not be done: the message says why (portal, browser, employee, --out)
+      1  unexpected error
+      2  usage error
+      5  the portal unreachable or failing, or a screen not as the steps expect (an --employee
+         the list does not show, a renamed button)
+      6  log-in failed
+      10 no browser (run `sesag browser`), or the browser failed
     """
-    from playwright.sync_api import sync_playwright
-
     from flows.core.browser import display_available
-    from flows.core.embedded import credentials_for, portal_or_embedded
 
     notice = None if out else headless_notice(headed, display_available())
     if notice:
         _echo(notice)
-    try:
-        with ExitStack() as stack:
-            url, embedded = stack.enter_context(portal_or_embedded(base_url))
-            playwright = stack.enter_context(sync_playwright())
-            browser = browsers.open_browser(playwright, browsers.BrowserSpec(connect=connect, headed=headed))
-            stack.callback(browser.close)
-            credentials = credentials_for(embedded)
-            if out:
-                files = walkthrough(out, url, credentials, employee, right, lang, SPEEDS[speed], browser)
-                for kind, path in sorted(files.items()):
-                    _echo(f"{kind}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
-                return
-            context = browser.new_context(**browsers.context_options())
-            live_demo(
-                context.new_page(),
-                url,
-                credentials,
-                employee,
-                right,
-                lang,
-                pause=lambda caption: reading_seconds(caption, SPEEDS[speed]),
-            )
-            _echo("Done: the employee now holds the right.")
-    except Exception as exc:  # noqa: BLE001 - one clear line for the trainer
-        _echo(f"Error: {first_line(exc)}")
-        sys.exit(2)
+    run_command(lambda: _show(base_url, right, employee, lang, speed, headed, connect, out), any_error_in_one_line=True)
+
+
+def _show(base_url, right, employee, lang, speed, headed, connect, out) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from flows.core.embedded import credentials_for, portal_or_embedded
+
+    with ExitStack() as stack:
+        url, embedded = stack.enter_context(portal_or_embedded(base_url))
+        playwright = stack.enter_context(sync_playwright())
+        browser = browsers.open_browser(playwright, browsers.BrowserSpec(connect=connect, headed=headed))
+        stack.callback(browser.close)
+        credentials = credentials_for(embedded)
+        if out:
+            files = walkthrough(out, url, credentials, employee, right, lang, SPEEDS[speed], browser)
+            for kind, path in sorted(files.items()):
+                _echo(f"{kind}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+            return
+        context = browser.new_context(**browsers.context_options())
+        live_demo(
+            context.new_page(),
+            url,
+            credentials,
+            employee,
+            right,
+            lang,
+            pause=lambda caption: reading_seconds(caption, SPEEDS[speed]),
+        )
+        _echo("Done: the employee now holds the right.")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +23,8 @@ from flows import first_line
 from flows.core import browser as browsers
 from flows.core import failure, folders, overlay, redact, steady, steps
 from flows.core.embedded import credentials_for, example_for, portal_or_embedded
+from flows.core.running import run_command
+from flows.errors import ExitStatus, GuideError, StepFailed, UnusableFolder, UsageError, exit_status_of
 from flows.guide import detail, diffreport, render
 
 DEVICE_SCALE = 2  # sharp when printed
@@ -38,14 +39,6 @@ CONTENT_PADDING = 16
 # The hidden folder inside --out that a new guide is written into before it replaces the old one.
 STAGING_PREFIX = ".sesag-new-"
 DOCUMENTS = tuple(f"{render.BASENAME}.{kind}" for kind in render.FORMATS)
-
-
-class GuideError(RuntimeError):
-    """The guide could not be made; the message names the step."""
-
-
-class UnusableOut(GuideError):
-    """--out cannot take the guide: a file, a folder of other files, or not writable."""
 
 
 @dataclass
@@ -278,12 +271,14 @@ def capture(
     try:
         steps.run_procedure(walk, on_scene)
         held = walk.rights.is_held(right)
-    except steps.StepFailed as failed:
-        raise GuideError(failure.explain(failed, page)) from failed
+    except StepFailed as failed:
+        raise GuideError(failure.explain(failed, page), failed.exit_status) from failed
     except Exception as exc:
-        raise GuideError(f"Trin 5 (check) failed: {first_line(exc)}") from exc
+        raise GuideError(f"Trin 5 (check) failed: {first_line(exc)}", exit_status_of(exc, ExitStatus.PORTAL)) from exc
     if not held:
-        raise GuideError(f"Trin 5: after saving, {steps.right_label(right)} is not shown as held")
+        raise GuideError(
+            f"Trin 5: after saving, {steps.right_label(right)} is not shown as held", ExitStatus.UNVERIFIED
+        )
     return shots
 
 
@@ -440,10 +435,10 @@ def _not_the_guides(out: Path) -> list[str]:
 
 
 def check_out(out: Path) -> None:
-    """Refuse (UnusableOut) an --out the guide may not write into, before any work is done: a
+    """Refuse (UnusableFolder) an --out the guide may not write into, before any work is done: a
     file; a folder holding files the guide did not write and no guide of its own (a home or
     project folder given by mistake); a place that cannot be written."""
-    folders.check_folder(out, "--out", _not_the_guides, "the guide", "a folder the guide was made in", UnusableOut)
+    folders.check_folder(out, "--out", _not_the_guides, "the guide", "a folder the guide was made in", UnusableFolder)
 
 
 @contextmanager
@@ -550,7 +545,7 @@ def approve_shots(
     new_dir = report_dir / diffreport.NEW
     fresh = scene_shots(new_dir)  # the check's manifest names its shots: a detail is never a scene
     if not fresh:
-        raise GuideError(
+        raise UsageError(
             f"nothing to approve in {new_dir}: run `sesag guide --check` first, review {report_dir / diffreport.REPORT}, then approve"
         )
     removed = sorted(set(scene_shots(out)) - set(fresh))
@@ -623,7 +618,7 @@ def approve_shots(
     "--check",
     "check_only",
     is_flag=True,
-    help="Regenerate the shots into a temporary folder, compare them with --out and write the report --diff-dir/index.html; exit 1 on any change.",
+    help="Regenerate the shots into a temporary folder, compare them with --out and write the report --diff-dir/index.html; exit 9 on any change.",
 )
 @click.option(
     "--approve",
@@ -661,7 +656,7 @@ def guide_command(
     with the one in --out, region by region: anti-aliasing noise passes, a change the size
     of a glyph or more fails (text, a 2 px shift, a colour). It writes --diff-dir/index.html
     (committed, new and diff side by side, changed regions outlined, near misses listed)
-    and keeps the new shots there. Exit 0 when nothing changed, 1 when something did.
+    and keeps the new shots there. Exit 0 when nothing changed, 9 when something did.
 
     With --approve [SCENE ...], after reviewing that report, it takes the new shots (all,
     or the scenes named) into --out and re-renders the documents.
@@ -673,8 +668,14 @@ def guide_command(
     \b
     Exit codes:
       0  the guide was made (or approved); --check: nothing changed
-      1  --check: a scene changed (see --diff-dir/index.html)
-      2  the guide could not be made, or an --out / --diff-dir that cannot be used
+      1  unexpected error
+      2  usage error: an --out / --diff-dir that cannot be used, nothing to approve
+      5  the portal unreachable or failing, or a screen not as the steps expect (an --employee
+         the list does not show, a renamed button)
+      6  log-in failed or credentials missing
+      7  saved, but Trin 5 does not show the right as held
+      9  --check: a screenshot changed (see --diff-dir/index.html)
+      10 no browser (run `sesag browser`), or the browser failed
     """
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = sorted(set(wanted) - {"html", "pdf", "md"})
@@ -684,60 +685,66 @@ def guide_command(
         raise click.UsageError("--check and --approve go one after the other: check, review the report, then approve")
     if scenes and not approve:
         raise click.UsageError(f"scene names ({' '.join(scenes)}) only go with --approve")
-    if approve:
-        try:
-            approved = approve_shots(out, diff_dir, scenes, connect=connect)
-        except GuideError as exc:
-            _echo(f"Error: {exc}")
-            sys.exit(2)
-        _echo(f"Approved {len(approved)} shot(s) into {out}/: {', '.join(approved)}; documents re-rendered.")
-        return
-    try:
-        if not check_only:
-            check_out(out)  # before any work: a folder of other files is refused at once
-        else:
-            diffreport.check_report_dir(diff_dir)
-    except (UnusableOut, diffreport.UnusableReportDir) as exc:
-        _echo(f"Error: {exc}")
-        sys.exit(2)
-    _echo(f"Generating the vejledning ({lang}, {steps.right_label(right)}) ...")
     options = dict(
         base_url=base_url, right=right, employee=employee, lang=lang, headed=headed, trace=trace, connect=connect
     )
-    try:
-        if check_only:
-            with tempfile.TemporaryDirectory(prefix="sesag-check-") as folder:
-                run = generate(Path(folder), previous=out, formats=(), **options)
-                results = check(run, out, diff_dir)
-        else:
-            run = build(out, formats=wanted, **options)
-    except GuideError as exc:
-        _echo(f"Error: {exc}")
+    if approve:
+        run_command(lambda: _approve(out, diff_dir, scenes, connect))
+    elif check_only:
+        run_command(lambda: _check(out, diff_dir, options), any_error_in_one_line=True)
+    else:
+        run_command(
+            lambda: _build(out, wanted, options),
+            after_error=lambda exc: _left_as_it_was(exc, out),
+            any_error_in_one_line=True,
+        )
+
+
+def _left_as_it_was(exc: Exception, out: Path) -> None:
+    if not isinstance(exc, UsageError):
         _echo(f"The guide in {out} was left as it was.")
-        sys.exit(2)
-    except Exception as exc:  # noqa: BLE001 - portal down, browser missing: one clear line
-        _echo(f"Error: {type(exc).__name__}: {first_line(exc)}")
-        sys.exit(2)
-    if check_only:
-        report = diff_dir / diffreport.REPORT
-        changed = [result for result in results if result.failed]
-        if changed:
-            _echo(f"{len(changed)} of {len(results)} screenshots changed:")
-            for result in changed:
-                _echo(f"  {result.line()}")
-            hint = browser_hint(run, out)
-            if hint:
-                _echo(hint)
-            _echo(f"Review: {report}")
-            command = diffreport.approve_command((result.scene for result in changed), approve_options(out, diff_dir))
-            _echo(f"When the change is meant: {command}")
-            sys.exit(1)
-        near = [result for result in results if result.diff and result.diff.near_misses]
-        _echo(f"All {len(results)} screenshots match {out} ({run.seconds:.1f} s).")
-        for result in near:
-            _echo(f"  near miss, not failing: {result.line()}")
-        _echo(f"Report: {report}")
-        return
+
+
+def _approve(out: Path, diff_dir: Path, scenes, connect) -> None:
+    approved = approve_shots(out, diff_dir, scenes, connect=connect)
+    _echo(f"Approved {len(approved)} shot(s) into {out}/: {', '.join(approved)}; documents re-rendered.")
+
+
+def _generating(options: dict) -> None:
+    _echo(f"Generating the vejledning ({options['lang']}, {steps.right_label(options['right'])}) ...")
+
+
+def _build(out: Path, formats: tuple[str, ...], options: dict) -> None:
+    check_out(out)  # before any work: a folder of other files is refused at once
+    _generating(options)
+    run = build(out, formats=formats, **options)
     _echo(
         f"Done in {run.seconds:.1f} s: {len(run.shots)} screenshots and {', '.join(sorted(run.files)) or 'no documents'} in {out}/"
     )
+
+
+def _check(out: Path, diff_dir: Path, options: dict) -> int:
+    diffreport.check_report_dir(diff_dir)
+    _generating(options)
+    with tempfile.TemporaryDirectory(prefix="sesag-check-") as folder:
+        run = generate(Path(folder), previous=out, formats=(), **options)
+        results = check(run, out, diff_dir)
+    report = diff_dir / diffreport.REPORT
+    changed = [result for result in results if result.failed]
+    if changed:
+        _echo(f"{len(changed)} of {len(results)} screenshots changed:")
+        for result in changed:
+            _echo(f"  {result.line()}")
+        hint = browser_hint(run, out)
+        if hint:
+            _echo(hint)
+        _echo(f"Review: {report}")
+        command = diffreport.approve_command((result.scene for result in changed), approve_options(out, diff_dir))
+        _echo(f"When the change is meant: {command}")
+        return ExitStatus.CHANGED
+    near = [result for result in results if result.diff and result.diff.near_misses]
+    _echo(f"All {len(results)} screenshots match {out} ({run.seconds:.1f} s).")
+    for result in near:
+        _echo(f"  near miss, not failing: {result.line()}")
+    _echo(f"Report: {report}")
+    return ExitStatus.OK

@@ -20,15 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.core import folders
+from flows.errors import UnusableFolder
 from flows.guide.imagediff import Diff, compare_files, diff_image
 
 NEW = "new"  # the report folder's copy of the fresh shots: what --approve takes
 RUN_FILE = "run.json"  # how the fresh shots were made (language, right, ...): --approve renders with it
 REPORT = "index.html"
-
-
-class UnusableReportDir(Exception):
-    """--diff-dir cannot take a check's report: a file, a folder of other files, not writable."""
 
 
 def _own_files(report_dir: Path) -> tuple[list[Path], list[str]]:
@@ -49,7 +46,7 @@ def _own_files(report_dir: Path) -> tuple[list[Path], list[str]]:
 
 
 def check_report_dir(report_dir: Path) -> None:
-    """Refuse (UnusableReportDir) a --diff-dir a check may not write into, before any work: a
+    """Refuse (UnusableFolder) a --diff-dir a check may not write into, before any work: a
     file; a folder holding anything a check does not write (a check empties the folder of its
     own files only); a place that cannot be written."""
     folders.check_folder(
@@ -58,7 +55,7 @@ def check_report_dir(report_dir: Path) -> None:
         lambda folder: _own_files(folder)[1],
         "a check",
         "the folder of an earlier check",
-        UnusableReportDir,
+        UnusableFolder,
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from flows import errors
-from flows.admin import commands, grant
+from flows.admin import grant
 from flows.admin.session import Session
 from flows.core.credentials import Credentials
 from flows.core.embedded import embedded_portal
@@ -128,7 +128,7 @@ def test_dry_run_changes_nothing(session):
 def test_unknown_employee_is_a_clear_error(session):
     with pytest.raises(errors.EmployeeNotFound, match="nobody@example.dk") as info:
         grant.grant_right(session, "nobody@example.dk", "sagsbehandler")
-    assert commands.exit_code_for(info.value) == ExitStatus.EMPLOYEE
+    assert errors.exit_status_of(info.value) == ExitStatus.EMPLOYEE
     with pytest.raises(errors.EmployeeNotFound, match="Medlem - "):  # partial name: candidates listed
         grant.grant_right(session, "Medlem", "sagsbehandler")
 

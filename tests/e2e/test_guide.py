@@ -18,6 +18,7 @@ from jinja2 import BaseLoader
 from PIL import Image, ImageChops
 
 from flows.core import embedded, redact, steps
+from flows.errors import ExitStatus
 from flows.guide import build as guide
 from mock_portal import demo_data
 
@@ -219,7 +220,7 @@ def test_a_small_real_change_fails_and_names_the_scene(made, portal, tmp_path, c
     scene, changed = CHANGES[change]
     with changed(portal):
         done = check(portal, out, tmp_path / "diff")
-    assert done.returncode == 1, done.stderr
+    assert done.returncode == ExitStatus.CHANGED, done.stderr
     # a change of the page's height shows as a new size of the cropped shot
     assert re.search(rf"^  {scene}: (\d+ changed region|size )", done.stderr, re.MULTILINE), done.stderr
     assert f"Review: {tmp_path / 'diff' / 'index.html'}" in done.stderr
@@ -235,7 +236,7 @@ def test_a_renamed_link_fails_then_approve_makes_it_the_guide(made, portal, tmp_
     report = tmp_path / "diff"
     with portal_changed(portal, "employee.html", "Se hændelser<", "Se alle hændelser<"):
         failed = check(portal, out, report)
-        assert failed.returncode == 1, failed.stderr
+        assert failed.returncode == ExitStatus.CHANGED, failed.stderr
         assert "trin-4-medarbejder" in failed.stderr
         # The line to copy is shell-quoted and keeps the check's --out and --diff-dir: run as printed.
         line = next(line for line in failed.stderr.splitlines() if line.startswith("When the change is meant: "))
@@ -267,7 +268,7 @@ def test_a_failing_step_says_what_it_looked_for(made, portal, tmp_path):
             env={**os.environ, **DEMO_LOGIN},
             timeout=300,
         )
-    assert done.returncode == 2, done.stderr
+    assert done.returncode == ExitStatus.PORTAL, done.stderr
     assert "Trin 5 (trin-5-rettigheder) failed on the rights screen at " + portal.url in done.stderr
     assert "no button 'Gem rettigheder'; buttons on the page: " in done.stderr
     assert "GEM ÆNDRINGER" in done.stderr.split("buttons on the page: ", 1)[1].splitlines()[0]
@@ -294,7 +295,7 @@ def test_a_failing_run_leaves_no_secret_in_any_artefact(tmp_path):
     trace = tmp_path / "artefacts" / "guide-trace.zip"
     trace.parent.mkdir()
     done = run("guide", "--out", str(tmp_path / "out"), "--employee", "Ingen Sådan", "--trace", str(trace))
-    assert done.returncode == 2, done.stderr
+    assert done.returncode == ExitStatus.PORTAL, done.stderr
     assert trace.is_file() and trace.with_suffix(".png").is_file()
     left = artefact_bytes(tmp_path)
     left["output"] = (done.stdout + done.stderr).encode()
@@ -324,7 +325,7 @@ def test_failing_step_keeps_the_previous_guide(made, tmp_path):
         env=env,
         timeout=300,
     )
-    assert failed.returncode == 2
+    assert failed.returncode == ExitStatus.PORTAL
     assert "Trin 1" in failed.stderr
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
     assert not [p for p in out.iterdir() if p.name.startswith(guide.STAGING_PREFIX)]
@@ -356,7 +357,7 @@ def test_committed_guide_matches_the_portal(tmp_path, right, require):
     done = run(
         "guide", "--check", "--right", right, "--out", str(folder), "--diff-dir", str(tmp_path / "diff"), timeout=300
     )
-    if done.returncode == 1 and "differ between browser builds" in done.stderr:
+    if done.returncode == ExitStatus.CHANGED and "differ between browser builds" in done.stderr:
         build_line = next(line for line in done.stderr.splitlines() if "differ between browser builds" in line)
         if os.environ.get("CI") == "true":
             pytest.fail(f"{build_line}\n{done.stderr}")

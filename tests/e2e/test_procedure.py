@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from flows import errors
 from flows.core import steps
 from flows.core.credentials import Credentials
 from flows.core.pages import EventsPage
@@ -28,7 +29,7 @@ def test_trin_shows_what_the_guide_frames(number, page, portal):
 
     try:
         steps.run_procedure(walk, on_scene)
-    except steps.StepFailed as stopped:
+    except errors.StepFailed as stopped:
         if not isinstance(stopped.__cause__, Reached):
             raise
     wanted = [scene.id for step in steps.procedure() if step.number <= number for scene in step.scenes]
