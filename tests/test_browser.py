@@ -381,12 +381,11 @@ class FakeSyncPlaywright:
 def sesag_browser(monkeypatch, fake_playwright, *args):
     """Run `sesag browser ARGS` with ``fake_playwright`` as Playwright."""
     from click.testing import CliRunner
-    from playwright import sync_api
 
-    from flows.cli import browser_command
+    from flows.core import browser_command
 
-    monkeypatch.setattr(sync_api, "sync_playwright", lambda: FakeSyncPlaywright(fake_playwright))
-    return CliRunner().invoke(browser_command, list(args))
+    monkeypatch.setattr(browser_command, "sync_playwright", lambda: FakeSyncPlaywright(fake_playwright))
+    return CliRunner().invoke(browser_command.browser_command, list(args))
 
 
 def test_sesag_browser_names_the_headless_shell(on_path, no_bundled, monkeypatch):

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from flows import errors
 from flows.admin import bulk, commands
-from flows.cli import browser_command
+from flows.core.browser_command import browser_command
 from flows.demo import show
 from flows.errors import ExitStatus
 from flows.guide import build
