@@ -16,11 +16,14 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import click
+from playwright.sync_api import sync_playwright
 
 from flows.core import browser as browsers
 from flows.core import overlay, steps
+from flows.core.browser import display_available
+from flows.core.embedded import credentials_for, portal_or_embedded
 from flows.core.running import run_command
-from flows.demo.animation import READING_SPEED, reading_seconds
+from flows.demo.animation import READING_SPEED, Frame, build_walkthrough, reading_seconds
 
 # Characters a second a viewer reads a caption at.
 SPEEDS = {"slow": READING_SPEED * 2 / 3, "normal": READING_SPEED}
@@ -86,8 +89,6 @@ def walkthrough(
     out: Path, base_url: str, credentials, employee: str, right: str, lang: str, speed: float, browser
 ) -> dict:
     """Shoot every scene and write the animated, captioned walkthrough into ``out``."""
-    from flows.demo.animation import Frame, build_walkthrough
-
     context = browser.new_context(**browsers.context_options(device_scale_factor=1))
     walk = steps.Walk(
         page=context.new_page(), base_url=base_url, credentials=credentials, employee=employee, right=right
@@ -198,8 +199,6 @@ def demo_command(base_url, right, employee, lang, speed, headed, connect, out):
       6  log-in failed
       10 no browser (run `sesag browser`), or the browser failed
     """
-    from flows.core.browser import display_available
-
     notice = None if out else headless_notice(headed, display_available())
     if notice:
         _echo(notice)
@@ -207,10 +206,6 @@ def demo_command(base_url, right, employee, lang, speed, headed, connect, out):
 
 
 def _show(base_url, right, employee, lang, speed, headed, connect, out) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from flows.core.embedded import credentials_for, portal_or_embedded
-
     with ExitStack() as stack:
         url, embedded = stack.enter_context(portal_or_embedded(base_url))
         playwright = stack.enter_context(sync_playwright())

@@ -12,98 +12,45 @@ the PDF included (its dates are set to the generation time, see ``generation_tim
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import io
 import os
 import re
 import shutil
-import zlib
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
 from PIL import Image
+from playwright.sync_api import sync_playwright
 
 import catalogue
 from flows import tool
-from flows.core import browser as browsers
 from flows.core import steps
+from flows.core.browser import open_browser
 from flows.guide import detail, pdfdoc
+from flows.guide.copies import Copies, data_uri
+from flows.guide.scenes import PRINT_DETAIL_MAX_PCT, PRINT_DETAIL_SCALE, PRINT_GAP_PCT, PRINT_SHOT_PCT, scene_context
+from flows.guide.wording import (
+    PORTAL_LANG,
+    TIMEZONE,
+    css_string,
+    format_date,
+    format_time,
+    md_escape,
+    rich_html,
+    rich_md,
+    slug,
+)
 
 FORMATS = ("html", "pdf", "md")
 BASENAME = "vejledning"
-TIMEZONE = ZoneInfo(browsers.TIMEZONE)
 
 # Print geometry shared by the page's CSS (@page) and Chromium's PDF call, so the HTML printed
 # from a browser and the PDF lay out alike; the bottom margin leaves room for the page footer.
 MARGIN = {"top": "16mm", "right": "16mm", "bottom": "18mm", "left": "16mm"}
-# In print a scene's full shot takes this share of the column (it shows where), and its details
-# this share of their screen size (they show what: framed labels stay >= 9 pt on A4). A detail
-# that fits beside the full shot goes there.
-PRINT_SHOT_PCT = 36
-PRINT_DETAIL_SCALE = 0.82
-PRINT_DETAIL_MAX_PCT = 85  # and at most this share of the column (all of it when it is the scene's only picture)
-PRINT_GAP_PCT = 2
-# The documents carry copies of the shots with each colour channel rounded to 6 bits: at most
-# COLOUR_ERROR levels of 255 off, which no eye sees, and a third lighter to compress. The HTML
-# embeds them as lossless WebP, the PDF gets them as PNG (Chromium re-compresses every image but
-# a JPEG losslessly). The shots themselves, which --check compares, stay as they were taken.
-# Why not a palette or JPEG: docs/decisions/0009-document-image-copies.md.
-COLOUR_BITS = 6
-COLOUR_ERROR = 2
-_LEVELS = (1 << COLOUR_BITS) - 1
-_ROUNDED = [round(round(value * _LEVELS / 255) * 255 / _LEVELS) for value in range(256)] * 3
-# Lossless WebP; quality is the encoder's effort: the least that keeps the HTML under 1 MB (bench/README.md).
-WEBP_OPTIONS = {"lossless": True, "method": 1, "quality": 25}
-
-# Dates are locale formatting, not guide text: month names and the clock style per language.
-_MONTHS = {
-    "da": (
-        "januar",
-        "februar",
-        "marts",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-
-# A web address, or a 'quoted' portal label (a quote not inside a word, so "administrator's"
-# is left alone). Portal labels are set in bold as the official guides do.
-_TOKENS = re.compile(
-    r"(?P<url>https?://[^\s<>'\"]*[^\s<>'\".,;:!?)])"
-    r"|(?<!\w)'(?P<label>[^'\n]+?)'(?!\w)"
-)
-PORTAL_LANG = "da"  # the language of the portal's labels, which every edition quotes as they are
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
 @dataclass
@@ -152,85 +99,6 @@ def _time_of(html: Path) -> datetime | None:
         return None
 
 
-def format_time(moment: datetime, lang: str = "da") -> str:
-    """``moment`` in Copenhagen time, written as ``lang`` writes dates."""
-    if moment.tzinfo is None:
-        raise ValueError("generated_at must be timezone-aware (e.g. datetime.now(render.TIMEZONE))")
-    local = moment.astimezone(TIMEZONE)
-    month = _MONTHS[lang][local.month - 1]
-    if lang == "da":
-        return f"{local.day}. {month} {local.year} kl. {local:%H.%M}"
-    return f"{local.day} {month} {local.year}, {local:%H:%M} ({local.tzname()})"
-
-
-def format_date(moment: datetime, lang: str = "da") -> str:
-    """The day of ``moment`` in Copenhagen, written as ``lang`` writes dates ('28. november 2025')."""
-    local = moment.astimezone(TIMEZONE)
-    month = _MONTHS[lang][local.month - 1]
-    return f"{local.day}. {month} {local.year}" if lang == "da" else f"{local.day} {month} {local.year}"
-
-
-def _segments(text: str) -> Iterator[tuple[str, str]]:
-    """Split ``text`` into ("text" | "url" | "label", value) pieces."""
-    position = 0
-    for match in _TOKENS.finditer(text):
-        if match.start() > position:
-            yield "text", text[position : match.start()]
-        kind = "url" if match.group("url") else "label"
-        yield kind, match.group(kind)
-        position = match.end()
-    if position < len(text):
-        yield "text", text[position:]
-
-
-def rich_html(text: str, lang: str = PORTAL_LANG) -> Markup:
-    """Escaped ``text`` with web addresses linked and 'portal labels' in bold.
-
-    In a guide in another ``lang`` than the portal's, a label is marked as Danish (WCAG 3.1.2:
-    a screen reader then says it in Danish, and the PDF tags it /Lang da).
-    """
-    marked = Markup("") if lang == PORTAL_LANG else Markup(' lang="{0}"').format(PORTAL_LANG)
-    parts = []
-    for kind, value in _segments(text):
-        if kind == "url":
-            parts.append(Markup('<a href="{0}">{0}</a>').format(value))
-        elif kind == "label":
-            parts.append(Markup('<strong class="label"{1}>&#39;{0}&#39;</strong>').format(value, marked))
-        else:
-            parts.append(escape(value))
-    return Markup("").join(parts)
-
-
-def md_escape(text: str) -> str:
-    """``text`` with Markdown's active characters escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def rich_md(text: str) -> str:
-    """``text`` as Markdown: web addresses as autolinks, 'portal labels' in bold."""
-    parts = []
-    for kind, value in _segments(text):
-        if kind == "url":
-            parts.append(f"<{value}>")
-        elif kind == "label":
-            parts.append(f"**'{md_escape(value)}'**")
-        else:
-            parts.append(md_escape(value))
-    return "".join(parts)
-
-
-def css_string(text: str) -> Markup:
-    """``text`` as a quoted CSS string (for ``content:``), safe inside a <style> element."""
-    escaped = "".join(c if c.isascii() and c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text)
-    return Markup(f'"{escaped}"')
-
-
-def slug(text: str) -> str:
-    """The anchor GitHub and GitLab give a Markdown heading (lower case, spaces to hyphens)."""
-    kept = re.sub(r"[^\w\- ]", "", text.strip().lower())
-    return kept.replace(" ", "-")
-
-
 @cache
 def _environments() -> tuple[Environment, Environment]:
     """(HTML environment with autoescape, Markdown environment without)."""
@@ -243,99 +111,6 @@ def _environments() -> tuple[Environment, Environment]:
     md = Environment(autoescape=False, **common)
     md.filters.update(rich=rich_md, md=md_escape)
     return html, md
-
-
-def _data_uri(path: Path) -> str:
-    kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}.get(path.suffix.lower(), "png")
-    return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-
-
-@cache
-def _pool() -> ThreadPoolExecutor:
-    """Threads for the image copies (Pillow decodes and encodes outside the interpreter lock)."""
-    return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="sesag-images")
-
-
-def _encode(data: bytes) -> dict[str, Any]:
-    """The document copy of the PNG ``data``: lossless WebP for the HTML, and for the PDF its
-    pixels compressed as a PDF Flate stream (with the size), which replaces a placeholder."""
-    with Image.open(io.BytesIO(data)) as image:
-        copy = image.convert("RGB").point(_ROUNDED)
-    webp = io.BytesIO()
-    copy.save(webp, "WEBP", **WEBP_OPTIONS)
-    return {"webp": webp.getvalue(), "flate": zlib.compress(copy.tobytes(), 6), "size": copy.size}
-
-
-@cache
-def _blank_jpeg(size: tuple[int, int]) -> bytes:
-    """A plain white JPEG of ``size`` (the PDF's placeholders are made of it)."""
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "white").save(buffer, "JPEG", quality=10)
-    return buffer.getvalue()
-
-
-def _placeholder(size: tuple[int, int], marker: str) -> bytes:
-    """A JPEG of ``size`` that carries ``marker`` in a comment segment (right after its start)."""
-    comment = marker.encode("ascii")
-    blank = _blank_jpeg(size)
-    return blank[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + blank[2:]
-
-
-class Copies:
-    """The documents' copies of the shots (see COLOUR_BITS), made in threads.
-
-    ``start`` as soon as a shot is taken (the guide does, so the encoding runs while the browser
-    walks on); ``webp`` and ``placeholders`` later give the files, waiting only for what is not
-    done yet. Keyed by the shot's bytes: a shot copied elsewhere, or retaken unchanged, is not
-    encoded again.
-
-    The PDF is printed from placeholders: a white JPEG of each picture's size, marked with its
-    key. Chromium puts a JPEG into the PDF as it is (any other image it decodes and compresses
-    again, the slowest part of printing), and ``flows.guide.pdfdoc`` swaps each placeholder for the
-    copy's pixels, compressed here in the threads (``flate``).
-    """
-
-    def __init__(self) -> None:
-        self._pending: dict[str, Future] = {}
-
-    def start(self, paths) -> None:
-        """Begin encoding the shots at ``paths`` (PNG files)."""
-        for path in paths:
-            self._future(Path(path).read_bytes())
-
-    def _future(self, data: bytes) -> tuple[str, Future]:
-        key = pdfdoc.PLACEHOLDER + hashlib.sha256(data).hexdigest()
-        if key not in self._pending:
-            self._pending[key] = _pool().submit(_encode, data)
-        return key, self._pending[key]
-
-    def webp(self, shots: dict[str, Path], folder: Path, prefix: str) -> dict[str, Path]:
-        """Each shot's copy as ``folder/<prefix><stem>.webp``; key -> path."""
-        written = {}
-        for name, path in shots.items():
-            _, future = self._future(path.read_bytes())
-            written[name] = folder / f"{prefix}{path.stem}.webp"
-            written[name].write_bytes(future.result()["webp"])
-        return written
-
-    def placeholders(self, shots: dict[str, Path], folder: Path, prefix: str) -> dict[str, Path]:
-        """Each shot's placeholder JPEG as ``folder/<prefix><stem>.jpg``; key -> path."""
-        written = {}
-        for name, path in shots.items():
-            with Image.open(path) as image:
-                size = image.size
-            key, _ = self._future(path.read_bytes())
-            written[name] = folder / f"{prefix}{path.stem}.jpg"
-            written[name].write_bytes(_placeholder(size, key))
-        return written
-
-    def flate(self, shots: dict[str, Path]) -> dict[str, bytes]:
-        """Placeholder key -> the copy's pixels as a Flate stream, for every shot."""
-        found = {}
-        for path in shots.values():
-            key, future = self._future(path.read_bytes())
-            found[key] = future.result()["flate"]
-        return found
 
 
 def guide_context(
@@ -372,7 +147,7 @@ def guide_context(
                 "bullets": step.bullets[lang],
                 "note": step.note[lang].format(**example) if step.note else "",
                 "scenes": [
-                    _scene_context(s, lang, image_src, sizes, capture.device_scale, example) for s in step.scenes
+                    scene_context(s, lang, image_src, sizes, capture.device_scale, example) for s in step.scenes
                 ],
             }
         )
@@ -393,81 +168,6 @@ def guide_context(
         "print_detail_scale": PRINT_DETAIL_SCALE,
         "print_detail_max_pct": PRINT_DETAIL_MAX_PCT,
         "print_gap_pct": PRINT_GAP_PCT,
-    }
-
-
-def _scene_context(
-    scene: steps.Scene,
-    lang: str,
-    image_src: dict[str, str],
-    sizes: dict[str, tuple[int, int]] | None,
-    device_scale: float,
-    example: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """One scene for the templates: caption and badge key, alt texts, the full shot and its details.
-
-    The instruction is said once per picture, in its caption; the full shot's alt text describes
-    the screen and names what is marked; each detail's alt text names the marks it shows.
-    """
-    example = example or {}
-    caption = scene.caption[lang]
-    shows = (scene.shows or {}).get(lang, "").format(**example) or caption
-    marks = [mark.format(**example) for mark in (scene.marks or {}).get(lang, [])]
-    numbered = [f"{number} {mark}" for number, mark in enumerate(marks, start=1)]
-    width, height = (sizes or {}).get(scene.id, (0, 0))
-    keys = []
-    for number in range(1, len(image_src) + 1):
-        key = detail.detail_path(Path(f"{scene.id}.png"), number).stem
-        if key not in image_src:
-            break
-        keys.append(key)
-    # Which marks a detail shows: all in one detail, or one each (flows.guide.detail.plan groups them in order).
-    named = numbered if len(marks) > 1 else marks  # a lone mark has no badge
-    shown_in = [named] * len(keys) if len(keys) != len(named) else [[mark] for mark in named]
-    details = []
-    room = 100 - PRINT_SHOT_PCT - PRINT_GAP_PCT if scene.full else 0  # beside the full shot, in print
-    word = steps.guide_text(lang)["detail"]
-    for number, (key, its_marks) in enumerate(zip(keys, shown_in, strict=True), start=1):
-        detail_width = (sizes or {}).get(key, (0, 0))[0]
-        # Its width at MAGNIFICATION, in % of the full shot's (the page caps it at 100 %).
-        share = 100.0 * detail.MAGNIFICATION * detail_width / width if width else 100.0
-        names = " · ".join(its_marks)
-        if not scene.full and number == 1:  # the scene's only picture: it describes the screen
-            alt = shows
-        elif shown_in.count(its_marks) > 1:  # one alt text per picture
-            alt = f"{word} {number}: {names}"
-        else:
-            alt = f"{word}: {names}"
-        printed = min(PRINT_DETAIL_MAX_PCT if scene.full else 100, share * PRINT_DETAIL_SCALE)
-        beside = printed <= room
-        # In order only: the details read 1, 2, ... as their badges do.
-        room = room - printed - PRINT_GAP_PCT if beside else 0
-        detail_height = (sizes or {}).get(key, (0, 0))[1]
-        details.append(
-            {
-                "file": f"{key}.png",
-                "src": image_src[key],
-                "width_pct": f"{share:.2f}",
-                "alt": alt,
-                "beside": beside,
-                "real_width": round(detail_width / device_scale),
-                "real_height": round(detail_height / device_scale),
-            }
-        )
-    return {
-        "id": scene.id,
-        "caption": caption,
-        "legend": " · ".join(numbered) if len(numbered) > 1 else "",
-        "full": scene.full or not details,  # a scene shown only by its detail needs one
-        "continued": scene.new_page,
-        "alt": shows,
-        "file": f"{scene.id}.png",
-        "src": image_src[scene.id],
-        "width": width,
-        "height": height,
-        "real_width": round(width / device_scale),
-        "real_height": round(height / device_scale),
-        "details": details,
     }
 
 
@@ -497,7 +197,7 @@ def render_html(capture: Capture, shots: dict[str, Path], for_pdf: bool = False,
     ``for_pdf`` leaves out the CSS page footer, as Chromium's PDF footer takes its place.
     """
     html_env, _ = _environments()
-    sources = {key: _data_uri(path) if embed else path.name for key, path in shots.items()}
+    sources = {key: data_uri(path) if embed else path.name for key, path in shots.items()}
     sizes = {}
     for key, path in shots.items():
         with Image.open(path) as image:
@@ -594,10 +294,6 @@ def _print_with_own_browser(capture: Capture, shots: dict[str, Path], target: Pa
     """
 
     def work() -> None:
-        from playwright.sync_api import sync_playwright
-
-        from flows.core.browser import open_browser
-
         with sync_playwright() as playwright:
             browser = open_browser(playwright)
             try:

@@ -25,7 +25,7 @@ from flows.guide.imagediff import (
     write_diff_image,
 )
 
-DATA = Path(__file__).parent / "data" / "imagediff"
+DATA = Path(__file__).resolve().parents[2] / "data" / "imagediff"
 SIZE = (640, 360)
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FONT = ImageFont.truetype(str(DEJAVU), 26) if DEJAVU.exists() else ImageFont.load_default(size=26)

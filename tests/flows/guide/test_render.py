@@ -18,13 +18,13 @@ from PIL import Image, ImageDraw
 
 import flows
 from flows.core import steps
-from flows.guide import render
+from flows.guide import copies, render, scenes, wording
 
 from helpers.pdf_checks import accessibility_problems, without_artifacts
 from helpers.validators import pdfua_errors, vnu_messages
 
 SCENES = [scene for step in steps.procedure() for scene in step.scenes]
-WHEN = datetime(2025, 11, 28, 12, 52, tzinfo=render.TIMEZONE)
+WHEN = datetime(2025, 11, 28, 12, 52, tzinfo=wording.TIMEZONE)
 PORTAL = "http://127.0.0.1:5000/"
 
 
@@ -180,7 +180,7 @@ def test_html_is_self_contained_with_every_screenshot(html_md, shots):
     assert page.references == []
     assert len(page.images) == len(SCENES)
     for image, scene in zip(page.images, SCENES, strict=False):
-        assert colour_error(decoded(image["src"]), shots[scene.id]) <= render.COLOUR_ERROR
+        assert colour_error(decoded(image["src"]), shots[scene.id]) <= copies.COLOUR_ERROR
         assert image["alt"] == scene.shows["da"].format(employee=steps.DEFAULT_EMPLOYEE, right="Sagsbehandler")
 
 
@@ -214,7 +214,7 @@ def test_document_copies_keep_the_shots_pixels_within_two_levels(shots, tmp_path
     files = render.render_guide(capture(shots), tmp_path / "g", formats=("html",))
     images = Page(files["html"].read_text(encoding="utf-8")).images
     errors = [colour_error(decoded(image["src"]), shots[scene.id]) for image, scene in zip(images, SCENES, strict=True)]
-    assert 0 < max(errors) <= render.COLOUR_ERROR == 2
+    assert 0 < max(errors) <= copies.COLOUR_ERROR == 2
     assert {key: (tmp_path / "g" / path.name).read_bytes() for key, path in shots.items()} == before
     assert {key: path.read_bytes() for key, path in shots.items()} == before
 
@@ -247,7 +247,7 @@ def test_markdown_holds_every_word_of_the_guide(html_md):
     titles = re.findall(r"^## (.+)$", md, flags=re.M)
     assert [t for t in titles if t.startswith("Trin")] == [step.heading("da") for step in steps.procedure()]
     for step in steps.procedure():  # the table of contents links each step's heading anchor
-        assert f"](#{render.slug(step.heading('da'))})" in md
+        assert f"](#{wording.slug(step.heading('da'))})" in md
 
 
 def test_english_comes_from_the_same_catalogue(shots, tmp_path):
@@ -301,8 +301,8 @@ def test_missing_screenshot_and_bad_input_are_refused(shots, tmp_path):
 
 def test_time_is_copenhagen_time_per_language():
     summer = datetime(2025, 6, 30, 22, 5, tzinfo=ZoneInfo("UTC"))
-    assert render.format_time(summer, "da") == "1. juli 2025 kl. 00.05"
-    assert render.format_time(summer, "en") == "1 July 2025, 00:05 (CEST)"
+    assert wording.format_time(summer, "da") == "1. juli 2025 kl. 00.05"
+    assert wording.format_time(summer, "en") == "1 July 2025, 00:05 (CEST)"
 
 
 @pytest.mark.chromium
@@ -363,7 +363,7 @@ def test_pdf_screenshots_are_embedded_within_two_levels(printed, drawn_shots):
         )
     assert len(pictures) == len(SCENES)
     for picture, scene in zip(pictures, SCENES, strict=True):
-        assert colour_error(picture, drawn_shots[scene.id]) <= render.COLOUR_ERROR
+        assert colour_error(picture, drawn_shots[scene.id]) <= copies.COLOUR_ERROR
 
 
 @pytest.fixture
@@ -461,7 +461,7 @@ def test_headings_say_what_each_step_does(shots, tmp_path):
     assert headings == [step.heading("da") for step in steps.procedure()]
     assert "Trin 3: Find medarbejderen" in headings
     assert "## Trin 3: Find medarbejderen" in md
-    assert f"](#{render.slug('Trin 3: Find medarbejderen')})" in md  # the contents link the heading's anchor
+    assert f"](#{wording.slug('Trin 3: Find medarbejderen')})" in md  # the contents link the heading's anchor
 
 
 @pytest.mark.parametrize(
@@ -590,7 +590,7 @@ def test_in_print_a_detail_that_fits_goes_beside_its_shot_in_order(shots_with_de
     found = figures(html)
     first = found[0]  # 160 of 640 px at 2x and 0.8: 40 % of the column, beside a 36 % shot
     assert re.search(r'<img class="detail beside"', first)
-    assert f"--print-shot: {render.PRINT_SHOT_PCT}%" in html
+    assert f"--print-shot: {scenes.PRINT_SHOT_PCT}%" in html
     last = found[-1]  # a scene shown by its details alone has no shot to sit beside
     assert "beside" not in last
     assert re.search(r"img\.detail\.beside\s*{[^}]*order:\s*1", html)
