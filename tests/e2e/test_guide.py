@@ -91,7 +91,9 @@ def test_documents_hold_every_step_in_order(made):
         assert " ".join(scene.caption["da"].split()) in page, "each scene's caption is in the text"
     alts = re.findall(r'<img\b[^>]*\balt="([^"]*)"', source)
     assert len(alts) >= len(SCENES) and all(alt.strip() for alt in alts), "every picture has an alt text"
-    assert source.count("data:image/webp;base64,") >= len(SCENES)  # the document copies (flows.guide.copies.COLOUR_BITS)
+    assert source.count("data:image/webp;base64,") >= len(
+        SCENES
+    )  # the document copies (flows.guide.copies.COLOUR_BITS)
 
 
 def test_pdf_has_pages_and_the_steps(made, pdf_pages):
