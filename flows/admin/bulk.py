@@ -26,7 +26,7 @@ from pathlib import Path
 
 import click
 
-from flows import errors
+from flows import errors, first_line
 from flows.admin import commands
 from flows.admin import grant as grants
 from flows.admin.session import Session, WorkerThread, open_session
@@ -180,7 +180,7 @@ def do_row(
             **base,
             status="failed",
             result=failure_kind(exc),
-            message=pages.first_line(exc),
+            message=first_line(exc),
             name=found.name if found else "",
             email=found.email if found else "",
         )

@@ -19,6 +19,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from flows import first_line
 from flows.core.browser import BrowserSpec
 from flows.core.credentials import Credentials
 from flows.errors import (
@@ -127,7 +128,7 @@ class Session:
                 if attempt > self.retries:
                     if isinstance(exc, PortalUnreachable):
                         raise PortalDown(self._unreachable(str(exc), attempt), unreachable=True) from None
-                    reason = pages.first_line(exc) if isinstance(exc, pages.PlaywrightTimeout) else str(exc)
+                    reason = first_line(exc) if isinstance(exc, pages.PlaywrightTimeout) else str(exc)
                     raise PortalDown(f"{what}: {reason} (gave up after {attempt} tries)") from None
                 log_in_first = log_in_first or isinstance(exc, NotLoggedIn)
                 self.sleep(self.backoff * 2 ** (attempt - 1))
