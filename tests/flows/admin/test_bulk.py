@@ -36,7 +36,7 @@ def _rows(count):
     return [Row(line, f"e{line}", "sagsbehandler") for line in range(2, count + 2)]
 
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 LOGIN = {"SESAG_USER": "admin", "SESAG_PASSWORD": "x", "SESAG_KEYCARD": "demo"}
 
 
