@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from flows.admin.grant import normalise_right
+from flows.admin import grant as grants
 from flows.admin.session import DEFAULT_BASE_URL, DEFAULT_RETRIES, DEFAULT_TIMEOUT, open_session
 from flows.core import browser as browsers
 from flows.core.credentials import Credentials
@@ -24,7 +24,7 @@ class RightParam(click.ParamType):
 
     def convert(self, value, param, ctx):
         try:
-            return normalise_right(value)
+            return grants.normalise_right(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -148,8 +148,6 @@ def grant_command(
       7  saved, but the rights or events page does not confirm it
       10 no browser (run `sesag browser`), or the browser failed
     """
-    from flows.admin.grant import grant_right
-
     if revoke and replace:
         raise click.UsageError("--replace only applies when granting (not with --revoke).")
 
@@ -157,7 +155,7 @@ def grant_command(
         credentials = Credentials.from_env()
         spec = browser_spec(profile, connect, headed, slowmo)
         with open_session(base_url, credentials, spec, timeout, retries, block_assets) as session:
-            outcome = grant_right(session, employee, right, revoke=revoke, replace=replace, dry_run=dry_run)
+            outcome = grants.grant_right(session, employee, right, revoke=revoke, replace=replace, dry_run=dry_run)
         click.echo(outcome.message)
         return ExitStatus.OK
 

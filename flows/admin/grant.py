@@ -2,7 +2,9 @@
 
 ``grant_right(session, employee, right, ...)`` is the function ``sesag grant``, ``sesag bulk``
 and the tests call; ``flows.admin.session`` gives it a logged-in tab. The work is the guide's
-Trin 2-5 over the page objects of ``flows.core.pages``; what one call has done so far (a save sent,
+Trin 2-5 over the page objects of ``flows.core.pages``, one try at a time: ``lookup`` (the
+employee, their rights page), ``decide`` (what to change, the one-right rule), ``save``, ``verify``
+(the rights and events pages). What one call has done so far (a save sent,
 whose answer may have been lost) is kept in a ``Progress`` value across the retries.
 """
 
@@ -121,12 +123,13 @@ def _states(target: dict[str, bool], keys) -> str:
 
 
 def _mentions(event, key: str, target: dict[str, bool]) -> bool:
+    # The page objects on first use: --help loads this module, and need not load them (14 ms).
     from flows.core.pages import event_mentions
 
     return event_mentions(event.text, catalogue.right(key).portal_label, target[key])
 
 
-def _verify(session: Session, row, target: dict[str, bool], changes: list[str]) -> None:
+def verify(session: Session, row, target: dict[str, bool], changes: list[str]) -> None:
     """Re-read the rights page and the events page; raise VerificationFailed on any mismatch."""
     rights, events = session.screens.rights, session.screens.events
     if not rights.is_shown():
@@ -175,23 +178,105 @@ def _done(request: Request, outcome: Outcome, row, changes: list[str], other: st
     return outcome
 
 
-def _attempt(
-    session: Session, request: Request, progress: Progress, simulated: dict[str, dict[str, bool]] | None = None
-) -> Outcome:
-    """One try: look the employee up, read the rights, decide, save, verify."""
-    progress.attempts += 1
+@dataclass(frozen=True)
+class Decision:
+    """What a try found and decided: the rights wanted, the other Se Sag right, and the rights to
+    change (none: already as asked)."""
+
+    target: dict[str, bool]
+    other: str
+    changes: list[str]
+
+
+def lookup(session: Session, request: Request, progress: Progress):
+    """The employee's row, with their rights page open: straight there when this tab found the
+    same employee last (first try only, and unless renamed meanwhile), else by a search."""
     screens = session.screens
     asked = " ".join(request.employee.split()).casefold()
     known = session.last_found if progress.attempts == 1 else None  # a retry looks up afresh
     if known and known[0] == asked:
         _, row, rights_url = known
         screens.rights.open(rights_url)
-        if " ".join(screens.rights.employee_name().split()) != " ".join(row.name.split()):  # renamed meanwhile
-            known = None
+        if " ".join(screens.rights.employee_name().split()) == " ".join(row.name.split()):
+            return row
+    row = find_employee(session, request.employee)
+    screens.employees.open_employee(row.name, row.email)
+    screens.employee_page.open_rights()
+    session.last_found = (asked, row, session.page.url.split("?")[0])
+    return row
+
+
+def decide(session: Session, request: Request, row, simulated: dict[str, dict[str, bool]] | None) -> Decision:
+    """Read the rights shown (or, in a dry run, as the earlier rows left them) and decide what to
+    change; RuleRefused when granting one Se Sag right while the other is held, unless replace."""
+    held = session.screens.rights.held()
+    if simulated is not None and row.email.casefold() in simulated:
+        held = dict(simulated[row.email.casefold()])  # as the earlier rows of this dry run left them
+    target, other = dict(held), other_right(request.right)
+    target[request.right] = request.action == "grant"
+    if request.action == "grant" and held[other]:
+        if not request.replace:
+            raise RuleRefused(
+                f"{row.name} <{row.email}> holds {right_label(other)}; an employee may hold only one of "
+                f"{right_label(RIGHT_KEYS[0])} and {right_label(RIGHT_KEYS[1])}. "
+                f"Nothing was changed. Use --replace to swap {right_label(other)} for {request.label}.",
+                row,
+            )
+        target[other] = False
+    changes = [key for key in RIGHT_KEYS if target[key] != held[key]]
+    if request.dry_run and simulated is not None:
+        simulated[row.email.casefold()] = dict(target)  # what the later rows will find
+    return Decision(target, other, changes)
+
+
+def save(session: Session, row, decision: Decision, progress: Progress) -> None:
+    """Tick and untick the changes and save; StaleSave or SaveRefused when the portal refuses."""
+    rights = session.screens.rights
+    for key in decision.changes:
+        rights.set_right(key, decision.target[key])
+    # From here the save may land even when its answer is lost: a later try decides from the portal.
+    progress.sent = decision.changes
+    result = rights.save()
+    if not result.saved:
+        if result.stale:  # someone saved in between, or the browser resent a save that had landed
+            raise StaleSave(f"the portal refused a stale save: {result.message}")
+        raise SaveRefused(f"The portal refused to save the rights of {row.name} <{row.email}>: {result.message}", row)
+
+
+def _unchanged(session: Session, request: Request, outcome: Outcome, row, decision: Decision, progress: Progress):
+    """Nothing to change: already as asked, or an earlier try's save that landed after all."""
+    if progress.sent and _made_by_this_run(session, row, decision.target, progress.sent):
+        # An earlier try's save landed although its answer was lost or refused as a resend.
+        return _done(request, outcome, row, progress.sent, decision.other)
+    who, label = f"{row.name} <{row.email}>", request.label
+    outcome.result = UNCHANGED
+    outcome.message = (
+        f"{who} already holds {label}; nothing to do."
+        if request.action == "grant"
+        else f"{who} does not hold {label}; nothing to do."
+    )
+    return outcome
+
+
+def _would_change(request: Request, outcome: Outcome, row, decision: Decision) -> Outcome:
+    """A dry run's outcome: what a save would have changed."""
+    label = request.label
+    if len(decision.changes) > 1:
+        outcome.result, verb = "would-replace", f"replace {right_label(decision.other)} with {label} for"
+    elif request.action == "grant":
+        outcome.result, verb = "would-grant", f"grant {label} to"
     else:
-        known = None
-    if not known:
-        row = find_employee(session, request.employee)
+        outcome.result, verb = "would-revoke", f"revoke {label} from"
+    outcome.message = f"Dry run: would {verb} {row.name} <{row.email}>; nothing saved."
+    return outcome
+
+
+def _attempt(
+    session: Session, request: Request, progress: Progress, simulated: dict[str, dict[str, bool]] | None = None
+) -> Outcome:
+    """One try: look the employee up, decide, save, verify."""
+    progress.attempts += 1
+    row = lookup(session, request, progress)
     outcome = Outcome(
         employee=request.employee,
         right=request.right,
@@ -202,59 +287,14 @@ def _attempt(
         dry_run=request.dry_run,
         attempts=progress.attempts,
     )
-    if not known:
-        screens.employees.open_employee(row.name, row.email)
-        screens.employee_page.open_rights()
-        session.last_found = (asked, row, session.page.url.split("?")[0])
-    held = screens.rights.held()
-    if simulated is not None and row.email.casefold() in simulated:
-        held = dict(simulated[row.email.casefold()])  # as the earlier rows of this dry run left them
-    target, other = dict(held), other_right(request.right)
-    who, label = f"{row.name} <{row.email}>", request.label
-    target[request.right] = request.action == "grant"
-    if request.action == "grant" and held[other]:
-        if not request.replace:
-            raise RuleRefused(
-                f"{who} holds {right_label(other)}; an employee may hold only one of "
-                f"{right_label(RIGHT_KEYS[0])} and {right_label(RIGHT_KEYS[1])}. "
-                f"Nothing was changed. Use --replace to swap {right_label(other)} for {label}.",
-                row,
-            )
-        target[other] = False
-    changes = [key for key in RIGHT_KEYS if target[key] != held[key]]
-    if request.dry_run and simulated is not None:
-        simulated[row.email.casefold()] = dict(target)  # what the later rows will find
-    if not changes:
-        if progress.sent and _made_by_this_run(session, row, target, progress.sent):
-            # An earlier try's save landed although its answer was lost or refused as a resend.
-            return _done(request, outcome, row, progress.sent, other)
-        outcome.result = UNCHANGED
-        outcome.message = (
-            f"{who} already holds {label}; nothing to do."
-            if request.action == "grant"
-            else f"{who} does not hold {label}; nothing to do."
-        )
-        return outcome
+    decision = decide(session, request, row, simulated)
+    if not decision.changes:
+        return _unchanged(session, request, outcome, row, decision, progress)
     if request.dry_run:
-        if len(changes) > 1:
-            outcome.result, verb = "would-replace", f"replace {right_label(other)} with {label} for"
-        elif request.action == "grant":
-            outcome.result, verb = "would-grant", f"grant {label} to"
-        else:
-            outcome.result, verb = "would-revoke", f"revoke {label} from"
-        outcome.message = f"Dry run: would {verb} {who}; nothing saved."
-        return outcome
-    for key in changes:
-        screens.rights.set_right(key, target[key])
-    # From here the save may land even when its answer is lost: a later try decides from the portal.
-    progress.sent = changes
-    result = screens.rights.save()
-    if not result.saved:
-        if result.stale:  # someone saved in between, or the browser resent a save that had landed
-            raise StaleSave(f"the portal refused a stale save: {result.message}")
-        raise SaveRefused(f"The portal refused to save the rights of {who}: {result.message}", row)
-    _verify(session, row, target, changes)
-    return _done(request, outcome, row, changes, other)
+        return _would_change(request, outcome, row, decision)
+    save(session, row, decision, progress)
+    verify(session, row, decision.target, decision.changes)
+    return _done(request, outcome, row, decision.changes, decision.other)
 
 
 def grant_right(

@@ -19,6 +19,11 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
+
+from flows import first_line
+from flows.core import browser as browsers
 from flows.core.browser import BrowserSpec
 from flows.core.credentials import Credentials
 from flows.errors import (
@@ -72,6 +77,7 @@ class Session:
         self._bind_screens()
 
     def _bind_screens(self) -> None:
+        # The page objects on first use: --help loads this module, and need not load them (14 ms).
         from flows.core.pages import Screens
 
         self.screens = Screens(self.page, self.base_url, force=self.browser_spec.force_clicks)
@@ -113,8 +119,6 @@ class Session:
 
     def with_retries(self, what: str, work: Callable[[int], object]) -> object:
         """Run ``work(attempt)``; on portal errors and time-outs wait, log in again if needed, retry."""
-        from flows.core import pages
-
         attempt, log_in_first = 0, False
         while True:
             attempt += 1
@@ -123,11 +127,11 @@ class Session:
                     self._log_in_once()
                     log_in_first = False
                 return work(attempt)
-            except (PortalUnavailable, NotLoggedIn, pages.PlaywrightTimeout, StaleSave) as exc:
+            except (PortalUnavailable, NotLoggedIn, PlaywrightTimeout, StaleSave) as exc:
                 if attempt > self.retries:
                     if isinstance(exc, PortalUnreachable):
                         raise PortalDown(self._unreachable(str(exc), attempt), unreachable=True) from None
-                    reason = pages.first_line(exc) if isinstance(exc, pages.PlaywrightTimeout) else str(exc)
+                    reason = first_line(exc) if isinstance(exc, PlaywrightTimeout) else str(exc)
                     raise PortalDown(f"{what}: {reason} (gave up after {attempt} tries)") from None
                 log_in_first = log_in_first or isinstance(exc, NotLoggedIn)
                 self.sleep(self.backoff * 2 ** (attempt - 1))
@@ -169,8 +173,6 @@ def new_session(
 ) -> Session:
     """A fresh context and page in ``browser``, logged in to the portal (``browser_spec``: how
     ``browser`` was opened, for bulk's workers to open theirs alike)."""
-    from flows.core import browser as browsers
-
     context = browser.new_context(**browsers.context_options())
     if block:
         block_unneeded(context)
@@ -199,10 +201,6 @@ def open_session(
 ) -> Iterator[Session]:
     """One browser (opened as ``browser_spec`` says), one context, one page, logged in; closed
     afterwards."""
-    from playwright.sync_api import sync_playwright
-
-    from flows.core import browser as browsers
-
     with ExitStack() as stack:
         playwright = stack.enter_context(sync_playwright())
         browser = browsers.open_browser(playwright, browser_spec)
@@ -233,10 +231,6 @@ class WorkerThread:
             raise
 
     def _serve(self, storage_state: dict, settings: dict, started: Future) -> None:
-        from playwright.sync_api import sync_playwright
-
-        from flows.core import browser as browsers
-
         try:
             with sync_playwright() as playwright:
                 browser = browsers.open_browser(playwright, settings["browser_spec"])

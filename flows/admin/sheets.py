@@ -18,6 +18,7 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,8 +213,7 @@ def csv_cells(text: str) -> list[tuple[int, list[str] | Malformed]]:
 
 def xlsx_cells(path: Path) -> list[tuple[int, list[str] | Malformed]]:
     """(row number, cells) of the first sheet of an Excel workbook."""
-    import zipfile
-
+    # On first use: `sesag bulk --help` loads this module, and openpyxl takes 133 ms to import.
     from openpyxl import load_workbook
 
     def unreadable(exc: Exception) -> SheetError:

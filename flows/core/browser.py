@@ -16,8 +16,13 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from inspect import signature
 from pathlib import Path
 from typing import Any
+
+import click
+from playwright.sync_api import BrowserType
+from playwright.sync_api import Error as PlaywrightError
 
 import catalogue
 from flows import first_line
@@ -61,8 +66,6 @@ CONNECT_ENV = "SESAG_CONNECT"
 
 def connect_option(function):
     """``--connect WS_URL`` (env SESAG_CONNECT): every command that opens a browser takes it."""
-    import click
-
     return click.option(
         "--connect",
         metavar="WS_URL",
@@ -306,10 +309,6 @@ def connect_options(ws_url: str) -> dict[str, Any]:
     remote browser reaches this machine's loopback through the connection, so the embedded mock on
     127.0.0.1 works from a grid too. The endpoint's keyword is ``ws_endpoint`` up to some
     Playwright release and ``endpoint`` after it (1.49 and 1.65 differ): named as this one names it."""
-    from inspect import signature
-
-    from playwright.sync_api import BrowserType
-
     keyword = "endpoint" if "endpoint" in signature(BrowserType.connect).parameters else "ws_endpoint"
     return {keyword: ws_url, "expose_network": "<loopback>"}
 
@@ -318,8 +317,6 @@ def open_browser(playwright, spec: BrowserSpec = BrowserSpec()):
     """The one way every command opens its browser: connect to ``spec.connect`` (a Playwright
     browser server, whose browser is used as it is) or launch a local Chromium as
     ``launch_options`` says. No browser found, or a server that does not answer: BrowserNotFound."""
-    from playwright.sync_api import Error as PlaywrightError
-
     if spec.connect:
         try:
             return playwright.chromium.connect(**connect_options(spec.connect), slow_mo=spec.slowmo or None)

@@ -9,10 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from flows.core.credentials import Credentials
+import catalogue
+from flows.core.credentials import Credentials
 
 # A fixed moment for everything the portal dates (events, confirmations), so screenshots of
 # the embedded mock are the same pixels on every run.
@@ -31,6 +30,7 @@ class EmbeddedPortal:
 
     def reset(self) -> None:
         """Back to the freshly seeded demo data."""
+        # The portal (Flask) on first use: `sesag guide --help` loads this module (60 ms).
         from mock_portal.db import reset_demo_database
 
         with self.app.app_context():
@@ -53,12 +53,14 @@ def embedded_portal(**config) -> Iterator[EmbeddedPortal]:
 
     ``config`` overrides the deterministic defaults (e.g. ``TRAINING=True``).
     """
+    # The portal (Flask) on first use: `sesag guide --help` loads this module (27 ms).
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     class QuietHandler(WSGIRequestHandler):
         def log_request(self, *args, **kwargs):  # the guide's progress is the output, not an access log
             pass
 
+    # The portal (Flask) on first use: `sesag guide --help` loads this module (65 ms).
     from mock_portal import create_app
 
     with tempfile.TemporaryDirectory(prefix="sesag-portal-") as folder:
@@ -100,8 +102,7 @@ def example_for(right_key: str) -> Example:
     """The example of the edition for ``right_key``: the administrator of an organisation whose
     staff get that right (an insurer for Sagsbehandler, a municipality for Kommunal
     sagsbehandler) and the employee they give it to, from the portal's demo data."""
-    import catalogue
-    from flows.core.credentials import Credentials
+    # The portal (Flask) on first use: `sesag guide --help` loads this module (65 ms).
     from mock_portal import demo_data
 
     company, person = demo_data.example(catalogue.right(right_key).portal_id)
@@ -110,6 +111,4 @@ def example_for(right_key: str) -> Example:
 
 def credentials_for(embedded: bool):
     """The demo administrator on the embedded mock; SESAG_* from the environment elsewhere."""
-    from flows.core.credentials import Credentials
-
     return Credentials.demo() if embedded else Credentials.from_env()

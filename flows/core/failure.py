@@ -66,6 +66,7 @@ def _plural(role: str) -> str:
 
 def what_is_missing(page, error: BaseException) -> str | None:
     """ "no button 'X'; buttons on the page: A, B" for a locator that never came, else None."""
+    # The page objects on first use: --help loads this module, and need not load them (14 ms).
     from flows.core.pages import offered
 
     wanted = looked_for(error)
@@ -89,6 +90,7 @@ def explain(failed: StepFailed, page) -> str:
 
 def save_page(page, path: Path) -> Path | None:
     """A screenshot of the page as it was when the step failed (secrets masked), or None."""
+    # The page objects on first use: --help loads this module, and need not load them (14 ms).
     from flows.core.pages import LoginPage
 
     try:

@@ -63,7 +63,8 @@ class Walk:
     right: str = "sagsbehandler"
 
     def __post_init__(self) -> None:
-        from flows.core import pages  # Playwright is needed only once a browser is driven
+        # The page objects on first use: --help loads this module, and need not load them (14 ms).
+        from flows.core import pages
 
         # The same page objects as the grant session's (front, login, ..., rights, events).
         vars(self).update(vars(pages.Screens(self.page, self.base_url)))

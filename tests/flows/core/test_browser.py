@@ -460,13 +460,11 @@ def test_sesag_browser_with_playwrights_bundled_chromium(on_path, tmp_path, monk
 def test_grant_and_bulk_sessions_launch_the_headless_shell(recording, on_path, monkeypatch):
     """``open_session`` (sesag grant, sesag bulk): no pictures kept, so the shell; bulk's workers
     get the same spec (``Session.browser_spec``) and open theirs with it."""
-    from playwright import sync_api
-
     from flows.admin import session
     from flows.core.credentials import Credentials
 
     on_path["chromium-headless-shell"] = SHELL
-    monkeypatch.setattr(sync_api, "sync_playwright", lambda: FakeSyncPlaywright(recording))
+    monkeypatch.setattr(session, "sync_playwright", lambda: FakeSyncPlaywright(recording))
     monkeypatch.setattr(session, "new_session", lambda browser, *args, browser_spec: browser_spec)
     spec = browser.BrowserSpec(pictures=False, own_signals=True)
     with session.open_session("http://portal", Credentials.demo(), spec) as given:
@@ -479,12 +477,12 @@ def test_grant_without_a_browser_says_to_run_sesag_browser_and_installs_nothing(
     no_system_chromium, no_bundled, monkeypatch
 ):
     from click.testing import CliRunner
-    from playwright import sync_api
 
+    from flows.admin import session
     from flows.admin.commands import grant_command
 
     monkeypatch.setattr(browser.subprocess, "run", lambda *a, **k: pytest.fail(f"ran {a}"))
-    monkeypatch.setattr(sync_api, "sync_playwright", lambda: FakeSyncPlaywright(no_bundled))
+    monkeypatch.setattr(session, "sync_playwright", lambda: FakeSyncPlaywright(no_bundled))
     result = CliRunner().invoke(
         grant_command,
         ["--employee", "x@example.dk", "--right", "sagsbehandler"],

@@ -3,15 +3,17 @@
 import json
 import re
 import signal
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from flows import errors
 from flows.admin import bulk, grant
-from flows.admin.bulk import Report, RowResult, Stop, exit_code, run_rows, summary_table
+from flows.admin.bulk import Report, RowResult, Stop, command, exit_code, run_rows, summary_table
 from flows.admin.sheets import BadRow, Row
 from flows.core.pages import EmployeeRow
 from flows.errors import ExitStatus
@@ -34,7 +36,7 @@ def _rows(count):
     return [Row(line, f"e{line}", "sagsbehandler") for line in range(2, count + 2)]
 
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 LOGIN = {"SESAG_USER": "admin", "SESAG_PASSWORD": "x", "SESAG_KEYCARD": "demo"}
 
 
@@ -47,8 +49,8 @@ def run_bulk(monkeypatch, tmp_path, text, grant_right, *args, session=None):
     def no_browser(*args_, **kwargs_):
         yield session or _FakeSession()
 
-    monkeypatch.setattr(bulk, "open_session", no_browser)
-    monkeypatch.setattr(bulk.grants, "grant_right", grant_right)
+    monkeypatch.setattr(command, "open_session", no_browser)
+    monkeypatch.setattr(grant, "grant_right", grant_right)
     return CliRunner().invoke(bulk.bulk_command, [str(sheet), "--workers", "1", *args], env=LOGIN)
 
 
@@ -92,7 +94,7 @@ def _fake_grant(done: list):
 
 def test_run_rows_moves_to_a_fresh_tab_every_rows_per_page(monkeypatch):
     session = _FakeSession()
-    monkeypatch.setattr(bulk.grants, "grant_right", _fake_grant([]))
+    monkeypatch.setattr(grant, "grant_right", _fake_grant([]))
     results = run_rows(session, [Row(line, f"e{line}", "sagsbehandler") for line in range(1, 8)], rows_per_page=3)
     assert all(r.ok for r in results)
     # Rows 1-3 on the first tab, 4-6 on the second, 7 on the third.
@@ -108,7 +110,7 @@ def test_a_stop_lets_the_row_in_progress_finish_and_marks_the_rest_not_run(monke
         stop.signal = signal.SIGTERM  # arrives while this row is being done
         return grant.Outcome(employee=employee, right=right, action="grant", result="granted", changed=True)
 
-    monkeypatch.setattr(bulk.grants, "grant_right", grant_then_signal)
+    monkeypatch.setattr(grant, "grant_right", grant_then_signal)
     results = run_rows(_FakeSession(), _rows(3), stop=stop)
     assert done == ["e2"]
     assert [r.status for r in results] == ["ok", "not-run", "not-run"]
@@ -119,7 +121,7 @@ def test_a_refused_row_names_the_employee_found(monkeypatch):
     def refuse(session_, employee, right, **_):
         raise errors.RuleRefused("holds the other right", EmployeeRow("Medlem - Lra", "lra@nets.dk", "g"))
 
-    monkeypatch.setattr(bulk.grants, "grant_right", refuse)
+    monkeypatch.setattr(grant, "grant_right", refuse)
     [result] = run_rows(_FakeSession(), _rows(1))
     assert (result.status, result.result, result.name, result.email) == (
         "failed",
@@ -133,7 +135,7 @@ def test_portal_down_marks_the_rows_after_it_not_run(monkeypatch):
     def down(session_, employee, right, **_):
         raise errors.PortalDown("gave up")
 
-    monkeypatch.setattr(bulk.grants, "grant_right", down)
+    monkeypatch.setattr(grant, "grant_right", down)
     results = run_rows(_FakeSession(), _rows(3))
     assert [r.result for r in results] == ["portal-unavailable", "not-run", "not-run"]
     assert exit_code(results) == 5
@@ -296,8 +298,8 @@ def test_the_progress_bar_is_not_filled_by_rows_not_run(monkeypatch):
             pass
 
     bars = []
-    monkeypatch.setattr(bulk.sys, "stderr", Terminal())
-    monkeypatch.setattr(bulk.click, "progressbar", lambda **kwargs: bars.append(Bar(**kwargs)) or bars[-1])
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    monkeypatch.setattr(click, "progressbar", lambda **kwargs: bars.append(Bar(**kwargs)) or bars[-1])
     tick, close = bulk.progress(3, dry_run=False)
     tick(_result(2))
     for row in _rows(3)[1:]:

@@ -11,7 +11,7 @@ from flows import errors
 from flows.core import pages, steps
 
 # The official guide, in ../shared beside the checkout (SESAG_SEED: another place, e.g. in a worktree).
-SEED = Path(os.environ.get("SESAG_SEED") or Path(__file__).resolve().parents[2] / "shared/seed/vejledning-se-sag.txt")
+SEED = Path(os.environ.get("SESAG_SEED") or Path(__file__).resolve().parents[4] / "shared/seed/vejledning-se-sag.txt")
 
 
 def test_five_steps_in_order():
