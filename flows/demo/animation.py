@@ -296,7 +296,7 @@ def write_gif(images: list[Image.Image], durations: list[int], target: Path) -> 
 def _ffmpeg() -> str | None:
     """The ffmpeg bundled with ``imageio-ffmpeg``, or None when it is not installed."""
     try:
-        import imageio_ffmpeg
+        import imageio_ffmpeg  # optional (the mp4 extra): its absence only skips the MP4
     except ImportError:
         return None
     try:
@@ -306,7 +306,7 @@ def _ffmpeg() -> str | None:
 
 
 def write_mp4(images: list[Image.Image], durations: list[int], target: Path) -> None:
-    import imageio_ffmpeg
+    import imageio_ffmpeg  # optional: only called when _ffmpeg() found it
 
     width, height = images[0].size
     writer = imageio_ffmpeg.write_frames(
