@@ -679,7 +679,7 @@ def result():
 
 
 @dataclass(frozen=True)
-class Progress:
+class TraineeProgress:
     """One trainee's row of the overview."""
 
     trainee: str  # "" when the trainee gave no name
@@ -690,7 +690,7 @@ class Progress:
     minutes: int
 
 
-def progress() -> list[Progress]:
+def progress() -> list[TraineeProgress]:
     """Every sandbox's task, current Trin, whether the check passed, and minutes taken so far."""
     rows = []
     for _sandbox_id, path in sandboxes().all():
@@ -703,7 +703,7 @@ def progress() -> list[Progress]:
             end = task.finished or time.time()
             started = datetime.fromtimestamp(task.started, COPENHAGEN).strftime("kl. %H:%M")
             minutes = round((end - task.started) / 60)
-            rows.append(Progress(task.trainee, task.text, started, task.step, task.finished is not None, minutes))
+            rows.append(TraineeProgress(task.trainee, task.text, started, task.step, task.finished is not None, minutes))
     return sorted(rows, key=lambda row: (row.finished, row.task, row.trainee, row.started))
 
 
