@@ -53,7 +53,9 @@ RIGHTS_TREE: tuple[Node, ...] = (
                         "Indberetter",
                         "Må indberette regnskaber og budgetter for boligorganisationen til Landsbyggefonden.",
                     ),
-                    PortalRight("lbf.laeseadgang", "Læseadgang", "Må se boligorganisationens sager hos Landsbyggefonden."),
+                    PortalRight(
+                        "lbf.laeseadgang", "Læseadgang", "Må se boligorganisationens sager hos Landsbyggefonden."
+                    ),
                 ),
             ),
             Node(
@@ -90,7 +92,9 @@ RIGHTS_TREE: tuple[Node, ...] = (
     Node(
         "finans",
         "Finans",
-        rights=(PortalRight("finans.betaler", "Betalingsgodkender", "Må godkende betalinger i virksomhedens netbank."),),
+        rights=(
+            PortalRight("finans.betaler", "Betalingsgodkender", "Må godkende betalinger i virksomhedens netbank."),
+        ),
     ),
 )
 
