@@ -83,12 +83,35 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Browsers keep the stylesheet and fonts instead of asking again on every page (as a
         # real portal's CDN would); asset_url() adds the file's mtime so an edit is seen at once.
         SEND_FILE_MAX_AGE_DEFAULT=3600,
+        # sesag portal's own database keeps a connection per server thread (db.get_db).
+        WAL=False,
+        # The bound on the SQLite work (CPU time) of one list page: the list and every search a
+        # person makes cost under 10 ms at 50,000 employees; one e-mail domain that every
+        # employee holds, 46.
+        SEARCH_CPU_SECONDS=0.03,
+        # And what one session's list pages may use between them beyond SEARCH_CPU_FREE each
+        # (what a page of the list or a narrow search costs; bulk's searches stay under it): a
+        # burst, then so much per second. A person's searches, seconds apart, never reach it; a
+        # client sending costly searches back to back gets the waiting page (bench/portal.py
+        # --hostile).
+        SEARCH_CPU_FREE=0.005,
+        SEARCH_CPU_BURST=0.05,
+        SEARCH_CPU_PER_SECOND=0.01,
+        # Training mode: the sandboxes' folder (None: oevelse/ beside DATABASE), how many at most,
+        # how old, when one counts as idle, how many a client may start per window (seconds).
+        TRAINING_FOLDER=None,
+        TRAINING_MAX_SANDBOXES=200,
+        TRAINING_MAX_AGE=24 * 3600,
+        TRAINING_IDLE=3600,
+        TRAINING_STARTS_PER_CLIENT=20,
+        TRAINING_CLIENT_WINDOW=600,
+        TRAINER_CODE=None,  # None: a six-digit code drawn when training mode starts
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
-    check_fixed_now(app.config.get("FIXED_NOW"))
+    check_fixed_now(app.config["FIXED_NOW"])
     os.makedirs(app.instance_path, exist_ok=True)
-    if not app.config.get("SECRET_KEY"):
+    if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(app)
 
     from mock_portal import auth, csrf, db, public, selvbetjening
@@ -110,7 +133,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(selvbetjening.bp)
-    if app.config.get("TRAINING"):  # off: not a route, not a pixel of it
+    if app.config["TRAINING"]:  # off: not a route, not a pixel of it
         from mock_portal import training
 
         training.init_app(app)

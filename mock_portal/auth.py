@@ -149,7 +149,7 @@ def login():
 def _choose_code(admin_id: int) -> str:
     """A code whose key is not used yet: the fixed one (reproducible screenshots) while it is unused."""
     codes = unspent_codes(admin_id)
-    fixed = current_app.config.get("KEYCARD_FIXED_CODE")
+    fixed = current_app.config["KEYCARD_FIXED_CODE"]
     if fixed and fixed in codes:
         return fixed
     return random.SystemRandom().choice(codes)
@@ -191,7 +191,7 @@ def keycard():
         session["key_code"] = _choose_code(admin_id)
     code = session.get("key_code", "")
     demo_key = None
-    if current_app.config.get("DEMO_MODE") and error != LOCKED:
+    if current_app.config["DEMO_MODE"] and error != LOCKED:
         found = db.execute("SELECT key FROM keycard WHERE admin_id = ? AND code = ?", (admin_id, code)).fetchone()
         demo_key = found["key"] if found else None
     status = 401 if error else 200

@@ -88,7 +88,7 @@ def search_keys(name: str, email: str, group: str) -> tuple[str, str, str, str]:
 
 def now() -> datetime:
     """The portal's clock: FIXED_NOW when configured (reproducible screenshots), else real time."""
-    fixed = current_app.config.get("FIXED_NOW")
+    fixed = current_app.config["FIXED_NOW"]
     if fixed:
         moment = datetime.fromisoformat(fixed)
         return moment if moment.tzinfo else moment.replace(tzinfo=COPENHAGEN)
@@ -132,7 +132,7 @@ def get_db() -> sqlite3.Connection:
     """
     if "db" not in g:
         path = database_path()
-        if current_app.config.get("WAL") and path == current_app.config["DATABASE"]:
+        if current_app.config["WAL"] and path == current_app.config["DATABASE"]:
             kept = getattr(_KEPT, "connections", None)
             if kept is None:
                 kept = _KEPT.connections = {}

@@ -14,7 +14,9 @@ import catalogue
 
 
 @dataclass(frozen=True)
-class Right:
+class PortalRight:
+    """A right as the portal stores and shows it: its id, its label in the tree, its info text."""
+
     id: str
     label: str
     info: str
@@ -27,7 +29,7 @@ class Node:
     id: str
     label: str
     children: tuple[Node, ...] = ()
-    rights: tuple[Right, ...] = ()
+    rights: tuple[PortalRight, ...] = ()
     open: bool = False
 
     def walk(self):
@@ -46,25 +48,27 @@ RIGHTS_TREE: tuple[Node, ...] = (
                 "lbf",
                 "Landsbyggefonden",
                 rights=(
-                    Right(
+                    PortalRight(
                         "lbf.indberetter",
                         "Indberetter",
                         "Må indberette regnskaber og budgetter for boligorganisationen til Landsbyggefonden.",
                     ),
-                    Right("lbf.laeseadgang", "Læseadgang", "Må se boligorganisationens sager hos Landsbyggefonden."),
+                    PortalRight(
+                        "lbf.laeseadgang", "Læseadgang", "Må se boligorganisationens sager hos Landsbyggefonden."
+                    ),
                 ),
             ),
             Node(
                 "aes",
                 "Arbejdsmarkedets Erhvervssikring",
                 open=True,
-                rights=tuple(Right(r.portal_id, r.portal_label, r.who["da"]) for r in catalogue.rights()),
+                rights=tuple(PortalRight(r.portal_id, r.portal_label, r.who["da"]) for r in catalogue.rights()),
             ),
             Node(
                 "sm",
                 "Socialministeriet",
                 rights=(
-                    Right(
+                    PortalRight(
                         "sm.tilskudsportal", "Tilskudsportal", "Må søge og administrere tilskud på virksomhedens vegne."
                     ),
                 ),
@@ -75,12 +79,12 @@ RIGHTS_TREE: tuple[Node, ...] = (
         "forsikringer",
         "Forsikringer",
         rights=(
-            Right(
+            PortalRight(
                 "fors.skadeanmelder",
                 "Skadeanmelder",
                 "Må anmelde skader til forsikringsselskabet på virksomhedens vegne.",
             ),
-            Right(
+            PortalRight(
                 "fors.policeadministrator", "Policeadministrator", "Må se og ændre virksomhedens forsikringspolicer."
             ),
         ),
@@ -88,7 +92,9 @@ RIGHTS_TREE: tuple[Node, ...] = (
     Node(
         "finans",
         "Finans",
-        rights=(Right("finans.betaler", "Betalingsgodkender", "Må godkende betalinger i virksomhedens netbank."),),
+        rights=(
+            PortalRight("finans.betaler", "Betalingsgodkender", "Må godkende betalinger i virksomhedens netbank."),
+        ),
     ),
 )
 
@@ -96,7 +102,7 @@ RIGHTS_TREE: tuple[Node, ...] = (
 AES_RIGHTS = frozenset(r.portal_id for r in catalogue.rights())
 
 
-def all_rights() -> dict[str, Right]:
+def all_rights() -> dict[str, PortalRight]:
     """Every grantable right by id."""
     return {right.id: right for node in RIGHTS_TREE for sub in node.walk() for right in sub.rights}
 

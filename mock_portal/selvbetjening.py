@@ -45,16 +45,7 @@ SORT_AT_MOST = 300  # trigram matches sorted for a page; more are paged by walki
 # 100 characters of trigrams most names hold ("sensen...") cost 40x the first 14, and the
 # first 8 cost 2.5 ms at 50,000 employees (bench/README.md).
 PHRASE_AT_MOST = 8
-# The bound on the SQLite work (CPU time) of one list page: the list and every search a person
-# makes cost under 10 ms at 50,000 employees; one e-mail domain that every employee holds, 46.
-SEARCH_CPU_SECONDS = 0.03
-# And what one session's list pages may use between them beyond SEARCH_CPU_FREE each (what a
-# page of the list or a narrow search costs; bulk's searches stay under it): a burst, then so
-# much per second. A person's searches, seconds apart, never reach it; a client sending costly
-# searches back to back gets the waiting page (bench/portal.py --hostile).
-SEARCH_CPU_FREE = 0.005
-SEARCH_CPU_BURST = 0.05
-SEARCH_CPU_PER_SECOND = 0.01
+# The bounds on a list page's SQLite work (SEARCH_CPU_*) are config: create_app's defaults.
 TOO_MANY_SEARCHES = "Du har søgt meget på kort tid. Vent et øjeblik, og søg igen."
 TOO_MUCH_WORK = (
     "Søgningen kræver for meget arbejde til at blive vist. Skriv en kortere eller mere præcis søgning, "
@@ -190,8 +181,8 @@ def _allowance() -> SearchAllowance:
         allowance = current_app.extensions.setdefault(
             "sesag.search_allowance",
             SearchAllowance(
-                config.get("SEARCH_CPU_BURST", SEARCH_CPU_BURST),
-                config.get("SEARCH_CPU_PER_SECOND", SEARCH_CPU_PER_SECOND),
+                config["SEARCH_CPU_BURST"],
+                config["SEARCH_CPU_PER_SECOND"],
             ),
         )
     return allowance
@@ -267,7 +258,7 @@ def employees():
         return render_template("error.html", title="Administrér medarbejdere", message=TOO_MANY_SEARCHES), 429
     started = time.thread_time()
     try:
-        with bounded_work(current_app.config.get("SEARCH_CPU_SECONDS", SEARCH_CPU_SECONDS)):
+        with bounded_work(current_app.config["SEARCH_CPU_SECONDS"]):
             total, rows, pages = _list_page(
                 where, params, shorts, phrases, walk, source, table, group, status, size, page
             )
@@ -275,7 +266,7 @@ def employees():
         return _employees_page(name, email, group, status, query, size, [], 0, 1, 1, TOO_MUCH_WORK), 400
     finally:
         used = time.thread_time() - started
-        allowance.spend(who, max(0.0, used - current_app.config.get("SEARCH_CPU_FREE", SEARCH_CPU_FREE)))
+        allowance.spend(who, max(0.0, used - current_app.config["SEARCH_CPU_FREE"]))
     return _employees_page(name, email, group, status, query, size, rows, total, page, pages)
 
 

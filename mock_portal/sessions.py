@@ -105,7 +105,7 @@ class ServerSideSessions(SessionInterface):
             with contextlib.suppress(sqlite3.Error):
                 db.touch_session(_key(session.sid))
             return
-        secure = app.config.get("SESAG_COOKIE_SECURE")
+        secure = app.config["SESAG_COOKIE_SECURE"]
         response.set_cookie(
             name,
             session.sid,

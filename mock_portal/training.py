@@ -305,8 +305,8 @@ class SandboxGuard:
             response.delete_cookie(COOKIE)
             response.delete_cookie(
                 self.app.config["SESSION_COOKIE_NAME"],
-                path=self.app.config.get("SESSION_COOKIE_PATH") or "/",
-                domain=self.app.config.get("SESSION_COOKIE_DOMAIN"),
+                path=self.app.config["SESSION_COOKIE_PATH"] or "/",
+                domain=self.app.config["SESSION_COOKIE_DOMAIN"],
             )
             return response(environ, start_response)
         return self.wsgi_app(environ, start_response)
@@ -679,7 +679,7 @@ def result():
 
 
 @dataclass(frozen=True)
-class Progress:
+class TraineeProgress:
     """One trainee's row of the overview."""
 
     trainee: str  # "" when the trainee gave no name
@@ -690,7 +690,7 @@ class Progress:
     minutes: int
 
 
-def progress() -> list[Progress]:
+def progress() -> list[TraineeProgress]:
     """Every sandbox's task, current Trin, whether the check passed, and minutes taken so far."""
     rows = []
     for _sandbox_id, path in sandboxes().all():
@@ -703,7 +703,9 @@ def progress() -> list[Progress]:
             end = task.finished or time.time()
             started = datetime.fromtimestamp(task.started, COPENHAGEN).strftime("kl. %H:%M")
             minutes = round((end - task.started) / 60)
-            rows.append(Progress(task.trainee, task.text, started, task.step, task.finished is not None, minutes))
+            rows.append(
+                TraineeProgress(task.trainee, task.text, started, task.step, task.finished is not None, minutes)
+            )
     return sorted(rows, key=lambda row: (row.finished, row.task, row.trainee, row.started))
 
 
@@ -739,16 +741,17 @@ def overview():
 def init_app(app) -> None:
     """Switch training mode on: sandboxes, the /oevelse pages, the hint panel, the trainer code."""
     config = app.config
-    folder = config.get("TRAINING_FOLDER") or str(Path(config["DATABASE"]).parent / "oevelse")
+    folder = config["TRAINING_FOLDER"] or str(Path(config["DATABASE"]).parent / "oevelse")
     app.extensions["sesag.training"] = Sandboxes(
         Path(folder),
-        int(config.get("TRAINING_MAX_SANDBOXES", 200)),
-        float(config.get("TRAINING_MAX_AGE", 24 * 3600)),
-        idle=float(config.get("TRAINING_IDLE", 3600)),
-        per_client=int(config.get("TRAINING_STARTS_PER_CLIENT", 20)),
-        window=float(config.get("TRAINING_CLIENT_WINDOW", 600)),
+        int(config["TRAINING_MAX_SANDBOXES"]),
+        float(config["TRAINING_MAX_AGE"]),
+        idle=float(config["TRAINING_IDLE"]),
+        per_client=int(config["TRAINING_STARTS_PER_CLIENT"]),
+        window=float(config["TRAINING_CLIENT_WINDOW"]),
     )
-    config.setdefault("TRAINER_CODE", f"{secrets.randbelow(10**6):06d}")
+    if config["TRAINER_CODE"] is None:
+        config["TRAINER_CODE"] = f"{secrets.randbelow(10**6):06d}"
     app.extensions["sesag.trainer_tries"] = RateLimit(10, 600)
     app.extensions["sesag.database_path"] = sandbox_database
     app.wsgi_app = SandboxGuard(app, app.wsgi_app)

@@ -156,11 +156,6 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
-
-
 class AuthActions:
     """Log in and out through the portal's own pages, as a browser would."""
 
@@ -278,45 +273,6 @@ def logged_in(auth):
     response = auth.login()
     assert response.status_code == 302 and response.headers["Location"].endswith("/selvbetjening/")
     return auth
-
-
-@pytest.fixture
-def employee_id(app):
-    """``employee_id(email)``: the id of the demo employee with that e-mail."""
-
-    def lookup(email: str) -> int:
-        with app.app_context():
-            row = get_db().execute("SELECT id FROM employee WHERE email = ?", (email,)).fetchone()
-        assert row is not None, email
-        return row["id"]
-
-    return lookup
-
-
-@pytest.fixture
-def query(app):
-    """``query(sql, *params)``: rows from the test's database (to check what was stored)."""
-
-    def run(sql: str, *params):
-        with app.app_context():
-            return [dict(row) for row in get_db().execute(sql, params).fetchall()]
-
-    return run
-
-
-@pytest.fixture
-def add_employee(app):
-    """``add_employee(name, email, group, company, active)``: an extra employee for a test case."""
-
-    def run(name, email="x@example.dk", group="Jura", company=1, active=1):
-        with app.app_context():
-            get_db().execute(
-                "INSERT INTO employee (company_id, name, email, grp, signature, address, active)"
-                " VALUES (?, ?, ?, ?, 'Nøglekort', 'Vej 1', ?)",
-                (company, name, email, group, active),
-            )
-
-    return run
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ import logging
 
 import pytest
 from test_portal_search_cost import LIST, company_of, steps  # noqa: F401 (steps: a fixture)
-from test_portal_selvbetjening import listed
 
 from mock_portal.selvbetjening import MAX_EMAIL, MAX_NAME, PHRASE_AT_MOST, SearchAllowance
+
+from helpers.selvbetjening_pages import listed
 
 HOSTILE_NAME = ("sen" * 40)[:MAX_NAME]  # only trigrams that most names hold: FTS5's worst phrase
 HOSTILE_EMAIL = ("sen" * 100)[:MAX_EMAIL]

@@ -7,9 +7,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from test_portal_selvbetjening import LIST, employee_form, get, listed, rights_url, version
 
 from helpers.portal_html import form_token
+from helpers.selvbetjening_pages import LIST, employee_form, get, listed, rights_url, version
 
 NUL = "\x00"
 

@@ -1,5 +1,5 @@
 """mock_portal/rights.py, pure: the catalogue tree, its info texts, the one-AES-right rule, the
-event texts of a change. (The page that uses it: test_portal_selvbetjening.py.)"""
+event texts of a change. (The page that uses it: test_portal_rights_page.py.)"""
 
 import pytest
 
