@@ -12,8 +12,8 @@ STAMP  := $(VENV)/.installed-stamp
 KOMMUNE := screenshots/kommune
 
 guide: setup            ## regenerate both editions of the vejledning: screenshots/ and screenshots/kommune/
-	$(BIN)/sesag guide
-	$(BIN)/sesag guide --right kommunal-sagsbehandler --out $(KOMMUNE)
+	$(BIN)/sesag guide build
+	$(BIN)/sesag guide build --right kommunal-sagsbehandler --out $(KOMMUNE)
 
 # -n auto: one pytest-xdist worker per core; loadscope keeps each module on one worker, so a
 # module's shared fixtures (a whole guide, a training portal) are made once, not once per worker.
@@ -55,8 +55,8 @@ docs: $(STAMP)          ## regenerate docs/commands.md from the commands' --help
 	$(BIN)/cog -r docs/commands.md
 
 check: setup            ## compare a fresh guide (both editions) with the committed screenshots
-	$(BIN)/sesag guide --check
-	$(BIN)/sesag guide --check --right kommunal-sagsbehandler --out $(KOMMUNE) --diff-dir guide-diff/kommune
+	$(BIN)/sesag guide check
+	$(BIN)/sesag guide check --right kommunal-sagsbehandler --out $(KOMMUNE) --diff-dir guide-diff/kommune
 
 portal: setup           ## serve the mock portal on http://127.0.0.1:5000
 	$(BIN)/sesag portal

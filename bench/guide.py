@@ -1,12 +1,12 @@
-"""Benchmark: `sesag guide` against bare screenshots, and `sesag guide --check` against its shots.
+"""Benchmark: `sesag guide` against bare screenshots, and `sesag guide check` against its shots.
 
 All sides start the embedded mock and a browser, and walk the same step catalogue through
 the same page objects:
 
 - bare: only ``page.screenshot`` at each scene;
 - guide: what `sesag guide` does (frames, masks, verifies, renders HTML, PDF and Markdown);
-- shots: `sesag guide --check` without the comparison (the shots it takes);
-- check: `sesag guide --check` whole: the shots, compared with a guide made before, the report.
+- shots: `sesag guide check` without the comparison (the shots it takes);
+- check: `sesag guide check` whole: the shots, compared with a guide made before, the report.
 
 The sides run interleaved (one of each per round, the order rotating) so drift on a shared
 machine falls on all of them alike. Prints each side's median of --runs, guide/bare (target
@@ -36,14 +36,15 @@ from flows.core import browser as browsers
 from flows.core import steps
 from flows.core.credentials import Credentials
 from flows.core.embedded import embedded_portal
-from flows.guide import build as guide
+from flows.guide import build as builder
+from flows.guide import manifest, review
 
 
 def bare_screenshots(folder: Path) -> None:
     """Visit the pages of Trin 1-5 and take the same viewport screenshots, nothing else."""
     with embedded_portal() as portal, sync_playwright() as playwright:
         browser = browsers.open_browser(playwright)
-        context = browser.new_context(**browsers.context_options(device_scale_factor=guide.DEVICE_SCALE))
+        context = browser.new_context(**browsers.context_options(device_scale_factor=manifest.DEVICE_SCALE))
         page = context.new_page()
         walk = steps.Walk(page=page, base_url=portal.url, credentials=Credentials.demo())
         steps.run_procedure(walk, lambda step, scene, w: page.screenshot(path=str(folder / f"{scene.id}.png")))
@@ -52,19 +53,19 @@ def bare_screenshots(folder: Path) -> None:
 
 def full_guide(folder: Path) -> None:
     """What `sesag guide` does, into ``folder``."""
-    guide.build(folder / "screenshots", progress=lambda message: None)
+    builder.build(folder / "screenshots", progress=lambda message: None)
 
 
 def shots_only(folder: Path) -> None:
-    """What `sesag guide --check` does before comparing: the shots, no documents."""
+    """What `sesag guide check` does before comparing: the shots, no documents."""
     shots = folder / "shots"
     shots.mkdir()
-    guide.generate(shots, formats=(), progress=lambda message: None)
+    builder.generate(shots, formats=(), progress=lambda message: None)
     shutil.rmtree(shots)
 
 
 def checker(committed: Path, comparing: list[float]):
-    """`sesag guide --check` against ``committed``: the shots, the comparison and the report.
+    """`sesag guide check` against ``committed``: the shots, the comparison and the report.
 
     The comparison's own time (after the shots) is appended to ``comparing``.
     """
@@ -72,9 +73,9 @@ def checker(committed: Path, comparing: list[float]):
     def check(folder: Path) -> None:
         shots = folder / "shots"
         shots.mkdir()
-        run = guide.generate(shots, previous=committed, formats=(), progress=lambda message: None)
+        run = builder.generate(shots, previous=committed, formats=(), progress=lambda message: None)
         started = time.perf_counter()
-        results = guide.check(run, committed, folder / "guide-diff")
+        results = review.check(run, committed, folder / "guide-diff")
         comparing.append(time.perf_counter() - started)
         shutil.rmtree(run.folder)
         if any(result.failed for result in results):
@@ -114,7 +115,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as reference:
         committed = Path(reference) / "screenshots"
-        guide.build(committed, formats=(), progress=lambda message: None)  # also warms caches
+        builder.build(committed, formats=(), progress=lambda message: None)  # also warms caches
         comparing: list[float] = []
         sides = {"bare screenshots": bare_screenshots, "sesag guide (all)": full_guide}
         if not args.guide_only:

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from flows.core import browser as browsers  # noqa: E402
 from flows.core import steps  # noqa: E402
-from flows.guide import build as guide  # noqa: E402
-from flows.guide import render  # noqa: E402
+from flows.guide import build as builder  # noqa: E402
+from flows.guide import manifest, render  # noqa: E402
 
 LIGHTHOUSE = ROOT / "tools" / "validators" / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("accessibility", "performance")
@@ -45,13 +45,13 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 def editions(folder: Path) -> dict[str, Path]:
     """lang -> the HTML edition rendered from the committed shots into ``folder``."""
-    shots = guide.scene_shots(guide.DEFAULT_OUT)
+    shots = manifest.scene_shots(builder.DEFAULT_OUT)
     pages = {}
     for lang in steps.LANGUAGES:
         capture = render.Capture(
             lang=lang,
             portal_url=steps.guide_text(lang)["embedded_portal"],
-            generated_at=render.generation_time(guide.DEFAULT_OUT, shots),
+            generated_at=render.generation_time(builder.DEFAULT_OUT, shots),
             right="sagsbehandler",
             employee=steps.DEFAULT_EMPLOYEE,
             shots=shots,

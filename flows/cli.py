@@ -12,7 +12,7 @@ COMMANDS = {
     "portal": "mock_portal.cli:portal_command",
     "grant": "flows.admin.commands:grant_command",
     "bulk": "flows.admin.bulk:bulk_command",
-    "guide": "flows.guide.build:guide_command",
+    "guide": "flows.guide.commands:guide_command",
     "demo": "flows.demo.show:demo_command",
     "browser": "flows.core.browser_command:browser_command",
 }

@@ -5,15 +5,26 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from flows import cli
 
 
-@pytest.mark.parametrize("name", sorted(cli.COMMANDS))
-def test_every_command_documents_its_exit_codes(name):
-    shown = CliRunner().invoke(cli.main, [name, "--help"])
+def commands_and_subcommands() -> list[list[str]]:
+    """Every command as typed: ``sesag grant``, and for a group (``sesag guide``) each subcommand."""
+    found = []
+    for name in sorted(cli.COMMANDS):
+        command = cli.main.get_command(None, name)
+        subcommands = sorted(command.commands) if isinstance(command, click.Group) else [None]
+        found += [[name, sub] if sub else [name] for sub in subcommands]
+    return found
+
+
+@pytest.mark.parametrize("words", commands_and_subcommands(), ids=" ".join)
+def test_every_command_documents_its_exit_codes(words):
+    shown = CliRunner().invoke(cli.main, [*words, "--help"])
     assert shown.exit_code == 0, shown.output
     assert "Exit codes:" in shown.output, shown.output
     codes = shown.output.split("Exit codes:", 1)[1].split("Options:", 1)[0].split()

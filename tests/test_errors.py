@@ -13,7 +13,7 @@ from flows.admin import bulk, commands
 from flows.core.browser_command import browser_command
 from flows.demo import show
 from flows.errors import ExitStatus
-from flows.guide import build
+from flows.guide import commands as guide_commands
 
 KINDS = {
     errors.SesagError: ExitStatus.FAILED,
@@ -65,7 +65,9 @@ def test_a_failed_step_ends_as_its_cause_does():
 COMMANDS = {
     commands.grant_command: {0, 1, 2, 3, 4, 5, 6, 7, 10},
     bulk.bulk_command: {0, 1, 2, 5, 6, 8, 10, 130},
-    build.guide_command: {0, 1, 2, 5, 6, 7, 9, 10},
+    guide_commands.build_command: {0, 1, 2, 5, 6, 7, 10},
+    guide_commands.check_command: {0, 1, 2, 5, 6, 7, 9, 10},
+    guide_commands.approve_command: {0, 1, 2, 10},
     show.demo_command: {0, 1, 2, 5, 6, 10},
     browser_command: {0, 2, 10},
 }

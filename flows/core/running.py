@@ -16,6 +16,11 @@ from flows import first_line
 from flows.errors import ExitStatus, SesagError, exit_status_of
 
 
+def to_stderr(message: str) -> None:
+    """A progress line on stderr, where it does not mix with what a command prints for scripts."""
+    click.echo(message, err=True)
+
+
 def run_command(
     work: Callable[[], int | None],
     after_error: Callable[[SesagError], None] | None = None,

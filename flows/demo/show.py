@@ -22,15 +22,11 @@ from flows.core import browser as browsers
 from flows.core import overlay, steps
 from flows.core.browser import display_available
 from flows.core.embedded import credentials_for, portal_or_embedded
-from flows.core.running import run_command
+from flows.core.running import run_command, to_stderr
 from flows.demo.animation import READING_SPEED, Frame, build_walkthrough, reading_seconds
 
 # Characters a second a viewer reads a caption at.
 SPEEDS = {"slow": READING_SPEED * 2 / 3, "normal": READING_SPEED}
-
-
-def _echo(message: str) -> None:
-    click.echo(message, err=True)
 
 
 def live_demo(
@@ -47,7 +43,7 @@ def live_demo(
     walk = steps.Walk(page=page, base_url=base_url, credentials=credentials, employee=employee, right=right)
 
     def on_scene(step: steps.Step, scene: steps.Scene, walk: steps.Walk) -> None:
-        _echo(f"{step.title(lang)}: {scene.caption[lang]}")
+        to_stderr(f"{step.title(lang)}: {scene.caption[lang]}")
         overlay.show_caption(page, step.title(lang), scene.caption[lang])
         overlay.mark(page, scene.targets(walk))
         # A pause for a person to read: the one place where waiting on the clock is the point.
@@ -97,7 +93,7 @@ def walkthrough(
     with tempfile.TemporaryDirectory(prefix="sesag-demo-") as folder:
 
         def on_scene(step: steps.Step, scene: steps.Scene, walk: steps.Walk) -> None:
-            _echo(f"  {step.title(lang)}  {scene.id}")
+            to_stderr(f"  {step.title(lang)}  {scene.id}")
             caption = scene.caption[lang]
             targets = shoot_scene(walk, scene, Path(folder) / f"{scene.id}.png")
             frames.append(
@@ -116,11 +112,11 @@ def walkthrough(
             raise RuntimeError(f"Trin 5: after saving, {steps.right_label(right, lang)} is not shown as held")
         context.close()
         out.mkdir(parents=True, exist_ok=True)
-        _echo(f"Rendering the walkthrough ({len(frames)} scenes) ...")
+        to_stderr(f"Rendering the walkthrough ({len(frames)} scenes) ...")
         files = build_walkthrough(frames, out)
         files["vtt"] = write_captions(frames, files.scene_seconds, out / "walkthrough.vtt")
         for kind, why in files.skipped.items():
-            _echo(f"{kind}: not written ({why})")
+            to_stderr(f"{kind}: not written ({why})")
         return files
 
 
@@ -201,7 +197,7 @@ def demo_command(base_url, right, employee, lang, speed, headed, connect, out):
     """
     notice = None if out else headless_notice(headed, display_available())
     if notice:
-        _echo(notice)
+        to_stderr(notice)
     run_command(lambda: _show(base_url, right, employee, lang, speed, headed, connect, out), any_error_in_one_line=True)
 
 
@@ -215,7 +211,7 @@ def _show(base_url, right, employee, lang, speed, headed, connect, out) -> None:
         if out:
             files = walkthrough(out, url, credentials, employee, right, lang, SPEEDS[speed], browser)
             for kind, path in sorted(files.items()):
-                _echo(f"{kind}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+                to_stderr(f"{kind}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
             return
         context = browser.new_context(**browsers.context_options())
         live_demo(
@@ -227,4 +223,4 @@ def _show(base_url, right, employee, lang, speed, headed, connect, out) -> None:
             lang,
             pause=lambda caption: reading_seconds(caption, SPEEDS[speed]),
         )
-        _echo("Done: the employee now holds the right.")
+        to_stderr("Done: the employee now holds the right.")

@@ -1,4 +1,4 @@
-"""`sesag guide --check`'s findings: which shots changed, and a report a person can review.
+"""`sesag guide check`'s findings: which shots changed, and a report a person can review.
 
 ``compare_folders`` compares every shot of a fresh guide with the committed one of the same
 scene (scenes added and removed included), keeps the new shots and writes a diff image per
@@ -23,8 +23,8 @@ from flows.core import folders
 from flows.errors import UnusableFolder
 from flows.guide.imagediff import Diff, compare_files, diff_image
 
-NEW = "new"  # the report folder's copy of the fresh shots: what --approve takes
-RUN_FILE = "run.json"  # how the fresh shots were made (language, right, ...): --approve renders with it
+NEW = "new"  # the report folder's copy of the fresh shots: what approve takes
+RUN_FILE = "run.json"  # how the fresh shots were made (language, right, ...): approve renders with it
 REPORT = "index.html"
 
 
@@ -119,14 +119,14 @@ def compare_folders(committed: dict[str, Path], fresh: dict[str, Path], report_d
 
 
 def approve_command(scenes: Iterable[str], options: Sequence[str] = ()) -> str:
-    """The ``sesag guide --approve`` line for ``scenes``, shell-quoted for the user to copy.
+    """The ``sesag guide approve`` line for ``scenes``, shell-quoted for the user to copy.
 
     Scene names are file names from guide.json: anything may be in them, so each is quoted,
     and a "--" goes before them when one starts with "-" (a name is never taken for an option).
     """
     scenes = list(scenes)
     end_of_options = ["--"] if any(scene.startswith("-") for scene in scenes) else []
-    return shlex.join(["sesag", "guide", "--approve", *options, *end_of_options, *scenes])
+    return shlex.join(["sesag", "guide", "approve", *options, *end_of_options, *scenes])
 
 
 def _data_uri(path: Path) -> str:
@@ -236,7 +236,7 @@ def write_report(
     """Write ``report_dir/index.html`` (self-contained: every image inline) and return its path.
 
     Everything shown is escaped (scene names come from guide.json); ``approve_options`` go
-    into the --approve line it suggests (``--out``, ``--diff-dir`` when not the defaults).
+    into the approve line it suggests (``--out``, ``--diff-dir`` when not the defaults).
     """
     changed = [result for result in results if result.failed]
     near = [result for result in results if result.status == "same" and result.diff and result.diff.near_misses]
@@ -272,7 +272,7 @@ def write_report(
 
 
 def save_run(report_dir: Path, **options) -> None:
-    """Record how the new shots were made (``--approve`` renders the documents with it)."""
+    """Record how the new shots were made (``approve`` renders the documents with it)."""
     (report_dir / NEW / RUN_FILE).write_text(json.dumps(options, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

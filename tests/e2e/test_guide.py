@@ -19,7 +19,7 @@ from PIL import Image, ImageChops
 
 from flows.core import embedded, redact, steps
 from flows.errors import ExitStatus
-from flows.guide import build as guide
+from flows.guide import manifest, publishing
 from mock_portal import demo_data
 
 from helpers.sesag_cli import DEMO_LOGIN, run
@@ -36,7 +36,7 @@ def made(tmp_path_factory):
     out = tmp_path_factory.mktemp("guide") / "screenshots"
     out.mkdir()
     (out / "trin-9-gone.png").write_bytes(b"an old scene")
-    (out / guide.MANIFEST).write_text(json.dumps({"shots": ["trin-9-gone.png"]}), encoding="utf-8")
+    (out / manifest.MANIFEST).write_text(json.dumps({"shots": ["trin-9-gone.png"]}), encoding="utf-8")
     (out / "notes.md").write_text("the user's own", encoding="utf-8")
     done = run("guide", "--out", str(out), timeout=300)
     assert done.returncode == 0, done.stderr
@@ -60,7 +60,9 @@ def test_every_scene_is_shot_marked_and_sharp(made):
         shot = out / f"{scene.id}.png"
         assert shot.exists(), scene.id
         width, height = Image.open(shot).size  # the portal's 980 px page, cut below its content
-        assert width == 980 * guide.DEVICE_SCALE and 300 * guide.DEVICE_SCALE < height <= 900 * guide.DEVICE_SCALE
+        assert (
+            width == 980 * manifest.DEVICE_SCALE and 300 * manifest.DEVICE_SCALE < height <= 900 * manifest.DEVICE_SCALE
+        )
         assert red_pixels(shot) > 500, f"{scene.id} has no red frame"
 
 
@@ -69,7 +71,7 @@ def test_only_the_guides_own_files_are_replaced(made):
     assert (out / "notes.md").read_text(encoding="utf-8") == "the user's own"
     assert not (out / "trin-9-gone.png").exists()  # the old guide's, listed in its manifest
     assert not [path for path in out.iterdir() if path.name.startswith(".")]
-    assert set(json.loads((out / guide.MANIFEST).read_text(encoding="utf-8"))["files"]) == {
+    assert set(json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))["files"]) == {
         path.name for path in out.iterdir() if path.name != "notes.md"
     }
 
@@ -178,7 +180,7 @@ def edition_login(right: str = "sagsbehandler") -> tuple[dict[str, str], str]:
 
 
 def check(portal, out: Path, report: Path) -> subprocess.CompletedProcess:
-    """`sesag guide --check` against the live portal as the edition's example, fresh demo data each time."""
+    """`sesag guide check` against the live portal as the edition's example, fresh demo data each time."""
     portal.reset()
     env, employee = edition_login()
     return run(
@@ -243,7 +245,7 @@ def test_a_renamed_link_fails_then_approve_makes_it_the_guide(made, portal, tmp_
         # The line to copy is shell-quoted and keeps the check's --out and --diff-dir: run as printed.
         line = next(line for line in failed.stderr.splitlines() if line.startswith("When the change is meant: "))
         command = shlex.split(line.split(": ", 1)[1])
-        assert command[:3] == ["sesag", "guide", "--approve"] and command[-1] == "trin-4-medarbejder"
+        assert command[:3] == ["sesag", "guide", "approve"] and command[-1] == "trin-4-medarbejder"
         document = (out / "vejledning.html").read_bytes()
         approved = run(*command[1:], timeout=300)
         assert approved.returncode == 0, approved.stderr
@@ -330,14 +332,14 @@ def test_failing_step_keeps_the_previous_guide(made, tmp_path):
     assert failed.returncode == ExitStatus.PORTAL
     assert "Trin 1" in failed.stderr
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
-    assert not [p for p in out.iterdir() if p.name.startswith(guide.STAGING_PREFIX)]
+    assert not [p for p in out.iterdir() if p.name.startswith(publishing.STAGING_PREFIX)]
 
 
 def test_the_manifest_names_the_browser_build(made):
     out, _ = made
-    manifest = json.loads((out / guide.MANIFEST).read_text(encoding="utf-8"))
-    assert re.fullmatch(r"chromium \d+(\.\d+)+", manifest["browser"])
-    assert manifest["viewport"] == {"width": 1280, "height": 900} and manifest["device_scale_factor"] == 2
+    recorded = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
+    assert re.fullmatch(r"chromium \d+(\.\d+)+", recorded["browser"])
+    assert recorded["viewport"] == {"width": 1280, "height": 900} and recorded["device_scale_factor"] == 2
 
 
 EDITIONS = {
@@ -355,7 +357,7 @@ def test_committed_guide_matches_the_portal(tmp_path, right, require):
     was made with.
     """
     folder = EDITIONS[right]
-    require.file(folder / guide.MANIFEST, f"the committed {right} edition (make guide)")
+    require.file(folder / manifest.MANIFEST, f"the committed {right} edition (make guide)")
     done = run(
         "guide", "--check", "--right", right, "--out", str(folder), "--diff-dir", str(tmp_path / "diff"), timeout=300
     )

@@ -17,7 +17,8 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from flows.core import steps
-from flows.guide import build as guide
+from flows.guide import build as builder
+from flows.guide import manifest
 from flows.guide.detail import Box
 
 from helpers.pdf_checks import accessibility_problems
@@ -34,8 +35,8 @@ def made(request, tmp_path_factory):
     lang = request.param
     out = tmp_path_factory.mktemp(f"guide-{lang}") / "screenshots"
 
-    def work() -> guide.GuideRun:  # own thread: pytest-playwright's event loop runs in this one
-        return guide.build(out, lang=lang, progress=lambda message: None)
+    def work() -> builder.GuideRun:  # own thread: pytest-playwright's event loop runs in this one
+        return builder.build(out, lang=lang, progress=lambda message: None)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return lang, out, pool.submit(work).result()
@@ -46,8 +47,10 @@ def kommune(tmp_path_factory):
     """The edition for municipalities (HTML and PDF), generated once for the module."""
     out = tmp_path_factory.mktemp("guide-kommune") / "screenshots"
 
-    def work() -> guide.GuideRun:
-        return guide.build(out, right="kommunal-sagsbehandler", formats=("html", "pdf"), progress=lambda message: None)
+    def work() -> builder.GuideRun:
+        return builder.build(
+            out, right="kommunal-sagsbehandler", formats=("html", "pdf"), progress=lambda message: None
+        )
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return out, pool.submit(work).result()
@@ -164,15 +167,15 @@ def placed_images(pdf: Path) -> list[dict]:
     return found
 
 
-def label_heights(run: guide.GuideRun, pdf: Path) -> list[tuple[str, int, float, float]]:
+def label_heights(run: builder.GuideRun, pdf: Path) -> list[tuple[str, int, float, float]]:
     """(scene, target number, label height in the full shot, in its detail), in pt on A4."""
     images = placed_images(pdf)
     expected = []
     for scene in SCENES:
         shot = run.scenes[scene.id]
         if scene.full:  # Trin 5's confirmation is shown by its detail only
-            expected.append(("full", scene.id, round(shot.area.width * guide.DEVICE_SCALE)))
-        expected += [("detail", scene.id, round(crop.width * guide.DEVICE_SCALE)) for crop in shot.crops]
+            expected.append(("full", scene.id, round(shot.area.width * manifest.DEVICE_SCALE)))
+        expected += [("detail", scene.id, round(crop.width * manifest.DEVICE_SCALE)) for crop in shot.crops]
     assert [image["pixels"][0] for image in images] == [width for _, _, width in expected], (
         "the PDF's images are the shots and their details, in order"
     )

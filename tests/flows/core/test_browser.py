@@ -303,7 +303,8 @@ def test_a_server_that_does_not_answer_is_one_clear_line(recording):
 def test_guide_connect_option_reaches_open_browser(monkeypatch, tmp_path):
     from click.testing import CliRunner
 
-    from flows.guide import build as guide
+    from flows.guide import build as builder
+    from flows.guide import commands as guide_commands
 
     monkeypatch.delenv(browser.CONNECT_ENV, raising=False)
     seen = []
@@ -312,11 +313,13 @@ def test_guide_connect_option_reaches_open_browser(monkeypatch, tmp_path):
         seen.append(kwargs["connect"])
         raise errors.GuideError("stopped before any browser")
 
-    monkeypatch.setattr(guide, "generate", generate)
-    result = CliRunner().invoke(guide.guide_command, ["--out", str(tmp_path / "g"), "--connect", "ws://grid:3000/"])
+    monkeypatch.setattr(builder, "generate", generate)
+    result = CliRunner().invoke(
+        guide_commands.guide_command, ["--out", str(tmp_path / "g"), "--connect", "ws://grid:3000/"]
+    )
     assert result.exit_code == errors.ExitStatus.PORTAL and seen == ["ws://grid:3000/"]
     result = CliRunner().invoke(
-        guide.guide_command, ["--out", str(tmp_path / "g")], env={browser.CONNECT_ENV: "ws://from-env/"}
+        guide_commands.guide_command, ["--out", str(tmp_path / "g")], env={browser.CONNECT_ENV: "ws://from-env/"}
     )
     assert seen == ["ws://grid:3000/", "ws://from-env/"]
 

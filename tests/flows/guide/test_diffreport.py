@@ -67,7 +67,7 @@ def test_the_report_is_self_contained_and_shows_each_change(folders):
     assert 'type="range"' in page  # the slider between old and new
     assert 'class="box"' in page and "changed pixels" in page  # regions outlined, with their size
     assert "made with another build" in page
-    approve = re.search(r"sesag guide --approve ([\w -]+)", page)
+    approve = re.search(r"sesag guide approve ([\w -]+)", page)
     assert approve and set(approve[1].split()) == {
         "trin-1-noeglekort",
         "trin-2-selvbetjening",
@@ -135,7 +135,7 @@ def test_hostile_scene_names_are_escaped_and_quoted(tmp_path, make_shot):
     assert not [(tag, attrs) for tag, attrs in parser.tags if any(name.startswith("on") for name in attrs)]
     assert all(attrs["src"].startswith("data:image/png;base64,") for tag, attrs in parser.tags if tag == "img")
     assert "&lt;img src=x onerror=alert(1)&gt;changed" in page
-    command = html.unescape(re.search(r"<code>(sesag guide --approve [^<]*)</code>", page)[1])
+    command = html.unescape(re.search(r"<code>(sesag guide approve [^<]*)</code>", page)[1])
     assert sorted(shlex.split(command)[3:]) == sorted(
         f"{HOSTILE}{status}" for status in ("changed", "added", "removed")
     )
@@ -143,10 +143,10 @@ def test_hostile_scene_names_are_escaped_and_quoted(tmp_path, make_shot):
 
 def test_approve_command_is_shell_quoted():
     assert diffreport.approve_command(["trin-1-forside", "a b", "$(rm -rf ~)"]) == (
-        "sesag guide --approve trin-1-forside 'a b' '$(rm -rf ~)'"
+        "sesag guide approve trin-1-forside 'a b' '$(rm -rf ~)'"
     )
-    assert diffreport.approve_command(["-x"]) == "sesag guide --approve -- -x"  # a name is never an option
-    assert diffreport.approve_command(["s"], ["--out", "my guide"]) == "sesag guide --approve --out 'my guide' s"
+    assert diffreport.approve_command(["-x"]) == "sesag guide approve -- -x"  # a name is never an option
+    assert diffreport.approve_command(["s"], ["--out", "my guide"]) == "sesag guide approve --out 'my guide' s"
 
 
 def test_a_new_check_keeps_what_it_did_not_write(folders):

@@ -8,43 +8,44 @@ from click.testing import CliRunner
 
 from flows.core import failure
 from flows.errors import ExitStatus
-from flows.guide import build as guide
-from flows.guide import diffreport
+from flows.guide import build as builder
+from flows.guide import commands as guide_commands
+from flows.guide import diffreport, manifest, publishing, review
 
 
-def _run(browser: str) -> guide.GuideRun:
-    return guide.GuideRun(folder=Path("unused"), shots={}, browser=browser)
+def _run(browser: str) -> builder.GuideRun:
+    return builder.GuideRun(folder=Path("unused"), shots={}, browser=browser)
 
 
 def test_manifest_round_trip(tmp_path):
-    guide.write_manifest(tmp_path, "chromium 156.0.8078.108", ["trin-1-forside.png"])
-    assert guide.committed_browser(tmp_path) == "chromium 156.0.8078.108"
+    manifest.write_manifest(tmp_path, "chromium 156.0.8078.108", ["trin-1-forside.png"])
+    assert manifest.committed_browser(tmp_path) == "chromium 156.0.8078.108"
     (tmp_path / "trin-1-forside.png").write_bytes(b"png")
     (tmp_path / "trin-1-forside-detail.png").write_bytes(b"png")  # made from a shot by the documents: not compared
-    assert guide.scene_shots(tmp_path) == {"trin-1-forside": tmp_path / "trin-1-forside.png"}
+    assert manifest.scene_shots(tmp_path) == {"trin-1-forside": tmp_path / "trin-1-forside.png"}
 
 
 def test_without_a_manifest_every_png_is_a_shot(tmp_path):
     (tmp_path / "a.png").write_bytes(b"png")
-    assert guide.scene_shots(tmp_path) == {"a": tmp_path / "a.png"}
+    assert manifest.scene_shots(tmp_path) == {"a": tmp_path / "a.png"}
 
 
 def test_no_or_broken_manifest_is_no_browser(tmp_path):
-    assert guide.committed_browser(tmp_path) is None
-    (tmp_path / guide.MANIFEST).write_text("not json", encoding="utf-8")
-    assert guide.committed_browser(tmp_path) is None
+    assert manifest.committed_browser(tmp_path) is None
+    (tmp_path / manifest.MANIFEST).write_text("not json", encoding="utf-8")
+    assert manifest.committed_browser(tmp_path) is None
 
 
 def test_hint_only_when_the_builds_differ(tmp_path):
-    guide.write_manifest(tmp_path, "chromium 156.0.8078.108")
-    assert guide.browser_hint(_run("chromium 156.0.8078.108"), tmp_path) is None
-    hint = guide.browser_hint(_run("chromium 145.0.7632.6"), tmp_path)
+    manifest.write_manifest(tmp_path, "chromium 156.0.8078.108")
+    assert review.browser_hint(_run("chromium 156.0.8078.108"), tmp_path) is None
+    hint = review.browser_hint(_run("chromium 145.0.7632.6"), tmp_path)
     assert "chromium 156.0.8078.108" in hint and "chromium 145.0.7632.6" in hint
     assert "differ between browser builds" in hint
 
 
 def test_no_hint_without_a_manifest(tmp_path):
-    assert guide.browser_hint(_run("chromium 145.0.7632.6"), tmp_path) is None
+    assert review.browser_hint(_run("chromium 145.0.7632.6"), tmp_path) is None
 
 
 # --check and --approve over folders of shots (no browser: the guide has no documents here).
@@ -59,15 +60,15 @@ def checked(tmp_path, make_shot):
     make_shot(fresh / "trin-1-forside.png")
     make_shot(fresh / "trin-2-selvbetjening.png", colour=(227, 6, 19))
     make_shot(fresh / "trin-1-noeglekort.png")
-    guide.write_manifest(committed, "chromium 145.0.1")
-    guide.write_manifest(fresh, "chromium 156.0.8078.108")
-    run = guide.GuideRun(
+    manifest.write_manifest(committed, "chromium 145.0.1")
+    manifest.write_manifest(fresh, "chromium 156.0.8078.108")
+    run = builder.GuideRun(
         folder=fresh,
-        shots=guide.scene_shots(fresh),
+        shots=manifest.scene_shots(fresh),
         browser="chromium 156.0.8078.108",
         options={"lang": "da", "right": "sagsbehandler", "employee": "Medlem - Lra", "portal_label": "mock"},
     )
-    results = guide.check(run, committed, report)
+    results = review.check(run, committed, report)
     return committed, report, results
 
 
@@ -77,13 +78,13 @@ def test_check_names_changed_and_added_scenes_and_writes_the_report(checked):
     page = (report / diffreport.REPORT).read_text(encoding="utf-8")
     assert "chromium 145.0.1" in page and "chromium 156.0.8078.108" in page  # the build line
     assert diffreport.load_run(report)["right"] == "sagsbehandler"
-    assert guide.committed_browser(report / diffreport.NEW) == "chromium 156.0.8078.108"
+    assert manifest.committed_browser(report / diffreport.NEW) == "chromium 156.0.8078.108"
 
 
 def test_approve_named_scenes_only(checked):
     committed, report, _ = checked
     before = (committed / "trin-2-selvbetjening.png").read_bytes()
-    assert guide.approve_shots(committed, report, ("trin-1-noeglekort",), progress=lambda _: None) == [
+    assert review.approve_shots(committed, report, ("trin-1-noeglekort",), progress=lambda _: None) == [
         "trin-1-noeglekort"
     ]
     assert (committed / "trin-1-noeglekort.png").exists()
@@ -92,12 +93,12 @@ def test_approve_named_scenes_only(checked):
 
 def test_approve_all_then_the_shots_are_the_new_ones(checked):
     committed, report, _ = checked
-    approved = guide.approve_shots(committed, report, progress=lambda _: None)
+    approved = review.approve_shots(committed, report, progress=lambda _: None)
     assert set(approved) == {"trin-1-forside", "trin-1-noeglekort", "trin-2-selvbetjening"}
     for scene in approved:
         assert (committed / f"{scene}.png").read_bytes() == (report / diffreport.NEW / f"{scene}.png").read_bytes()
-    assert guide.committed_browser(committed) == "chromium 156.0.8078.108"
-    assert not [path for path in committed.iterdir() if path.name.startswith(guide.STAGING_PREFIX)]
+    assert manifest.committed_browser(committed) == "chromium 156.0.8078.108"
+    assert not [path for path in committed.iterdir() if path.name.startswith(publishing.STAGING_PREFIX)]
 
 
 def test_approving_all_never_takes_a_detail_for_a_scene(checked, make_shot):
@@ -105,23 +106,23 @@ def test_approving_all_never_takes_a_detail_for_a_scene(checked, make_shot):
     their shot, never as scenes of their own (else every later check says "scene removed")."""
     committed, report, _ = checked
     make_shot(report / diffreport.NEW / "trin-2-selvbetjening.detail-1.png", size=(80, 60))
-    approved = guide.approve_shots(committed, report, progress=lambda _: None)
+    approved = review.approve_shots(committed, report, progress=lambda _: None)
     assert not [scene for scene in approved if ".detail-" in scene]
     assert (committed / "trin-2-selvbetjening.detail-1.png").is_file()
-    assert set(guide.scene_shots(committed)) == {"trin-1-forside", "trin-1-noeglekort", "trin-2-selvbetjening"}
+    assert set(manifest.scene_shots(committed)) == {"trin-1-forside", "trin-1-noeglekort", "trin-2-selvbetjening"}
 
 
 def test_without_a_manifest_a_detail_is_not_a_scene(tmp_path, make_shot):
     make_shot(tmp_path / "trin-1-forside.png")
     make_shot(tmp_path / "trin-1-forside.detail-1.png")
-    assert set(guide.scene_shots(tmp_path)) == {"trin-1-forside"}
+    assert set(manifest.scene_shots(tmp_path)) == {"trin-1-forside"}
 
 
 def test_approve_an_unknown_scene_is_a_usage_error_that_changes_nothing(checked):
     committed, report, _ = checked
     before = {path.name: path.read_bytes() for path in committed.iterdir()}
     result = CliRunner().invoke(
-        guide.guide_command, ["--approve", "trin-9-nej", "--out", str(committed), "--diff-dir", str(report)]
+        guide_commands.guide_command, ["--approve", "trin-9-nej", "--out", str(committed), "--diff-dir", str(report)]
     )
     assert result.exit_code == 2
     assert "trin-9-nej" in result.output and "trin-2-selvbetjening" in result.output
@@ -130,15 +131,15 @@ def test_approve_an_unknown_scene_is_a_usage_error_that_changes_nothing(checked)
 
 def test_approve_without_a_check_says_what_to_run(tmp_path):
     result = CliRunner().invoke(
-        guide.guide_command, ["--approve", "--out", str(tmp_path / "s"), "--diff-dir", str(tmp_path / "d")]
+        guide_commands.guide_command, ["--approve", "--out", str(tmp_path / "s"), "--diff-dir", str(tmp_path / "d")]
     )
     assert result.exit_code == 2
-    assert "sesag guide --check" in result.output
+    assert "sesag guide check" in result.output
 
 
 def test_scene_names_need_approve(tmp_path):
-    result = CliRunner().invoke(guide.guide_command, ["trin-1-forside", "--out", str(tmp_path)])
-    assert result.exit_code == 2 and "only go with --approve" in result.output
+    result = CliRunner().invoke(guide_commands.guide_command, ["trin-1-forside", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "only go with approve" in result.output
 
 
 # A failing step in the page's words.
@@ -180,18 +181,20 @@ def test_check_prints_a_quoted_approve_line_for_hostile_scene_names(tmp_path, ma
     committed, fresh, report = tmp_path / "my guide", tmp_path / "fresh", tmp_path / "the diff"
     make_shot(committed / f"{hostile}.png")
     make_shot(fresh / f"{hostile}.png", colour=(227, 6, 19))
-    guide.write_manifest(committed, "chromium 1", [f"{hostile}.png"])
-    guide.write_manifest(fresh, "chromium 1", [f"{hostile}.png"])
+    manifest.write_manifest(committed, "chromium 1", [f"{hostile}.png"])
+    manifest.write_manifest(fresh, "chromium 1", [f"{hostile}.png"])
 
     def fake_generate(folder, **options):
-        return guide.GuideRun(folder=fresh, shots=guide.scene_shots(fresh), browser="chromium 1")
+        return builder.GuideRun(folder=fresh, shots=manifest.scene_shots(fresh), browser="chromium 1")
 
-    monkeypatch.setattr(guide, "generate", fake_generate)
-    result = CliRunner().invoke(guide.guide_command, ["--check", "--out", str(committed), "--diff-dir", str(report)])
+    monkeypatch.setattr(builder, "generate", fake_generate)
+    result = CliRunner().invoke(
+        guide_commands.guide_command, ["--check", "--out", str(committed), "--diff-dir", str(report)]
+    )
     assert result.exit_code == ExitStatus.CHANGED, result.output
     line = next(line for line in result.output.splitlines() if line.startswith("When the change is meant: "))
     command = shlex.split(line.split(": ", 1)[1])
-    assert command == ["sesag", "guide", "--approve", "--out", str(committed), "--diff-dir", str(report), hostile]
+    assert command == ["sesag", "guide", "approve", "--out", str(committed), "--diff-dir", str(report), hostile]
 
 
 @pytest.mark.parametrize("case", ["a file", "parent is a file", "a folder of other files"])
@@ -205,9 +208,9 @@ def test_check_refuses_an_unusable_diff_dir_before_any_work(tmp_path, monkeypatc
         "parent is a file": tmp_path / "important.txt" / "guide-diff",
         "a folder of other files": tmp_path,
     }[case]
-    monkeypatch.setattr(guide, "generate", lambda *args, **kwargs: pytest.fail("refused before any work"))
+    monkeypatch.setattr(builder, "generate", lambda *args, **kwargs: pytest.fail("refused before any work"))
     result = CliRunner().invoke(
-        guide.guide_command, ["--check", "--out", str(tmp_path / "screenshots"), "--diff-dir", str(diff_dir)]
+        guide_commands.guide_command, ["--check", "--out", str(tmp_path / "screenshots"), "--diff-dir", str(diff_dir)]
     )
     assert result.exit_code == ExitStatus.USAGE, result.output
     errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]

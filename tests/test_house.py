@@ -1,0 +1,67 @@
+"""The house rules a newcomer relies on: small functions and modules, imports at the top."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("flows", "mock_portal", "catalogue")
+MAX_FUNCTION = 60
+MAX_MODULE = 400
+
+
+def modules():
+    return sorted(path for package in PACKAGES for path in (ROOT / package).rglob("*.py"))
+
+
+def code_lines(tree: ast.Module, source: str) -> int:
+    """A module's lines, less its data tables: a top-level assignment of a literal of many lines
+    (a dict, list, tuple or string) is data, not code to read."""
+    data = 0
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(
+            node.value, ast.Dict | ast.List | ast.Tuple | ast.Constant
+        ):
+            data += node.end_lineno - node.lineno + 1
+    return len(source.splitlines()) - data
+
+
+def test_no_function_is_longer_than_60_lines():
+    long = []
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                size = node.end_lineno - node.lineno + 1
+                if size > MAX_FUNCTION:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({size} lines)")
+    assert not long, long
+
+
+def test_no_module_is_longer_than_400_lines_of_code():
+    long = []
+    for path in modules():
+        source = path.read_text(encoding="utf-8")
+        size = code_lines(ast.parse(source), source)
+        if size > MAX_MODULE:
+            long.append(f"{path.relative_to(ROOT)} ({size} lines)")
+    assert not long, long
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_imports_are_at_the_top_unless_a_comment_says_why(path):
+    """An import inside a function hides what a module depends on; one that must stay there
+    (a cycle, or Playwright kept out of `sesag --help` and `sesag portal`) says so in a comment on
+    its line or the line above."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    hidden = []
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Import | ast.ImportFrom):
+                    here, above = lines[inner.lineno - 1], lines[inner.lineno - 2]
+                    if "#" not in here and not above.strip().startswith("#"):
+                        hidden.append(f"{inner.lineno}: {here.strip()}")
+    assert not hidden, hidden
