@@ -88,7 +88,9 @@ def employee(employee_id):
         if not errors:
             return _save(employee_id, values)
         status = 400
-    return render_template("employee.html", current="employees", person=person, values=values, errors=errors), status
+    return render_template(
+        "selvbetjening/employee.html", current="employees", person=person, values=values, errors=errors
+    ), status
 
 
 def _save(employee_id: int, values: dict):
@@ -103,7 +105,11 @@ def _save(employee_id: int, values: dict):
                 "error",
             )
             return render_template(
-                "employee.html", current="employees", person=person, values=stored_values(person), errors=[]
+                "selvbetjening/employee.html",
+                current="employees",
+                person=person,
+                values=stored_values(person),
+                errors=[],
             ), 409
         old = stored_values(person)
         changed = [key for key in LABELS if values[key] != old[key]]
@@ -131,4 +137,4 @@ def delete(employee_id):
                 add_event(person, "Medarbejderen er slettet (gjort inaktiv)")
         flash(f"{person['name']} er slettet og vises nu som inaktiv.", "success")
         return redirect(url_for("selvbetjening.employees"))
-    return render_template("delete.html", current="employees", person=person)
+    return render_template("selvbetjening/delete.html", current="employees", person=person)

@@ -72,7 +72,7 @@ def _groups(company: int) -> list[str]:
 
 def _employees_page(query: EmployeeQuery, rows, total, page, pages, error=""):
     return render_template(
-        "employees.html",
+        "selvbetjening/employees.html",
         current="employees",
         rows=rows,
         total=total,

@@ -29,7 +29,7 @@ def events(employee_id):
         (employee_id, EVENTS_PAGE, (page - 1) * EVENTS_PAGE),
     ).fetchall()
     return render_template(
-        "events.html",
+        "selvbetjening/events.html",
         current="employees",
         person=person,
         events=rows,

@@ -28,7 +28,7 @@ SIMPLE_PAGES = {key: label for key, label in MENU if key not in ("overview", "em
 
 @login_required
 def overview():
-    return render_template("overview.html", current="overview")
+    return render_template("selvbetjening/overview.html", current="overview")
 
 
 @login_required
@@ -36,4 +36,4 @@ def simple(key):
     label = SIMPLE_PAGES.get(key)
     if label is None:
         abort(404)
-    return render_template("simple.html", current=key, title=label)
+    return render_template("selvbetjening/simple.html", current=key, title=label)

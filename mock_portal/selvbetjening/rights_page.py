@@ -31,7 +31,7 @@ def rights(employee_id):
 
 def _rights_page(person, shown: set[str], version, status: int = 200):
     return render_template(
-        "rights.html",
+        "selvbetjening/rights.html",
         current="employees",
         person=person,
         tree=portal_rights.RIGHTS_TREE,
