@@ -50,7 +50,7 @@ import catalogue
 from mock_portal import demo_data
 from mock_portal import rights as portal_rights
 from mock_portal.db import COPENHAGEN, get_db, reset_demo_database
-from mock_portal.selvbetjening import without_controls
+from mock_portal.selvbetjening.args import without_controls
 
 bp = Blueprint("training", __name__, url_prefix="/oevelse")
 
@@ -461,7 +461,7 @@ CONDITIONS = {
 
 def _words(task: Task) -> dict[str, str]:
     """Every placeholder training.toml's sentences may use, for this request."""
-    from mock_portal.selvbetjening import SIMPLE_PAGES
+    from mock_portal.selvbetjening.pages import SIMPLE_PAGES
 
     args = request.view_args or {}
     who = "en anden medarbejder"

@@ -238,7 +238,7 @@ def test_a_renamed_link_fails_then_approve_makes_it_the_guide(made, portal, tmp_
     out = tmp_path / "screenshots"
     shutil.copytree(made[0], out)
     report = tmp_path / "diff"
-    with portal_changed(portal, "employee.html", "Se hændelser<", "Se alle hændelser<"):
+    with portal_changed(portal, "selvbetjening/employee.html", "Se hændelser<", "Se alle hændelser<"):
         failed = check(portal, out, report)
         assert failed.returncode == ExitStatus.CHANGED, failed.stderr
         assert "trin-4-medarbejder" in failed.stderr
@@ -259,7 +259,7 @@ def test_a_failing_step_says_what_it_looked_for(made, portal, tmp_path):
     """A renamed button: the scene, the screen, the URL, and the buttons the page has instead."""
     out, _ = made
     trace = tmp_path / "guide-trace.zip"
-    with portal_changed(portal, "rights.html", "GEM RETTIGHEDER</button>", "GEM ÆNDRINGER</button>"):
+    with portal_changed(portal, "selvbetjening/rights.html", "GEM RETTIGHEDER</button>", "GEM ÆNDRINGER</button>"):
         portal.reset()
         done = run(
             "guide",

@@ -223,7 +223,7 @@ def test_pager_of_a_large_list_shows_a_window(client, logged_in, query):
     ],
 )
 def test_page_window(page, pages, window):
-    from mock_portal.selvbetjening import page_window
+    from mock_portal.selvbetjening.paging import page_window
 
     assert page_window(page, pages) == window
 

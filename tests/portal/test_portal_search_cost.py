@@ -208,9 +208,9 @@ def test_a_broad_search_reads_its_page_without_gathering_every_match(app_factory
     to the page, testing each row against the set of all its matches, gathered first: work that
     grew with the matches (bench/portal.py: the broad name search 1.40-1.55x from 5,000 to 50,000).
     The page now costs about the same in a company ten times larger; only the count reads every match."""
-    from mock_portal import selvbetjening
+    from mock_portal.selvbetjening import employee_query
 
-    monkeypatch.setattr(selvbetjening, "SORT_AT_MOST", 10)  # both sizes above it: the walking path
+    monkeypatch.setattr(employee_query, "SORT_AT_MOST", 10)  # both sizes above it: the walking path
     cost = {}
     for size in (400, 4000):
         client = company_of(app_factory, auth_for, size)
@@ -245,7 +245,7 @@ def test_a_broad_search_shows_the_matches_a_scan_finds_in_the_lists_order(
 ):
     """Both paths, sorting the matches (few) and walking the list's index (many), give the rows
     a scan gives, in Danish order, and the count a scan gives."""
-    from mock_portal import selvbetjening
+    from mock_portal.selvbetjening import employee_query
 
     app = app_factory(employees=400)
     client = app.test_client()
@@ -265,7 +265,7 @@ def test_a_broad_search_shows_the_matches_a_scan_finds_in_the_lists_order(
         and fold(typed.get("email", "")) in r["email_fold"]
     ]
     for sort_at_most in (10**6, 0):
-        monkeypatch.setattr(selvbetjening, "SORT_AT_MOST", sort_at_most)
+        monkeypatch.setattr(employee_query, "SORT_AT_MOST", sort_at_most)
         page = client.get(LIST, query_string={**typed, "status": status, "vis": 50}).get_data(as_text=True)
         shown = re.search(r'<span class="count">(\d+) medarbejder', page)
         assert int(shown.group(1) if shown else 0) == len(wanted)

@@ -10,7 +10,9 @@ import logging
 import pytest
 from test_portal_search_cost import LIST, company_of, steps  # noqa: F401 (steps: a fixture)
 
-from mock_portal.selvbetjening import MAX_EMAIL, MAX_NAME, PHRASE_AT_MOST, SearchAllowance
+from mock_portal.selvbetjening.employee_query import PHRASE_AT_MOST
+from mock_portal.selvbetjening.records import MAX_EMAIL, MAX_NAME
+from mock_portal.selvbetjening.search_limits import SearchAllowance
 
 from helpers.selvbetjening_pages import listed
 
