@@ -17,16 +17,14 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 
 from mock_portal import rights as portal_rights
 from mock_portal.auth import login_required
+from mock_portal.clock import COPENHAGEN, now, stamp
 from mock_portal.db import (
-    COPENHAGEN,
     TRIGRAM,
     TooMuchWork,
     bounded_work,
     danish_key,
     fold,
     get_db,
-    now,
-    stamp,
     write_transaction,
 )
 
