@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from mock_portal.db import check_fixed_now
+from mock_portal.clock import check_fixed_now
 
 # Danish titles of the error pages a visitor can meet.
 ERROR_TITLES = {

@@ -10,21 +10,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from flask import current_app, g
 from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
-import catalogue
 from mock_portal import demo_data
-
-try:
-    COPENHAGEN = ZoneInfo(catalogue.TIMEZONE)
-except ZoneInfoNotFoundError:  # no tz database (some minimal systems): Danish winter time
-    COPENHAGEN = timezone(timedelta(hours=1), "CET")
+from mock_portal.clock import now, stamp
 
 # How the portal stores passwords (also for the unknown-user decoy in auth, so both cost the same).
 PASSWORD_HASH_METHOD = "pbkdf2:sha256:60000"
@@ -84,31 +77,6 @@ def search_keys(name: str, email: str, group: str) -> tuple[str, str, str, str]:
     """An employee's name_key, name_fold, email_fold and grp_fold: what schema.sql's
     employee_keys triggers store (for bulk inserts that set the triggers aside)."""
     return danish_key(name), fold(name), fold(email), fold(group)
-
-
-def now() -> datetime:
-    """The portal's clock: FIXED_NOW when configured (reproducible screenshots), else real time."""
-    fixed = current_app.config["FIXED_NOW"]
-    if fixed:
-        moment = datetime.fromisoformat(fixed)
-        return moment if moment.tzinfo else moment.replace(tzinfo=COPENHAGEN)
-    return datetime.now(COPENHAGEN)
-
-
-def stamp(moment: datetime) -> str:
-    """How a time is stored: UTC ISO 8601, so text order is time order (also across DST)."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def check_fixed_now(value: str | None) -> None:
-    """Refuse a malformed FIXED_NOW at start-up rather than on the first request."""
-    if value:
-        try:
-            datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(
-                f"FIXED_NOW must be an ISO date-time, e.g. 2026-01-15T10:00:00+01:00, not {value!r}"
-            ) from None
 
 
 def database_path() -> str:

@@ -49,7 +49,8 @@ from werkzeug.wrappers import Request
 import catalogue
 from mock_portal import demo_data
 from mock_portal import rights as portal_rights
-from mock_portal.db import COPENHAGEN, get_db, reset_demo_database
+from mock_portal.clock import COPENHAGEN
+from mock_portal.db import get_db, reset_demo_database
 from mock_portal.selvbetjening.args import without_controls
 
 bp = Blueprint("training", __name__, url_prefix="/oevelse")

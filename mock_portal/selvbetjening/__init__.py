@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import Blueprint
 
-from mock_portal.db import COPENHAGEN
+from mock_portal.clock import COPENHAGEN
 from mock_portal.selvbetjening import employee, employees, events, pages, rights_page
 
 bp = Blueprint("selvbetjening", __name__, url_prefix="/selvbetjening")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask import abort, g
 
-from mock_portal.db import get_db, now, stamp
+from mock_portal.clock import now, stamp
+from mock_portal.db import get_db
 
 MAX_NAME = 100
 MAX_EMAIL = 254

@@ -6,7 +6,8 @@ import unicodedata
 
 import pytest
 
-from mock_portal.db import danish_key, fold, get_db, now, search_keys
+from mock_portal.clock import now
+from mock_portal.db import danish_key, fold, get_db, search_keys
 
 
 def count(app, sql, *params):
