@@ -5,8 +5,10 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
+import sqlite3
 from html.parser import HTMLParser
 
+import flask
 import pytest
 
 import catalogue
@@ -615,3 +617,43 @@ def test_portal_training_prints_the_trainer_code(monkeypatch, tmp_path):
     code = served[0].config["TRAINER_CODE"]
     assert re.fullmatch(r"\d{6}", code)
     assert f"Trainer overview: http://127.0.0.1:5123/oevelse/oversigt (code {code})" in result.output
+
+
+# Progress is recorded where the request is handled, once; rendering a page only reads it.
+
+
+def sandbox_progress(tmp_path) -> tuple:
+    """(trin, finished) of the one sandbox in the training folder."""
+    (path,) = sandbox_files(tmp_path)
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT trin, finished FROM oevelse").fetchone()
+
+
+def test_rendering_the_panel_writes_no_progress(app, new_trainee, tmp_path):
+    trainee = new_trainee()
+    trainee.start()
+    assert sandbox_progress(tmp_path) == (None, None)
+    cookie = trainee.client.get_cookie("sesag_oevelse")
+    with app.test_request_context("/selvbetjening/", headers={"Cookie": f"sesag_oevelse={cookie.value}"}):
+        shown = flask.render_template_string("{{ training.hint.step }}")
+        flask.render_template_string("{{ training.hint.step }}")
+    assert shown.isdigit()  # the panel was rendered, twice
+    assert sandbox_progress(tmp_path) == (None, None)
+
+
+def test_a_page_of_the_procedure_records_its_trin(new_trainee, tmp_path):
+    trainee = new_trainee()
+    trainee.start()
+    trainee.log_in()
+    trainee.client.get("/selvbetjening/medarbejdere")
+    assert sandbox_progress(tmp_path)[0] == step_of("employees")
+
+
+def test_saving_the_right_records_the_finish_without_another_page(app, new_trainee, tmp_path):
+    """The save is answered with a redirect: no page is rendered, and the check passed all the same."""
+    trainee = new_trainee()
+    trainee.start()
+    trainee.log_in()
+    assert trainee.save_rights(LRA, [SAGSBEHANDLER]).status_code in (302, 303)
+    trin, finished = sandbox_progress(tmp_path)
+    assert trin == len(catalogue.steps()) and finished is not None
