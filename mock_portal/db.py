@@ -82,7 +82,7 @@ def search_keys(name: str, email: str, group: str) -> tuple[str, str, str, str]:
 def database_path() -> str:
     """This context's SQLite file: ``g.database_path``, a trainee's sandbox, or DATABASE.
 
-    Training mode (training.py) registers ``app.extensions["sesag.database_path"]``, a callable
+    Training mode (mock_portal.training) registers ``app.extensions["sesag.database_path"]``, a callable
     that returns the sandbox file of the request's trainee, or None.
     """
     if g.get("database_path"):

@@ -110,9 +110,9 @@ def test_an_unknown_condition_or_placeholder_is_an_error():
 
 
 def test_the_portal_evaluates_every_condition():
-    from mock_portal import training
+    from mock_portal.training import hints
 
-    assert set(training.CONDITIONS) == set(catalogue.CONDITIONS)
+    assert set(hints.CONDITIONS) == set(catalogue.CONDITIONS)
 
 
 def test_a_broken_file_is_named(tmp_path):
