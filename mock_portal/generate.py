@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from mock_portal import demo_data
-from mock_portal.db import count_short_terms, search_keys
+from mock_portal.keys import count_short_terms, search_keys
 from mock_portal.rights import describe_change
 
 SEED = 20260601
