@@ -16,7 +16,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from mock_portal import auth, csrf, db, public, selvbetjening, training
 from mock_portal.clock import check_fixed_now
+from mock_portal.sessions import ServerSideSessions
 
 # Danish titles of the error pages a visitor can meet.
 ERROR_TITLES = {
@@ -67,7 +69,29 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the portal."""
     app = Flask(__name__, instance_relative_config=True)
     app.url_map.converters["int"] = AsciiIntegerConverter  # before any route is added
-    app.config.from_mapping(
+    _configure(app, test_config)
+    _add_sessions_and_proxy(app)
+    _add_asset_url(app)
+    _register_blueprints(app)
+    _add_error_pages(app)
+    _add_security_headers(app)
+    return app
+
+
+def _configure(app: Flask, test_config: dict | None) -> None:
+    """The defaults, then test_config over them; the secret key; the instance folder."""
+    app.config.from_mapping(_defaults(app))
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    check_fixed_now(app.config["FIXED_NOW"])
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _secret_key(app)
+
+
+def _defaults(app: Flask) -> dict:
+    """The portal's configuration unless test_config says otherwise."""
+    return dict(
         DATABASE=os.path.join(app.instance_path, "portal.sqlite"),
         DEMO_MODE=True,
         KEYCARD_FIXED_CODE=None,
@@ -107,19 +131,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         TRAINING_CLIENT_WINDOW=600,
         TRAINER_CODE=None,  # None: a six-digit code drawn when training mode starts
     )
-    if test_config is not None:
-        app.config.from_mapping(test_config)
-    check_fixed_now(app.config["FIXED_NOW"])
-    os.makedirs(app.instance_path, exist_ok=True)
-    if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = _secret_key(app)
 
-    from mock_portal import auth, csrf, db, public, selvbetjening
-    from mock_portal.sessions import ServerSideSessions
 
+def _add_sessions_and_proxy(app: Flask) -> None:
+    """Server-side sessions, and the proxy's headers read."""
     app.session_interface = ServerSideSessions()
     # Behind a reverse proxy that ends https, X-Forwarded-Proto tells the portal so (Secure cookie).
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1)
+
+
+def _add_asset_url(app: Flask) -> None:
+    """asset_url() for the templates."""
 
     @app.template_global()
     def asset_url(filename: str) -> str:
@@ -128,15 +150,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         version = int(path.stat().st_mtime) if path.exists() else 0
         return url_for("static", filename=filename, v=version)
 
+
+def _register_blueprints(app: Flask) -> None:
+    """The database, CSRF, the pages; training mode's only when it is on."""
     db.init_app(app)
     csrf.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(selvbetjening.bp)
     if app.config["TRAINING"]:  # off: not a route, not a pixel of it
-        from mock_portal import training
-
         training.init_app(app)
+
+
+def _add_error_pages(app: Flask) -> None:
+    """Danish error pages (ERROR_TITLES) instead of Werkzeug's English ones."""
 
     @app.errorhandler(HTTPException)
     def http_error(error):
@@ -157,6 +184,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         title, message = ERROR_TITLES[503]
         return render_template("error.html", title=title, message=message), 503
 
+
+def _add_security_headers(app: Flask) -> None:
+    """No sniffing, no frame, no referrer elsewhere; no cache and the CSP on every page."""
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -166,5 +197,3 @@ def create_app(test_config: dict | None = None) -> Flask:
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             response.headers["Cache-Control"] = "no-store"
         return response
-
-    return app

@@ -7,6 +7,19 @@ import sqlite3
 from pathlib import Path
 
 import click
+import waitress
+
+from mock_portal import create_app
+from mock_portal.db import (
+    add_missing_tables,
+    check_writable,
+    database_is_empty,
+    employee_keys_missing,
+    get_db,
+    reset_demo_database,
+    unlock_user,
+)
+from mock_portal.generate import grow_demo_company
 
 
 def _stop(message: str):
@@ -69,20 +82,6 @@ def portal_command(host, port, database, unlock, reset, training, employees, no_
       1  --unlock: no user with that bruger-id
       2  cannot start: a port in use or not a port, a --db that cannot be used
     """
-    from waitress import serve
-
-    from mock_portal import create_app
-    from mock_portal.db import (
-        add_missing_tables,
-        check_writable,
-        database_is_empty,
-        employee_keys_missing,
-        get_db,
-        reset_demo_database,
-        unlock_user,
-    )
-    from mock_portal.generate import grow_demo_company
-
     config = {"DEMO_MODE": not no_demo_key, "TRAINING": training, "WAL": True}
     if database:
         _make_database_folder(database)
@@ -127,4 +126,4 @@ def portal_command(host, port, database, unlock, reset, training, employees, no_
     # Four threads: the portal is CPU-bound under one interpreter lock, and more threads only
     # contend for it (20 administrators saving at once, A B A B: p99 123-136 ms with 4 threads,
     # 145-150 ms with 8; bench/portal.py).
-    serve(app, host=host, port=port, threads=4, ident="mock-portal")
+    waitress.serve(app, host=host, port=port, threads=4, ident="mock-portal")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from mock_portal import demo_data
-from mock_portal.db import count_short_terms, search_keys
+from mock_portal.keys import count_short_terms, search_keys
 from mock_portal.rights import describe_change
 
 SEED = 20260601
@@ -310,65 +310,75 @@ def grow_demo_company(db: sqlite3.Connection, total: int, seed: int = SEED) -> i
     present = db.execute("SELECT COUNT(*) FROM employee WHERE company_id = ?", (company_id,)).fetchone()[0]
     if total <= present:
         return 0
+    new = _missing_people(db, domain, present, total, seed)
+    db.execute("PRAGMA cache_size = -131072")  # 128 MB while the indexes grow: fewer page spills
+    db.execute("BEGIN")
+    try:
+        _insert_people(db, company_id, new)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return len(new)
+
+
+def _missing_people(db: sqlite3.Connection, domain: str, present: int, total: int, seed: int) -> list[Person]:
+    """The generated employees the first company lacks to have ``total``, less e-mails in use."""
     demo_rows = len(demo_data.companies()[0].employees)
     taken = {email for (email,) in db.execute("SELECT email FROM employee")}
     demo_emails = {person.email for company in demo_data.companies() for person in company.employees}
     # The generated ones are the rows after the demo's; regenerate them all, add the missing tail.
     already = present - demo_rows
     new = people(already + total - present, domain, demo_emails, seed)[already:]
-    new = [person for person in new if person.email not in taken]
-    db.execute("PRAGMA cache_size = -131072")  # 128 MB while the indexes grow: fewer page spills
-    db.execute("BEGIN")
-    try:
-        # The insert trigger updates each new row for its keys and feeds FTS5 row by row; for
-        # many rows it is 3x faster to insert the keys at once and index them in one 'rebuild'.
-        # The triggers are set aside (their own SQL, from the schema) and restored.
-        # The same for the short-term counts: counted at once after the insert.
-        triggers = [
-            row[0]
-            for row in db.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
-                " AND name IN ('employee_keys_insert', 'short_terms_insert') ORDER BY name"
+    return [person for person in new if person.email not in taken]
+
+
+def _insert_people(db: sqlite3.Connection, company_id: int, new: list[Person]) -> None:
+    """The employees, their search keys, rights and events, inside the caller's transaction."""
+    # The insert trigger updates each new row for its keys and feeds FTS5 row by row; for
+    # many rows it is 3x faster to insert the keys at once and index them in one 'rebuild'.
+    # The triggers are set aside (their own SQL, from the schema) and restored.
+    # The same for the short-term counts: counted at once after the insert.
+    triggers = [
+        row[0]
+        for row in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+            " AND name IN ('employee_keys_insert', 'short_terms_insert') ORDER BY name"
+        )
+    ]
+    db.execute("DROP TRIGGER employee_keys_insert")
+    db.execute("DROP TRIGGER short_terms_insert")
+    first_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM employee").fetchone()[0]
+    ids = range(first_id, first_id + len(new))
+    db.executemany(
+        "INSERT INTO employee (id, company_id, name, email, grp, signature, address, active,"
+        " name_key, name_fold, email_fold, grp_fold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                i,
+                company_id,
+                p.name,
+                p.email,
+                p.group,
+                p.signature,
+                p.address,
+                int(p.active),
+                *search_keys(p.name, p.email, p.group),
             )
-        ]
-        db.execute("DROP TRIGGER employee_keys_insert")
-        db.execute("DROP TRIGGER short_terms_insert")
-        first_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM employee").fetchone()[0]
-        ids = range(first_id, first_id + len(new))
-        db.executemany(
-            "INSERT INTO employee (id, company_id, name, email, grp, signature, address, active,"
-            " name_key, name_fold, email_fold, grp_fold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    i,
-                    company_id,
-                    p.name,
-                    p.email,
-                    p.group,
-                    p.signature,
-                    p.address,
-                    int(p.active),
-                    *search_keys(p.name, p.email, p.group),
-                )
-                for i, p in zip(ids, new, strict=False)
-            ],
-        )
-        db.execute("INSERT INTO employee_search (employee_search) VALUES ('rebuild')")
-        count_short_terms(
-            db, db.execute("SELECT company_id, active, name_fold, email_fold FROM employee WHERE id >= ?", (first_id,))
-        )
-        for trigger in triggers:
-            db.execute(trigger)
-        db.executemany(
-            "INSERT INTO employee_right (employee_id, right_id) VALUES (?, ?)",
-            [(i, right) for i, p in zip(ids, new, strict=False) for right in p.rights],
-        )
-        db.executemany(
-            "INSERT INTO event (company_id, employee_id, at, actor, text) VALUES (?, ?, ?, ?, ?)",
-            [(company_id, i, *event) for i, p in zip(ids, new, strict=False) for event in p.events],
-        )
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    return len(new)
+            for i, p in zip(ids, new, strict=False)
+        ],
+    )
+    db.execute("INSERT INTO employee_search (employee_search) VALUES ('rebuild')")
+    count_short_terms(
+        db, db.execute("SELECT company_id, active, name_fold, email_fold FROM employee WHERE id >= ?", (first_id,))
+    )
+    for trigger in triggers:
+        db.execute(trigger)
+    db.executemany(
+        "INSERT INTO employee_right (employee_id, right_id) VALUES (?, ?)",
+        [(i, right) for i, p in zip(ids, new, strict=False) for right in p.rights],
+    )
+    db.executemany(
+        "INSERT INTO event (company_id, employee_id, at, actor, text) VALUES (?, ?, ?, ?, ?)",
+        [(company_id, i, *event) for i, p in zip(ids, new, strict=False) for event in p.events],
+    )

@@ -101,7 +101,7 @@ CREATE TABLE IF NOT EXISTS short_term_count (
   company_id INTEGER NOT NULL,
   active INTEGER NOT NULL,
   field TEXT NOT NULL,  -- 'name' or 'email'
-  term TEXT NOT NULL,   -- db.short_terms()
+  term TEXT NOT NULL,   -- keys.short_terms()
   n INTEGER NOT NULL,
   PRIMARY KEY (company_id, active, field, term)
 ) WITHOUT ROWID;

@@ -15,7 +15,7 @@ import re
 import secrets
 import sqlite3
 
-from flask import session
+from flask import request, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
@@ -72,8 +72,6 @@ class ServerSideSessions(SessionInterface):
         return PortalSession()
 
     def save_session(self, app, session: PortalSession, response) -> None:
-        from flask import request
-
         if session.unavailable:
             return
         name, domain, path = self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from mock_portal.db import TRIGRAM, fold
+from mock_portal.keys import TRIGRAM, fold
 
 PAGE_SIZES = (15, 30, 50)
 STATUSES = {"aktiv": "Aktive", "inaktiv": "Inaktive", "alle": "Alle"}

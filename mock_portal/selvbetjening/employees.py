@@ -7,7 +7,8 @@ import time
 from flask import abort, current_app, g, render_template, request, session
 
 from mock_portal.auth import login_required
-from mock_portal.db import TooMuchWork, bounded_work, danish_key, get_db
+from mock_portal.db import TooMuchWork, bounded_work, get_db
+from mock_portal.keys import danish_key
 from mock_portal.selvbetjening.args import int_arg, text_arg
 from mock_portal.selvbetjening.employee_query import PAGE_SIZES, STATUSES, EmployeeQuery
 from mock_portal.selvbetjening.paging import page_window

@@ -7,7 +7,8 @@ import unicodedata
 import pytest
 
 from mock_portal.clock import now
-from mock_portal.db import danish_key, fold, get_db, search_keys
+from mock_portal.db import get_db
+from mock_portal.keys import danish_key, fold, search_keys
 
 
 def count(app, sql, *params):

@@ -170,7 +170,7 @@ large = pytest.mark.employees(LARGE)
 
 
 def in_danish_order(query, where="company_id = 1 AND active = 1", *params):
-    from mock_portal.db import danish_key
+    from mock_portal.keys import danish_key
 
     rows = query(f"SELECT id, name FROM employee WHERE {where}", *params)
     return [r["name"] for r in sorted(rows, key=lambda r: (danish_key(r["name"]), r["id"]))]
@@ -251,7 +251,7 @@ def test_page_window(page, pages, window):
 def test_search_on_a_large_list_finds_what_a_scan_finds(client, logged_in, query, typed):
     """Every way a search runs (one or two letters by a scan, three or more by the trigram index,
     few matches sorted or many paged by the index) lists the same as folding every name."""
-    from mock_portal.db import fold
+    from mock_portal.keys import fold
 
     expected = [n for n in in_danish_order(query) if fold(typed) in fold(n)]
     _, html = get(client, LIST, navn=typed, vis=50)
@@ -266,7 +266,7 @@ def test_search_on_a_large_list_finds_what_a_scan_finds(client, logged_in, query
 @large
 @pytest.mark.parametrize("typed", ["e", "@k", "jensen@", "eksempelkommune.dk"])
 def test_email_search_on_a_large_list(client, logged_in, query, typed):
-    from mock_portal.db import fold
+    from mock_portal.keys import fold
 
     rows = query("SELECT name, email FROM employee WHERE company_id = 1 AND active = 1")
     wanted = {r["name"] for r in rows if fold(typed) in fold(r["email"])}
@@ -280,7 +280,7 @@ def test_email_search_on_a_large_list(client, logged_in, query, typed):
 @large
 @pytest.mark.parametrize("typed_name, typed_email", [("søren", "k"), ("a", "jensen"), ("sen", "e"), ("jø", "@")])
 def test_long_and_short_terms_together_on_a_large_list(client, logged_in, query, typed_name, typed_email):
-    from mock_portal.db import fold
+    from mock_portal.keys import fold
 
     rows = query("SELECT name, email FROM employee WHERE company_id = 1 AND active = 1")
     wanted = sorted(r["name"] for r in rows if fold(typed_name) in fold(r["name"]) and fold(typed_email) in r["email"])
@@ -291,7 +291,7 @@ def test_long_and_short_terms_together_on_a_large_list(client, logged_in, query,
 
 @large
 def test_name_group_and_email_together_on_a_large_list(client, logged_in, query):
-    from mock_portal.db import fold
+    from mock_portal.keys import fold
 
     rows = query("SELECT id, name, email, grp FROM employee WHERE company_id = 1 AND active = 1")
     group = rows[100]["grp"]
@@ -302,7 +302,7 @@ def test_name_group_and_email_together_on_a_large_list(client, logged_in, query)
 
 @large
 def test_group_choices_of_a_large_company(client, logged_in, query):
-    from mock_portal.db import danish_key
+    from mock_portal.keys import danish_key
 
     _, html = get(client, LIST)
     select = re.search(r'<select id="s-gruppe" name="gruppe">(.*?)</select>', html, re.S).group(1)

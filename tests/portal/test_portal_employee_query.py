@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from mock_portal.db import fold, get_db
+from mock_portal.db import get_db
+from mock_portal.keys import fold
 from mock_portal.selvbetjening import employee_query
 from mock_portal.selvbetjening.employee_query import PHRASE_AT_MOST, WALK, EmployeeQuery
 

@@ -10,8 +10,9 @@ import unicodedata
 import pytest
 
 from mock_portal import rights as portal_rights
-from mock_portal.db import danish_key, fold, get_db, search_keys
+from mock_portal.db import get_db
 from mock_portal.generate import GROUPS, grow_demo_company, people
+from mock_portal.keys import danish_key, fold, search_keys
 
 SIZE = 3000
 

@@ -11,8 +11,9 @@ from collections import Counter
 import pytest
 
 from mock_portal import db as portal_db
-from mock_portal.db import fold, get_db
+from mock_portal.db import get_db
 from mock_portal.generate import grow_demo_company
+from mock_portal.keys import fold, short_terms
 
 LIST = "/selvbetjening/medarbejdere"
 STEP = 100  # SQLite calls the progress handler every STEP virtual-machine instructions
@@ -88,7 +89,7 @@ def recount(query) -> Counter:
     counts = Counter()
     for row in query("SELECT company_id, active, name_fold, email_fold FROM employee"):
         for field, text in (("name", row["name_fold"]), ("email", row["email_fold"])):
-            for term in portal_db.short_terms(text):
+            for term in short_terms(text):
                 counts[(row["company_id"], row["active"], field, term)] += 1
     return counts
 
@@ -103,9 +104,9 @@ def stored(query) -> Counter:
 
 
 def test_short_terms_are_nothing_and_the_distinct_one_and_two_letter_pieces():
-    assert portal_db.short_terms("abab") == ["", "a", "ab", "b", "ba"]  # '': the list without a search
-    assert portal_db.short_terms("") == [""] and portal_db.short_terms(None) == [""]
-    assert portal_db.short_terms(fold("Ø")) == ["", "o"]
+    assert short_terms("abab") == ["", "a", "ab", "b", "ba"]  # '': the list without a search
+    assert short_terms("") == [""] and short_terms(None) == [""]
+    assert short_terms(fold("Ø")) == ["", "o"]
 
 
 def test_the_stored_counts_are_a_scans_after_seeding_and_growing(app, query):
