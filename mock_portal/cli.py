@@ -9,9 +9,8 @@ from pathlib import Path
 import click
 import waitress
 
-from mock_portal import create_app
+from mock_portal import create_app, migrations
 from mock_portal.db import (
-    add_missing_tables,
     check_writable,
     database_is_empty,
     employee_keys_missing,
@@ -99,7 +98,7 @@ def portal_command(host, port, database, unlock, reset, training, employees, no_
                     f"{app.config['DATABASE']} was made by an older version of the portal: "
                     "recreate it with --reset (its changes are lost)."
                 )
-            add_missing_tables()
+            migrations.upgrade(get_db())
             check_writable()
             # Write-ahead log: many administrators at once (readers do not wait for a save); kept in the file.
             get_db().execute("PRAGMA journal_mode = WAL")

@@ -16,7 +16,7 @@ from werkzeug.security import generate_password_hash
 
 from mock_portal import demo_data
 from mock_portal.clock import now, stamp
-from mock_portal.keys import count_short_terms, danish_key, fold, short_terms
+from mock_portal.keys import danish_key, fold, short_terms
 
 # How the portal stores passwords (also for the unknown-user decoy in auth, so both cost the same).
 PASSWORD_HASH_METHOD = "pbkdf2:sha256:60000"
@@ -283,26 +283,6 @@ def init_app(app) -> None:
 # --- security: server-side sessions, spent keys, start-up checks ------------------------------
 # The session rows go through get_db(), so in training mode a trainee's session lives in the
 # trainee's sandbox: a sandbox that disappears takes its sessions with it.
-
-
-def add_missing_tables() -> None:
-    """Run schema.sql's ``CREATE ... IF NOT EXISTS`` statements: a database made before a table
-    was added gets it, and nothing else changes."""
-    with current_app.open_resource("schema.sql") as schema:
-        lines = schema.read().decode("utf8").splitlines(keepends=True)
-    db, statement = get_db(), ""
-    had_counts = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'short_term_count'").fetchone()
-    for line in lines:
-        statement += line
-        if sqlite3.complete_statement(statement):
-            code = "\n".join(part for part in statement.strip().splitlines() if not part.startswith("--"))
-            if code.upper().startswith(
-                ("CREATE TABLE IF NOT EXISTS", "CREATE INDEX IF NOT EXISTS", "CREATE TRIGGER IF NOT EXISTS")
-            ):
-                db.execute(code)
-            statement = ""
-    if not had_counts:
-        count_short_terms(db, db.execute("SELECT company_id, active, name_fold, email_fold FROM employee"))
 
 
 def check_writable() -> None:

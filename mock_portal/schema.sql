@@ -68,9 +68,9 @@ CREATE INDEX employee_groups ON employee (company_id, grp);
 -- Searches of one or two letters (too short for the trigram index) scan this, not the table.
 CREATE INDEX employee_short_search ON employee (company_id, name_key, active, name_fold, email_fold);
 -- Counting a trigram search looks each match up for its company and status: here, rather than
--- in the table's wide rows (1,273 matches at 50,000: 0.9-1.6 ms instead of 3.2). IF NOT EXISTS:
--- db.add_missing_tables() adds it to an older database.
-CREATE INDEX IF NOT EXISTS employee_scope ON employee (id, company_id, active);
+-- in the table's wide rows (1,273 matches at 50,000: 0.9-1.6 ms instead of 3.2). Version 2
+-- (mock_portal/migrations.py adds it to an older database).
+CREATE INDEX employee_scope ON employee (id, company_id, active);
 
 -- Substring search (three characters or more) on the folded name and e-mail.
 CREATE VIRTUAL TABLE employee_search USING fts5(
@@ -95,9 +95,9 @@ END;
 
 -- Searches of one or two letters are too short for the trigram index. How many employees hold
 -- each such piece of their folded name or e-mail, per company and status, is kept here by the
--- triggers below: counting a short search's matches reads a row, not every employee. (IF NOT
--- EXISTS: db.add_missing_tables() adds it to an older database and fills it.)
-CREATE TABLE IF NOT EXISTS short_term_count (
+-- triggers below: counting a short search's matches reads a row, not every employee. (Version 1:
+-- mock_portal/migrations.py adds it to an older database and fills it.)
+CREATE TABLE short_term_count (
   company_id INTEGER NOT NULL,
   active INTEGER NOT NULL,
   field TEXT NOT NULL,  -- 'name' or 'email'
@@ -105,14 +105,14 @@ CREATE TABLE IF NOT EXISTS short_term_count (
   n INTEGER NOT NULL,
   PRIMARY KEY (company_id, active, field, term)
 ) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS short_terms_insert AFTER INSERT ON employee BEGIN
+CREATE TRIGGER short_terms_insert AFTER INSERT ON employee BEGIN
   INSERT INTO short_term_count (company_id, active, field, term, n)
     SELECT new.company_id, new.active, field, term, 1 FROM (
       SELECT 'name' AS field, value AS term FROM json_each(short_terms(new.name_fold))
       UNION ALL SELECT 'email', value FROM json_each(short_terms(new.email_fold)))
     WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
 END;
-CREATE TRIGGER IF NOT EXISTS short_terms_update AFTER UPDATE OF name_fold, email_fold, active, company_id ON employee BEGIN
+CREATE TRIGGER short_terms_update AFTER UPDATE OF name_fold, email_fold, active, company_id ON employee BEGIN
   UPDATE short_term_count SET n = n - 1 WHERE company_id = old.company_id AND active = old.active
     AND (field, term) IN (SELECT 'name', value FROM json_each(short_terms(old.name_fold))
       UNION ALL SELECT 'email', value FROM json_each(short_terms(old.email_fold)));
@@ -122,7 +122,7 @@ CREATE TRIGGER IF NOT EXISTS short_terms_update AFTER UPDATE OF name_fold, email
       UNION ALL SELECT 'email', value FROM json_each(short_terms(new.email_fold)))
     WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
 END;
-CREATE TRIGGER IF NOT EXISTS short_terms_delete AFTER DELETE ON employee BEGIN
+CREATE TRIGGER short_terms_delete AFTER DELETE ON employee BEGIN
   UPDATE short_term_count SET n = n - 1 WHERE company_id = old.company_id AND active = old.active
     AND (field, term) IN (SELECT 'name', value FROM json_each(short_terms(old.name_fold))
       UNION ALL SELECT 'email', value FROM json_each(short_terms(old.email_fold)));
@@ -148,8 +148,7 @@ CREATE INDEX event_by_employee ON event (employee_id, at, id);
 CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 
--- Security: server-side sessions (mock_portal/sessions.py) and spent key-card keys. The tables
--- are created IF NOT EXISTS so that db.add_missing_tables() adds them to an older database.
+-- Security: server-side sessions (mock_portal/sessions.py) and spent key-card keys.
 DROP TABLE IF EXISTS web_session;
 DROP TABLE IF EXISTS keycard_spent;
 
@@ -169,3 +168,6 @@ CREATE TABLE IF NOT EXISTS keycard_spent (  -- NemID keys are single use
   spent REAL NOT NULL,
   PRIMARY KEY (admin_id, code)
 );
+
+-- The schema's version (mock_portal/migrations.py: VERSION, the number of its steps).
+PRAGMA user_version = 2;

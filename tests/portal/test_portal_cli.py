@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
+from mock_portal import migrations
 from mock_portal.cli import portal_command
 from mock_portal.db import register_functions
 
@@ -152,14 +153,28 @@ def test_a_database_that_cannot_be_used_stops_with_one_line(tmp_path, served, sp
     assert served == []
 
 
-def test_an_older_database_gets_the_new_tables(tmp_path, served):
+def test_an_older_database_is_upgraded(tmp_path, served):
+    """One an older portal left (unversioned, before the scope index): upgraded, then served."""
     database = tmp_path / "portal.sqlite"
     CliRunner().invoke(portal_command, ["--db", str(database)])
     with sqlite3.connect(database) as conn:
-        conn.execute("DROP TABLE web_session")
+        conn.execute("DROP INDEX employee_scope")
+        conn.execute("PRAGMA user_version = 0")
     assert CliRunner().invoke(portal_command, ["--db", str(database)]).exit_code == 0
     with sqlite3.connect(database) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM web_session").fetchone()[0] == 0
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.VERSION
+        assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'employee_scope'").fetchone()
+    assert len(served) == 2
+
+
+def test_a_database_of_a_newer_portal_stops_with_one_line(tmp_path, served):
+    database = tmp_path / "portal.sqlite"
+    CliRunner().invoke(portal_command, ["--db", str(database)])
+    with sqlite3.connect(database) as conn:
+        conn.execute(f"PRAGMA user_version = {migrations.VERSION + 1}")
+    result = CliRunner().invoke(portal_command, ["--db", str(database)])
+    one_line_and_exit_2(result, "made by a newer portal")
+    assert len(served) == 1
 
 
 def test_employees_grows_the_demo_company_and_db_keeps_them(tmp_path, served):

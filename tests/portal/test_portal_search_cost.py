@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from mock_portal import db as portal_db
+from mock_portal import migrations
 from mock_portal.db import get_db
 from mock_portal.generate import grow_demo_company
 from mock_portal.keys import fold, short_terms
@@ -147,15 +148,15 @@ def test_the_count_shown_for_a_short_search_is_a_scans(client, logged_in, query,
 
 
 def test_a_database_made_before_the_counts_gets_them(app, query):
-    """`sesag portal` on an older database: add_missing_tables adds the table and triggers, filled."""
-    from mock_portal.db import add_missing_tables
+    """`sesag portal` on an older database: the upgrade adds the table and triggers, filled."""
 
     with app.app_context():
         db = get_db()
         for trigger in ("short_terms_insert", "short_terms_update", "short_terms_delete"):
             db.execute(f"DROP TRIGGER {trigger}")
         db.execute("DROP TABLE short_term_count")
-        add_missing_tables()
+        db.execute("PRAGMA user_version = 0")
+        migrations.upgrade(db)
         db.execute("UPDATE employee SET active = 0 WHERE email = 'lra@nets.dk'")
     assert stored(query) == recount(query) and stored(query)
 
@@ -275,9 +276,8 @@ def test_a_broad_search_shows_the_matches_a_scan_finds_in_the_lists_order(
 
 
 def test_a_database_made_before_the_scope_index_gets_it(app, query):
-    from mock_portal.db import add_missing_tables
-
     with app.app_context():
         get_db().execute("DROP INDEX employee_scope")
-        add_missing_tables()
+        get_db().execute("PRAGMA user_version = 1")
+        migrations.upgrade(get_db())
     assert query("SELECT name FROM sqlite_master WHERE name = 'employee_scope'")
