@@ -104,12 +104,6 @@ def stored(query) -> Counter:
     )
 
 
-def test_short_terms_are_nothing_and_the_distinct_one_and_two_letter_pieces():
-    assert short_terms("abab") == ["", "a", "ab", "b", "ba"]  # '': the list without a search
-    assert short_terms("") == [""] and short_terms(None) == [""]
-    assert short_terms(fold("Ø")) == ["", "o"]
-
-
 def test_the_stored_counts_are_a_scans_after_seeding_and_growing(app, query):
     assert stored(query) == recount(query)
     with app.app_context():
