@@ -175,7 +175,12 @@ def _employees(rng: random.Random, domain: str, count: int, city: str, groups: l
 
 def companies() -> tuple[Company, ...]:
     """The demo companies, identical on every call."""
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # one generator, the municipality's people drawn first
+    return _municipality(rng), _insurer(rng)
+
+
+def _municipality(rng: random.Random) -> Company:
+    """The first company: a municipality, the guide's own rows and the Kommunal example among its staff."""
     guide_rows = [
         Employee("Medlem - Lra", "lra@nets.dk", "Lra", "Nøglefil", "Lautrupbjerg 10, 2750 Ballerup"),
         Employee("Medlem - Bruger", "bruger@nets.dk", "Bruger", "Nøglekort", "Lautrupbjerg 10, 2750 Ballerup"),
@@ -209,7 +214,7 @@ def companies() -> tuple[Company, ...]:
         "Lautrupbjerg 10, 2750 Ballerup",
         is_admin=True,
     )
-    first = Company(
+    return Company(
         cvr="12345678",
         name="Eksempel Kommune",
         email="nemid@eksempelkommune.dk",
@@ -220,12 +225,16 @@ def companies() -> tuple[Company, ...]:
         admin=Admin("admin", "nemid-demo", "Nanna Administrator", "nad@eksempelkommune.dk", "+45 44 68 44 68"),
         employees=tuple(guide_rows + [admin_row] + staff),
     )
+
+
+def _insurer(rng: random.Random) -> Company:
+    """The second company: an insurer, the Sagsbehandler example among its staff."""
     other_staff = _employees(rng, "eksempelforsikring.dk", 12, "8000 Aarhus C", INSURER_GROUPS)
     # The guide's example in the Sagsbehandler edition: an insurer's case officer.
     other_staff[0] = Employee(
         **{**other_staff[0].__dict__, "name": INSURER_EXAMPLE, "email": "sal@eksempelforsikring.dk"}
     )
-    second = Company(
+    return Company(
         cvr="87654321",
         name="Eksempel Forsikring A/S",
         email="it@eksempelforsikring.dk",
@@ -236,7 +245,6 @@ def companies() -> tuple[Company, ...]:
         admin=Admin("admin2", "nemid-demo2", "Ole Bach", "obh@eksempelforsikring.dk", "+45 86 12 34 56"),
         employees=tuple(other_staff),
     )
-    return first, second
 
 
 def example(right_id: str) -> tuple[Company, Employee]:
