@@ -10,9 +10,8 @@ the demo database with company 1 grown to N employees (``mock_portal.generate``)
 session and size (``app_factory(employees=N)`` asks for one explicitly). ``client`` and
 ``runner`` are Flask's; ``auth`` logs in through the real two-step NemID log-in, ``logged_in`` is
 ``auth`` after logging in as admin. ``employee_id``, ``query`` and ``add_employee`` read and add
-rows in the test's database. ``require`` is how a test asks for what lies outside the code (a
-file beside the checkout, an optional package): missing, it skips locally. Under CI=true every skip
-is a failure that gives the skip's reason.
+rows in the test's database. The suite's rules (``require``; under CI=true every skip a failure
+that gives its reason; the browser tests first) are a plugin of their own, ``helpers.ci_rules``.
 
 For speed, with public APIs only: the seed is made once per session, the apps share compiled
 templates (Jinja's ``BytecodeCache``), and the ``chromium`` tests run first, on one worker.
@@ -21,12 +20,9 @@ templates (Jinja's ``BytecodeCache``), and the ``chromium`` tests run first, on 
 
 from __future__ import annotations
 
-import importlib
 import itertools
-import os
 import shutil
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from jinja2 import BytecodeCache
@@ -38,7 +34,10 @@ from mock_portal.generate import grow_demo_company
 
 from helpers.portal_html import demo_key_shown, form_token, key_code_shown
 
-pytest_plugins = ("pytester",)  # tests of the suite's own plugins run a pytest of their own
+pytest_plugins = (
+    "pytester",
+    "helpers.ci_rules",
+)  # pytester: tests of the suite's own plugins run a pytest of their own
 
 FIXED_NOW = "2026-01-15T10:00:00+01:00"
 TEST_CONFIG = {
@@ -52,14 +51,6 @@ DEMO_PASSWORDS = {"admin": "nemid-demo", "admin2": "nemid-demo2"}
 # The portal hashes with pbkdf2:sha256:60000 (~30 ms a hash, and a log-in checks one); the tests'
 # databases use the same algorithm with fewer rounds: check_password_hash still runs for real.
 TEST_HASH_METHOD = "pbkdf2:sha256:1000"
-
-
-def pytest_collection_modifyitems(config, items):
-    """The tests marked ``chromium`` (seconds each) first and together: pytest-xdist's first
-    batch of tests for a worker is a run of consecutive ones, so one worker launches one browser
-    and prints the shared PDF once for all of them, while the other starts on the rest; last,
-    they were the tail of the run, with the other worker idle."""
-    items.sort(key=lambda item: item.get_closest_marker("chromium") is None)  # stable: else as collected
 
 
 class _MemoryBytecodeCache(BytecodeCache):
@@ -206,46 +197,6 @@ class AuthActions:
     def post(self, url, data=None, **kwargs):
         """POST a form with this session's CSRF token, as the portal's own forms do."""
         return self.client.post(url, data={"csrf_token": self.csrf(), **(data or {})}, **kwargs)
-
-
-def running_in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """Under CI=true a skipped test fails, with its reason: every test here guards a
-    regression, and one that skips in CI would let that regression pass unseen."""
-    outcome = yield
-    report = outcome.get_result()
-    if report.skipped and not hasattr(report, "wasxfail") and running_in_ci():
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        report.outcome = "failed"
-        report.longrepr = f"{reason.removeprefix('Skipped: ')} (CI=true: a test that guards a regression may not skip)"
-
-
-class Requirement:
-    """What a test needs from outside the code; when it is missing the test skips and says what
-    is missing (which fails under CI=true, see pytest_runtest_makereport)."""
-
-    def file(self, path: Path, what: str) -> Path:
-        """``path``, which must exist (``what`` says what it is and where it comes from)."""
-        if not path.is_file():
-            pytest.skip(f"{what} is missing: {path}")
-        return path
-
-    def module(self, name: str) -> ModuleType:
-        """The optional package ``name``, imported."""
-        try:
-            return importlib.import_module(name)
-        except ImportError:
-            pytest.skip(f"the package {name} is not installed")
-
-
-@pytest.fixture
-def require() -> Requirement:
-    """``require.file(path, what)``, ``require.module(name)``: see Requirement."""
-    return Requirement()
 
 
 @pytest.fixture
