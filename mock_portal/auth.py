@@ -143,7 +143,7 @@ def login():
         else:
             _lock_if_used_up(admin["id"])
     status = 401 if error else 200
-    return render_template("login.html", error=_shown(error), user_id=user_id), status
+    return render_template("auth/login.html", error=_shown(error), user_id=user_id), status
 
 
 def _choose_code(admin_id: int) -> str:
@@ -196,7 +196,7 @@ def keycard():
         demo_key = found["key"] if found else None
     status = 401 if error else 200
     return render_template(
-        "keycard.html",
+        "auth/keycard.html",
         error=_shown(error),
         code=code,
         demo_key=demo_key,

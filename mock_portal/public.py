@@ -25,7 +25,7 @@ INFO_PAGES = {
 
 @bp.route("/")
 def front():
-    return render_template("front.html")
+    return render_template("public/front.html")
 
 
 @bp.route("/info/<slug>")
@@ -33,4 +33,4 @@ def info(slug):
     title = INFO_PAGES.get(slug)
     if title is None:
         abort(404)
-    return render_template("info.html", title=title)
+    return render_template("public/info.html", title=title)

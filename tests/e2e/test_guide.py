@@ -131,12 +131,14 @@ class Edited(BaseLoader):
 
     def __init__(self, inner, template: str, old: str, new: str):
         self.inner, self.template, self.old, self.new = inner, template, old, new
+        self.used = False
 
     def get_source(self, environment, template):
         source, filename, _ = self.inner.get_source(environment, template)
         if template == self.template:
             assert self.old in source, f"{template} no longer holds {self.old!r}: update this test"
             source = source.replace(self.old, self.new)
+            self.used = True
         return source, filename, lambda: False
 
 
@@ -144,10 +146,11 @@ class Edited(BaseLoader):
 def portal_changed(portal, template: str, old: str, new: str):
     """The live portal with one template edited (a copy of the portal changed in one small way)."""
     original = portal.app.jinja_env.loader
-    portal.app.jinja_env.loader = Edited(original, template, old, new)
+    edited = portal.app.jinja_env.loader = Edited(original, template, old, new)
     portal.app.jinja_env.cache.clear()
     try:
         yield portal
+        assert edited.used, f"the portal never rendered {template}: update this test"
     finally:
         portal.app.jinja_env.loader = original
         portal.app.jinja_env.cache.clear()
@@ -214,7 +217,7 @@ CHANGES = {
     # a 2 px margin under the breadcrumb of every logged-in page
     "margin": ("trin-4-medarbejder", lambda portal: css_added(portal, ".crumbs { margin-bottom: 12px; }")),
     # one element removed: LÆS MERE on the front page
-    "element removed": ("trin-1-forside", lambda portal: portal_changed(portal, "front.html", "LÆS MERE</a>", "</a>")),
+    "element removed": ("trin-1-forside", lambda portal: portal_changed(portal, "public/front.html", "LÆS MERE</a>", "</a>")),
 }
 
 
