@@ -217,7 +217,10 @@ CHANGES = {
     # a 2 px margin under the breadcrumb of every logged-in page
     "margin": ("trin-4-medarbejder", lambda portal: css_added(portal, ".crumbs { margin-bottom: 12px; }")),
     # one element removed: LÆS MERE on the front page
-    "element removed": ("trin-1-forside", lambda portal: portal_changed(portal, "public/front.html", "LÆS MERE</a>", "</a>")),
+    "element removed": (
+        "trin-1-forside",
+        lambda portal: portal_changed(portal, "public/front.html", "LÆS MERE</a>", "</a>"),
+    ),
 }
 
 
