@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from flows.core.pages import EmployeeRow
-    from flows.core.steps import Scene, Step
+    from flows.core.steps import ActedScene, Step
 
 
 class ExitStatus(IntEnum):
@@ -147,7 +147,7 @@ class StaleSave(SesagError):
 class StepFailed(SesagError):
     """A scene of the procedure failed: names the step and scene, and ends as its cause does."""
 
-    def __init__(self, step: Step, scene: Scene, cause: BaseException, text: str):
+    def __init__(self, step: Step, scene: ActedScene, cause: BaseException, text: str):
         super().__init__(f"Trin {step.number} ({scene.id}) failed: {text}")
         self.step = step
         self.scene = scene

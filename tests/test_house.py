@@ -1,4 +1,5 @@
-"""The house rules a newcomer relies on: small functions and modules, imports at the top."""
+"""The house rules a newcomer relies on: small functions and modules, imports at the top, one
+class per name."""
 
 from __future__ import annotations
 
@@ -65,3 +66,14 @@ def test_imports_are_at_the_top_unless_a_comment_says_why(path):
                     if "#" not in here and not above.strip().startswith("#"):
                         hidden.append(f"{inner.lineno}: {here.strip()}")
     assert not hidden, hidden
+
+
+def test_one_class_per_name():
+    """Two classes of one name (two ``Right``, two ``Box``) make a reader ask which one a module
+    means; a class that only re-exports another under its name is the same class."""
+    where: dict[str, list[str]] = {}
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                where.setdefault(node.name, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not {name: places for name, places in where.items() if len(places) > 1}

@@ -127,7 +127,7 @@ ACTIONS: dict[str, Action] = {
 
 
 @dataclass(frozen=True)
-class Scene(words.Scene):
+class ActedScene(words.Scene):
     """A scene of the catalogue with its browser work."""
 
     action: Action = field(kw_only=True)
@@ -160,7 +160,7 @@ def procedure() -> tuple[Step, ...]:
                     f"{words.VEJLEDNING}: scene {scene.id!r} has no action in flows/core/steps.py"
                 )
             scenes.append(
-                Scene(
+                ActedScene(
                     scene.id,
                     scene.screen,
                     scene.caption,
@@ -176,7 +176,7 @@ def procedure() -> tuple[Step, ...]:
     return tuple(steps)
 
 
-OnScene = Callable[[Step, Scene, Walk], None]
+OnScene = Callable[[Step, ActedScene, Walk], None]
 
 
 def run_procedure(walk: Walk, on_scene: OnScene | None = None) -> None:

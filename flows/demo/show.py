@@ -42,7 +42,7 @@ def live_demo(
     pausing ``pause(caption)`` seconds on each scene."""
     walk = steps.Walk(page=page, base_url=base_url, credentials=credentials, employee=employee, right=right)
 
-    def on_scene(step: steps.Step, scene: steps.Scene, walk: steps.Walk) -> None:
+    def on_scene(step: steps.Step, scene: steps.ActedScene, walk: steps.Walk) -> None:
         to_stderr(f"{step.title(lang)}: {scene.caption[lang]}")
         overlay.show_caption(page, step.title(lang), scene.caption[lang])
         overlay.mark(page, scene.targets(walk))
@@ -53,7 +53,7 @@ def live_demo(
     steps.run_procedure(walk, on_scene)
 
 
-def shoot_scene(walk: steps.Walk, scene: steps.Scene, path: Path) -> tuple:
+def shoot_scene(walk: steps.Walk, scene: steps.ActedScene, path: Path) -> tuple:
     """Frame the scene's targets, screenshot the viewport (secrets masked) and return where the
     targets are in it: the pointer and the zoom of the walkthrough go there."""
     page, targets = walk.page, scene.targets(walk)
@@ -76,7 +76,7 @@ def shoot_scene(walk: steps.Walk, scene: steps.Scene, path: Path) -> tuple:
     return boxes
 
 
-def shows_only(scene: steps.Scene) -> bool:
+def shows_only(scene: steps.ActedScene) -> bool:
     """True for a scene that only shows its targets (the confirmation): nothing to click."""
     return scene.action.act is steps.Action.act  # the default: no click leads on
 
@@ -92,7 +92,7 @@ def walkthrough(
     frames: list[Frame] = []
     with tempfile.TemporaryDirectory(prefix="sesag-demo-") as folder:
 
-        def on_scene(step: steps.Step, scene: steps.Scene, walk: steps.Walk) -> None:
+        def on_scene(step: steps.Step, scene: steps.ActedScene, walk: steps.Walk) -> None:
             to_stderr(f"  {step.title(lang)}  {scene.id}")
             caption = scene.caption[lang]
             targets = shoot_scene(walk, scene, Path(folder) / f"{scene.id}.png")

@@ -20,7 +20,7 @@ CONTENT_PADDING = 16
 
 
 @dataclass
-class Target:
+class FramedTarget:
     """One framed target of a shot: its frame (with badge) and the height of its label.
 
     ``frame`` is in the shot's CSS px; ``label_px`` is the target's font size in CSS px, or
@@ -37,7 +37,7 @@ class Shot:
 
     path: Path
     area: detail.Box
-    targets: list[Target]
+    targets: list[FramedTarget]
     crops: list[detail.Box]
     details: list[Path]
     text: str = ""  # the visible text in the shot
@@ -97,7 +97,7 @@ def shot_area(page) -> detail.Box:
     return detail.Box(left, top, right - left, bottom - top)
 
 
-def shoot(walk: steps.Walk, scene: steps.Scene, path: Path) -> Shot:
+def shoot(walk: steps.Walk, scene: steps.ActedScene, path: Path) -> Shot:
     """Frame (and number) the scene's targets, shoot the portal's page with secrets masked, unframe.
 
     Then cut the magnified details around the frames from the shot.
@@ -134,7 +134,7 @@ def shoot(walk: steps.Walk, scene: steps.Scene, path: Path) -> Shot:
     return Shot(
         path=path,
         area=area,
-        targets=[Target(f, px) for f, px in zip(frames, labels, strict=False)],
+        targets=[FramedTarget(f, px) for f, px in zip(frames, labels, strict=False)],
         crops=crops,
         details=detail.cut(path, crops, area.width),
         text=text,
@@ -165,7 +165,7 @@ def capture(
     shots: dict[str, Path] = {}
     total = len(steps.procedure())
 
-    def on_scene(step: steps.Step, scene: steps.Scene, walk: steps.Walk) -> None:
+    def on_scene(step: steps.Step, scene: steps.ActedScene, walk: steps.Walk) -> None:
         started = time.perf_counter()
         path = folder / f"{scene.id}.png"
         shot = shoot(walk, scene, path)

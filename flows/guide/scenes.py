@@ -19,7 +19,7 @@ PRINT_GAP_PCT = 2
 
 
 def scene_context(
-    scene: steps.Scene,
+    scene: steps.ActedScene,
     lang: str,
     image_src: dict[str, str],
     sizes: dict[str, tuple[int, int]] | None,
@@ -56,7 +56,7 @@ def scene_context(
     }
 
 
-def _detail_keys(scene: steps.Scene, image_src: dict[str, str]) -> list[str]:
+def _detail_keys(scene: steps.ActedScene, image_src: dict[str, str]) -> list[str]:
     """The scene's details, in order: ``<scene>.detail-1``, ``-2``, ... as far as they exist."""
     keys = []
     for number in range(1, len(image_src) + 1):

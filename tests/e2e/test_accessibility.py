@@ -49,7 +49,7 @@ def training_portal():
 def test_every_scene_of_the_procedure(page: Page, portal):
     results: dict[str, list[str]] = {}
 
-    def check(step: steps.Step, scene: steps.Scene, walk: steps.Walk) -> None:
+    def check(step: steps.Step, scene: steps.ActedScene, walk: steps.Walk) -> None:
         results[f"{scene.id} ({scene.screen})"] = blocking_violations(page)
 
     walk = steps.Walk(page=page, base_url=portal.url, credentials=Credentials.demo())
