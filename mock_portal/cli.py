@@ -123,6 +123,5 @@ def portal_command(host, port, database, unlock, reset, training, employees, no_
         click.echo("Training mode: each trainee gets a sandbox of their own.")
         click.echo(f"Trainer overview: http://{host}:{port}/oevelse/oversigt (code {app.config['TRAINER_CODE']})")
     # Four threads: the portal is CPU-bound under one interpreter lock, and more threads only
-    # contend for it (20 administrators saving at once, A B A B: p99 123-136 ms with 4 threads,
-    # 145-150 ms with 8; bench/portal.py).
+    # contend for it (20 administrators saving at once did worse with 8: bench/portal.py).
     waitress.serve(app, host=host, port=port, threads=4, ident="mock-portal")

@@ -115,7 +115,7 @@ def register_functions(db: sqlite3.Connection) -> None:
 
 
 # This process's writers queue here (before BEGIN IMMEDIATE, and around every write outside a
-# transaction): SQLite's own wait for a busy database polls with sleeps of up to 100 ms, a lock
+# transaction): SQLite's own wait for a busy database polls, sleeping longer between tries; a lock
 # hands over to the next writer at once. Reentrant: a write inside write_transaction is fine.
 _WRITERS = threading.RLock()
 

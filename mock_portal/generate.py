@@ -258,7 +258,7 @@ def _email_part(text: str) -> str:
 def people(count: int, domain: str, taken: set[str], seed: int = SEED) -> list[Person]:
     """``count`` generated employees, identical for the same arguments. ``taken``: e-mails in use."""
     rng = random.Random(seed)
-    pick = lambda seq: seq[int(rng.random() * len(seq))]  # noqa: E731  (rng.choice is 3x slower)
+    pick = lambda seq: seq[int(rng.random() * len(seq))]  # noqa: E731  (rng.choice is slower)
     admin = demo_data.companies()[0].admin
     administrator = f"{admin.name} ({admin.user_id})"
     granted = {rights: describe_change(set(), set(rights)) for rights, _ in RIGHTS}
@@ -336,7 +336,7 @@ def _missing_people(db: sqlite3.Connection, domain: str, present: int, total: in
 def _insert_people(db: sqlite3.Connection, company_id: int, new: list[Person]) -> None:
     """The employees, their search keys, rights and events, inside the caller's transaction."""
     # The insert trigger updates each new row for its keys and feeds FTS5 row by row; for
-    # many rows it is 3x faster to insert the keys at once and index them in one 'rebuild'.
+    # many rows inserting the keys at once and indexing them in one 'rebuild' is much cheaper.
     # The triggers are set aside (their own SQL, from the schema) and restored.
     # The same for the short-term counts: counted at once after the insert.
     triggers = [

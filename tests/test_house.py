@@ -1,9 +1,12 @@
 """The house rules a newcomer relies on: small functions and modules, imports at the top, one
-class per name."""
+class per name, comments that say why and never how fast."""
 
 from __future__ import annotations
 
 import ast
+import io
+import re
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -77,3 +80,29 @@ def test_one_class_per_name():
             if isinstance(node, ast.ClassDef):
                 where.setdefault(node.name, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not {name: places for name, places in where.items() if len(places) > 1}
+
+
+SPEED_FIGURE = re.compile(r"\b\d+(?:[.,]\d+)? ms\b|\b\d+(?:\.\d+)?x (?:faster|slower|the)\b|\b\d+\.\d+x\b")
+
+
+def comments_and_docstrings(source: str):
+    """(line, text) of every comment and docstring of a module."""
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            yield token.start[0], token.string
+    for node in ast.walk(ast.parse(source)):
+        documented = isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        if documented and (docstring := ast.get_docstring(node, clean=False)) is not None:
+            yield node.body[0].lineno, docstring
+
+
+def test_comments_say_why_never_how_fast():
+    """Speed figures drift when they are copied (a comment once quoted a ratio the code had long
+    left behind): they live in bench/README.md with their date and commit, and the code points there."""
+    quoted = [
+        f"{path.relative_to(ROOT)}:{line} {match.group()!r}"
+        for path in modules()
+        for line, text in comments_and_docstrings(path.read_text(encoding="utf-8"))
+        for match in SPEED_FIGURE.finditer(text)
+    ]
+    assert not quoted, quoted

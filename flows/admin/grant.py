@@ -123,7 +123,7 @@ def _states(target: dict[str, bool], keys) -> str:
 
 
 def _mentions(event, key: str, target: dict[str, bool]) -> bool:
-    # The page objects on first use: --help loads this module, and need not load them (14 ms).
+    # The page objects on first use: --help loads this module and needs no browser (decision 0013).
     from flows.core.pages import event_mentions
 
     return event_mentions(event.text, catalogue.right(key).portal_label, target[key])

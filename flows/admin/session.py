@@ -77,7 +77,7 @@ class Session:
         self._bind_screens()
 
     def _bind_screens(self) -> None:
-        # The page objects on first use: --help loads this module, and need not load them (14 ms).
+        # The page objects on first use: --help loads this module and needs no browser (decision 0013).
         from flows.core.pages import Screens
 
         self.screens = Screens(self.page, self.base_url, force=self.browser_spec.force_clicks)
@@ -85,9 +85,8 @@ class Session:
     def renew_page(self) -> None:
         """Go on in a fresh tab of the same context (still logged in) and close the old one.
 
-        Chromium's renderer gets slower with every document a tab has loaded: measured here,
-        one tab doing bulk rows went from 0.93 to 1.49 s per row over 200 rows; a new tab
-        (about 0.1 s) starts fast again.
+        Chromium's renderer gets slower with every document a tab has loaded, and a new tab
+        starts fast again (the figures in bench/README.md).
         """
         old = self.page
         self.page = old.context.new_page()
@@ -100,8 +99,7 @@ class Session:
         session's was, ``browser_spec``), its context logged in by this context's storage state.
 
         A browser's main process serves all of its tabs; with two tabs doing bulk rows it was
-        the bottleneck (bench/bulk.py: 1.07x the rows per second of one tab, 1.63x with two
-        browsers). Playwright's sync API is not thread-safe, so each thread has its own
+        the bottleneck, and two browsers were not (decision 0010). Playwright's sync API is not thread-safe, so each thread has its own
         ``sync_playwright()`` (Playwright's documented way to use threads).
         """
         settings = dict(

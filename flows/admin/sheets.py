@@ -39,7 +39,7 @@ VERBS = {"grant": "grant", "tildel": "grant", "revoke": "revoke", "fjern": "revo
 MAX_FILE_BYTES = 10_000_000
 MAX_XLSX_UNPACKED = 20_000_000  # all members of an .xlsx, as its zip headers declare them (10,000 rows: ~2 MB)
 MAX_ROWS = 10_000  # rows with something in them, the header line included
-MAX_ROWS_READ = 10 * MAX_ROWS  # rows read at all, empty ones included (100,000 empty xlsx rows: 2.5-4 s here)
+MAX_ROWS_READ = 10 * MAX_ROWS  # rows read at all, empty ones included (reading stops there: decision 0006)
 MAX_COLUMNS = 20
 SPLIT = f"split it into files of at most {MAX_ROWS:,} rows (each with the header line) and run them one after another"
 DELIMITERS = (";", "\t", ",")  # Danish Excel first: a name may hold a comma, rarely a semicolon
@@ -213,7 +213,7 @@ def csv_cells(text: str) -> list[tuple[int, list[str] | Malformed]]:
 
 def xlsx_cells(path: Path) -> list[tuple[int, list[str] | Malformed]]:
     """(row number, cells) of the first sheet of an Excel workbook."""
-    # On first use: `sesag bulk --help` loads this module, and openpyxl takes 133 ms to import.
+    # On first use: `sesag bulk --help` and a CSV file need no openpyxl (decision 0013).
     from openpyxl import load_workbook
 
     def unreadable(exc: Exception) -> SheetError:

@@ -30,7 +30,7 @@ class EmbeddedPortal:
 
     def reset(self) -> None:
         """Back to the freshly seeded demo data."""
-        # The portal (Flask) on first use: `sesag guide --help` loads this module (60 ms).
+        # The portal (Flask) on first use: `sesag guide --help` needs no portal (decision 0013).
         from mock_portal.db import reset_demo_database
 
         with self.app.app_context():
@@ -53,14 +53,14 @@ def embedded_portal(**config) -> Iterator[EmbeddedPortal]:
 
     ``config`` overrides the deterministic defaults (e.g. ``TRAINING=True``).
     """
-    # The portal (Flask) on first use: `sesag guide --help` loads this module (27 ms).
+    # The portal (Flask) on first use: `sesag guide --help` needs no portal (decision 0013).
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     class QuietHandler(WSGIRequestHandler):
         def log_request(self, *args, **kwargs):  # the guide's progress is the output, not an access log
             pass
 
-    # The portal (Flask) on first use: `sesag guide --help` loads this module (65 ms).
+    # The portal (Flask) on first use: `sesag guide --help` needs no portal (decision 0013).
     from mock_portal import create_app
 
     with tempfile.TemporaryDirectory(prefix="sesag-portal-") as folder:
@@ -102,7 +102,7 @@ def example_for(right_key: str) -> Example:
     """The example of the edition for ``right_key``: the administrator of an organisation whose
     staff get that right (an insurer for Sagsbehandler, a municipality for Kommunal
     sagsbehandler) and the employee they give it to, from the portal's demo data."""
-    # The portal (Flask) on first use: `sesag guide --help` loads this module (65 ms).
+    # The portal (Flask) on first use: `sesag guide --help` needs no portal (decision 0013).
     from mock_portal import demo_data
 
     company, person = demo_data.example(catalogue.right(right_key).portal_id)

@@ -66,7 +66,7 @@ def _plural(role: str) -> str:
 
 def what_is_missing(page, error: BaseException) -> str | None:
     """ "no button 'X'; buttons on the page: A, B" for a locator that never came, else None."""
-    # The page objects on first use: --help loads this module, and need not load them (14 ms).
+    # The page objects on first use: --help loads this module and needs no browser (decision 0013).
     from flows.core.pages import offered
 
     wanted = looked_for(error)
@@ -90,7 +90,7 @@ def explain(failed: StepFailed, page) -> str:
 
 def save_page(page, path: Path) -> Path | None:
     """A screenshot of the page as it was when the step failed (secrets masked), or None."""
-    # The page objects on first use: --help loads this module, and need not load them (14 ms).
+    # The page objects on first use: --help loads this module and needs no browser (decision 0013).
     from flows.core.pages import LoginPage
 
     try:

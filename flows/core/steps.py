@@ -63,7 +63,7 @@ class Walk:
     right: str = "sagsbehandler"
 
     def __post_init__(self) -> None:
-        # The page objects on first use: --help loads this module, and need not load them (14 ms).
+        # The page objects on first use: --help loads this module and needs no browser (decision 0013).
         from flows.core import pages
 
         # The same page objects as the grant session's (front, login, ..., rights, events).

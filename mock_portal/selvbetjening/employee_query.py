@@ -16,9 +16,9 @@ PAGE_SIZES = (15, 30, 50)
 STATUSES = {"aktiv": "Aktive", "inaktiv": "Inaktive", "alle": "Alle"}
 SORT_AT_MOST = 300  # trigram matches sorted for a page; more are paged by walking the list's index
 # The trigram index is asked for at most this many characters of a search (6 trigrams); a
-# longer search is checked on those matches. FTS5 reads a doclist per trigram of the phrase:
-# 100 characters of trigrams most names hold ("sensen...") cost 40x the first 14, and the
-# first 8 cost 2.5 ms at 50,000 employees (bench/README.md).
+# longer search is checked on those matches. FTS5 reads a doclist per trigram of the phrase,
+# so a long phrase of trigrams most names hold ("sensen...") costs many times its first 8
+# characters (decision 0008; the figures in bench/README.md).
 PHRASE_AT_MOST = 8
 WALK = "employee INDEXED BY employee_short_search"  # the list's order, the folded columns in it
 ACTIVE = {"aktiv": (1, 1), "inaktiv": (0, 0), "alle": (0, 1)}  # short_term_count's active IN (?, ?)

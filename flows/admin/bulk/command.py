@@ -28,10 +28,9 @@ from flows.core.credentials import Credentials
 from flows.core.running import run_command
 from flows.errors import ExitStatus
 
-# Tabs working at once. bench/bulk.py prints 1, 2 and 4; on the project's 2-core machine
-# (loaded by other jobs) 2 tabs gave 0.96x the changes per second of one against the embedded
-# mock (CPU-bound) and 1.34x with 50 ms per response (4 tabs: 0.78x and 1.44x). A real portal
-# answers across a network, where waiting in several tabs pays; 2 costs little when it does not.
+# Workers (browsers) at once. Against a portal that answers at once the machine's cores are the
+# limit and more workers gain little; a real portal answers across a network, where waiting in
+# several pays. 2 costs little when it does not (decision 0010; bench/bulk.py --workers 1,2,4).
 DEFAULT_WORKERS = 2
 MAX_WORKERS = 8
 

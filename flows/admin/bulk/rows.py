@@ -22,7 +22,7 @@ from flows.admin.sheets import BadRow, Row
 from flows.errors import ExitStatus
 
 # Rows per browser tab before ``Session.renew_page``: a tab slows down with every page it has
-# loaded (about 6 per row); a new tab costs about 0.1 s. bench/bulk.py measures the effect.
+# loaded (about 6 per row), and a new tab costs far less than what it wins back (bench/bulk.py).
 ROWS_PER_PAGE = 20
 
 # A failed row's exception -> the "result" word in the report (subclasses first).
