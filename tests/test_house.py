@@ -106,3 +106,21 @@ def test_comments_say_why_never_how_fast():
         for match in SPEED_FIGURE.finditer(text)
     ]
     assert not quoted, quoted
+
+
+def test_tests_share_code_through_helpers_and_fixtures_only():
+    """A test module imported by another under its bare name works only while pytest puts its
+    folder on sys.path; shared code lives in tests/helpers/ (imported as ``helpers.*``) or a
+    conftest's fixtures."""
+    crossing = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            crossing += [
+                f"{path.relative_to(ROOT)}:{node.lineno} {name}"
+                for name in names
+                if name.split(".")[0].startswith(("test_", "conftest"))
+            ]
+    assert not crossing, crossing

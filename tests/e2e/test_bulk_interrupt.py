@@ -15,19 +15,9 @@ from flows.admin.grant import find_employee
 from flows.admin.session import Session
 from flows.core.credentials import Credentials
 from flows.errors import ExitStatus
-from mock_portal.demo_data import companies
 
+from helpers.demo_people import plain_employees
 from helpers.sesag_cli import demo_env, start
-
-
-def plain_employees(count):
-    """Active demo employees with no Se Sag right and a unique name."""
-    people = [
-        e
-        for e in companies()[0].employees
-        if e.active and not e.rights and not e.is_admin and "Jensen" not in e.name and not e.email.endswith("nets.dk")
-    ]
-    return people[:count]
 
 
 def wait_for_rows_done(report, process, count, deadline=240):

@@ -1,11 +1,11 @@
 """`sesag bulk --workers`: several workers (a browser each, one log-in) end as one worker does."""
 
-from test_bulk_interrupt import plain_employees  # tests/e2e is on sys.path (rootdir-less test modules)
-
 from flows.admin import bulk
 from flows.admin.session import Session
 from flows.admin.sheets import Row
 from flows.core.credentials import Credentials
+
+from helpers.demo_people import plain_employees
 
 
 def rows_for(people):

@@ -3,7 +3,9 @@ tests/conftest.py, shared with other tests)."""
 
 import pytest
 
+from mock_portal import db as portal_db
 from mock_portal.db import get_db
+from mock_portal.generate import grow_demo_company
 
 
 @pytest.fixture
@@ -59,3 +61,48 @@ def add_employee(app):
             )
 
     return run
+
+
+STEP = 100  # SQLite calls the progress handler every STEP virtual-machine instructions
+
+
+@pytest.fixture
+def steps(monkeypatch):
+    """``steps()``: SQLite instructions run (in hundreds) on this test's connections since the last
+    call: a measure of a search's work that does not depend on the machine, unlike a timing."""
+    counted = [0]
+    connect = portal_db._connect  # the project's own connection factory, wrapped to count
+
+    def counting(path):
+        db = connect(path)
+
+        def tick():
+            counted[0] += 1
+            return 0
+
+        db.set_progress_handler(tick, STEP)
+        return db
+
+    monkeypatch.setattr(portal_db, "_connect", counting)
+
+    def read():
+        value, counted[0] = counted[0], 0
+        return value
+
+    return read
+
+
+@pytest.fixture
+def grown_company(app_factory, auth_for):
+    """``grown_company(size)``: a client logged in as admin on a portal whose company 1 has grown
+    to ``size`` employees."""
+
+    def make(size: int):
+        app = app_factory()
+        with app.app_context():
+            grow_demo_company(get_db(), size)
+        client = app.test_client()
+        auth_for(client).login()
+        return client
+
+    return make

@@ -16,43 +16,7 @@ from mock_portal.db import get_db
 from mock_portal.generate import grow_demo_company
 from mock_portal.keys import fold, short_terms
 
-LIST = "/selvbetjening/medarbejdere"
-STEP = 100  # SQLite calls the progress handler every STEP virtual-machine instructions
-
-
-@pytest.fixture
-def steps(monkeypatch):
-    """``steps()``: SQLite instructions run (in hundreds) on this test's connections since the last call."""
-    counted = [0]
-    connect = portal_db._connect
-
-    def counting(path):
-        db = connect(path)
-
-        def tick():
-            counted[0] += 1
-            return 0
-
-        db.set_progress_handler(tick, STEP)
-        return db
-
-    monkeypatch.setattr(portal_db, "_connect", counting)
-
-    def read():
-        value, counted[0] = counted[0], 0
-        return value
-
-    return read
-
-
-def company_of(app_factory, auth_for, size):
-    app = app_factory()
-    with app.app_context():
-        grow_demo_company(get_db(), size)
-    client = app.test_client()
-    auth_for(client).login()
-    return client
-
+from helpers.selvbetjening_pages import LIST
 
 # The list as it opens, its statuses, and searches too short for the trigram index.
 SHORT_SEARCHES = [
@@ -67,13 +31,13 @@ SHORT_SEARCHES = [
 ]
 
 
-def test_the_list_and_a_short_search_cost_about_the_same_in_a_company_ten_times_larger(app_factory, auth_for, steps):
+def test_the_list_and_a_short_search_cost_about_the_same_in_a_company_ten_times_larger(grown_company, steps):
     """Counting the list's employees, or the matches of one or two letters (too short for the
     trigram index), by a scan made the page's cost grow with the company (the one-letter search
     1.99x from 5,000 to 50,000 in bench/portal.py)."""
     cost = {}
     for size in (400, 4000):
-        client = company_of(app_factory, auth_for, size)
+        client = grown_company(size)
         client.get(LIST)  # warm: the session's first page
         for typed in SHORT_SEARCHES:
             steps()
@@ -199,7 +163,7 @@ def page_statement(spent: dict) -> int:
     return steps
 
 
-def test_a_broad_search_reads_its_page_without_gathering_every_match(app_factory, auth_for, statements, monkeypatch):
+def test_a_broad_search_reads_its_page_without_gathering_every_match(grown_company, statements, monkeypatch):
     """With more matches than it sorts (SORT_AT_MOST), a trigram search walked the list's index
     to the page, testing each row against the set of all its matches, gathered first: work that
     grew with the matches (bench/portal.py: the broad name search 1.40-1.55x from 5,000 to 50,000).
@@ -209,7 +173,7 @@ def test_a_broad_search_reads_its_page_without_gathering_every_match(app_factory
     monkeypatch.setattr(employee_query, "SORT_AT_MOST", 10)  # both sizes above it: the walking path
     cost = {}
     for size in (400, 4000):
-        client = company_of(app_factory, auth_for, size)
+        client = grown_company(size)
         client.get(LIST)
         statements()
         page = client.get(LIST, query_string=BROAD).get_data(as_text=True)

@@ -8,23 +8,22 @@ from __future__ import annotations
 import logging
 
 import pytest
-from test_portal_search_cost import LIST, company_of, steps  # noqa: F401 (steps: a fixture)
 
 from mock_portal.selvbetjening.employee_query import PHRASE_AT_MOST
 from mock_portal.selvbetjening.records import MAX_EMAIL, MAX_NAME
 from mock_portal.selvbetjening.search_limits import SearchAllowance
 
-from helpers.selvbetjening_pages import listed
+from helpers.selvbetjening_pages import LIST, listed
 
 HOSTILE_NAME = ("sen" * 40)[:MAX_NAME]  # only trigrams that most names hold: FTS5's worst phrase
 HOSTILE_EMAIL = ("sen" * 100)[:MAX_EMAIL]
 TOO_COSTLY = "Søgningen kræver for meget arbejde"
 
 
-def test_a_long_search_costs_about_what_the_longest_phrase_does(app_factory, auth_for, steps):  # noqa: F811
+def test_a_long_search_costs_about_what_the_longest_phrase_does(grown_company, steps):
     """The trigram index is asked for at most PHRASE_AT_MOST characters; the rest of a longer
     search is checked on the matches (a 100-character phrase of common trigrams cost 40x)."""
-    client = company_of(app_factory, auth_for, 3000)
+    client = grown_company(3000)
     client.get(LIST)
     cost = {}
     for label, typed in {

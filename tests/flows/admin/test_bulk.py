@@ -18,6 +18,8 @@ from flows.admin.sheets import BadRow, Row
 from flows.core.pages import EmployeeRow
 from flows.errors import ExitStatus
 
+from helpers.fake_portal import FakePortal, make_session
+
 
 def _result(line, status="ok", result="granted", changed=True):
     return RowResult(
@@ -309,8 +311,6 @@ def test_the_progress_bar_is_not_filled_by_rows_not_run(monkeypatch):
 
 
 def test_a_dry_run_carries_each_rows_outcome_to_the_next_rows_and_sums_them(monkeypatch, tmp_path):
-    from test_grant import FakePortal, make_session
-
     portal = FakePortal()  # Medlem - Lra <lra@nets.dk> holds neither right
     session = make_session(portal, monkeypatch)
     text = (
