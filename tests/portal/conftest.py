@@ -5,7 +5,6 @@ import pytest
 
 from mock_portal import db as portal_db
 from mock_portal.db import get_db
-from mock_portal.generate import grow_demo_company
 
 
 @pytest.fixture
@@ -98,10 +97,7 @@ def grown_company(app_factory, auth_for):
     to ``size`` employees."""
 
     def make(size: int):
-        app = app_factory()
-        with app.app_context():
-            grow_demo_company(get_db(), size)
-        client = app.test_client()
+        client = app_factory(employees=size).test_client()
         auth_for(client).login()
         return client
 
