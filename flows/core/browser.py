@@ -327,4 +327,17 @@ def open_browser(playwright, spec: BrowserSpec = BrowserSpec()):
     )
     if spec.own_signals:
         options.update(handle_sigint=False, handle_sigterm=False)
+    try:
+        return playwright.chromium.launch(**options)
+    except PlaywrightError as exc:
+        if not died_while_starting(exc):
+            raise
+    # A Chromium that exits while it starts (a machine short of memory or processes for a moment)
+    # is started once more; what fails twice is the user's to see.
     return playwright.chromium.launch(**options)
+
+
+def died_while_starting(exc: PlaywrightError) -> bool:
+    """True when a launch failed because the browser process went away, not because of how it was
+    asked (no such file, a bad switch). Playwright's public API tells it only by its message."""
+    return "has been closed" in first_line(exc) or "Browser closed" in first_line(exc)

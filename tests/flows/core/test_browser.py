@@ -3,6 +3,7 @@
 import subprocess
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from flows import errors
 from flows.core import browser
@@ -241,17 +242,18 @@ class RecordingChromium:
     def __init__(self, refuse: bool = False):
         self.calls = []
         self.refuse = refuse
+        self.launch_failures: list[str] = []  # the messages of launches that fail, in order
 
     def launch(self, **options):
         self.calls.append(("launch", options))
+        if self.launch_failures:
+            raise PlaywrightError(self.launch_failures.pop(0))
         return FakeBrowser("local browser", self)
 
     def connect(self, endpoint, **options):
         self.calls.append(("connect", {"endpoint": endpoint, **options}))
         if self.refuse:
-            from playwright.sync_api import Error
-
-            raise Error("WebSocket error: connect ECONNREFUSED 127.0.0.1:9\nCall log: ...")
+            raise PlaywrightError("WebSocket error: connect ECONNREFUSED 127.0.0.1:9\nCall log: ...")
         return FakeBrowser("remote browser", self)
 
 
@@ -268,6 +270,31 @@ def test_open_browser_launches_locally_by_default(recording, monkeypatch):
     monkeypatch.setenv(browser.CONNECT_ENV, "ws://from-env/")  # read by the commands' --connect, not here
     assert browser.open_browser(recording).kind == "local browser"
     assert [kind for kind, _ in recording.chromium.calls] == ["launch"]
+
+
+# What Playwright says when the browser process exits while it starts (seen once in CI, under load).
+DIED_AT_START = "BrowserType.launch: Target page, context or browser has been closed"
+
+
+def test_a_browser_that_dies_while_it_starts_is_started_once_more(recording):
+    recording.chromium.launch_failures = [DIED_AT_START]
+    assert browser.open_browser(recording).kind == "local browser"
+    first, second = recording.chromium.calls
+    assert first == second  # the same launch again, not another browser
+
+
+def test_a_browser_that_dies_twice_while_it_starts_is_the_error(recording):
+    recording.chromium.launch_failures = [DIED_AT_START, DIED_AT_START]
+    with pytest.raises(PlaywrightError, match="has been closed"):
+        browser.open_browser(recording)
+    assert len(recording.chromium.calls) == 2
+
+
+def test_a_launch_that_fails_otherwise_is_not_tried_again(recording):
+    recording.chromium.launch_failures = ["BrowserType.launch: Executable doesn't exist at /nowhere/chrome"]
+    with pytest.raises(PlaywrightError, match="Executable"):
+        browser.open_browser(recording)
+    assert len(recording.chromium.calls) == 1
 
 
 def test_open_browser_with_own_signals_leaves_sigint_and_sigterm_to_the_caller(recording):
