@@ -340,4 +340,5 @@ def open_browser(playwright, spec: BrowserSpec = BrowserSpec()):
 def died_while_starting(exc: PlaywrightError) -> bool:
     """True when a launch failed because the browser process went away, not because of how it was
     asked (no such file, a bad switch). Playwright's public API tells it only by its message."""
-    return "has been closed" in first_line(exc) or "Browser closed" in first_line(exc)
+    message = first_line(exc)
+    return "has been closed" in message or "Browser closed" in message
